@@ -1,0 +1,43 @@
+'use client';
+
+import { useState } from 'react';
+import { THEME_COOKIE, THEMES, type Theme } from '@/lib/theme';
+
+const LABEL: Record<Theme, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+
+// Applied to the document at once; the cookie lets the server render the same
+// theme on the next request, so there is no flash and no inline script.
+function applyTheme(next: Theme) {
+  document.cookie = `${THEME_COOKIE}=${next}; path=/; max-age=31536000; samesite=lax`;
+  const root = document.documentElement;
+  root.classList.toggle('dark', next === 'dark');
+  if (next === 'system') root.dataset.theme = 'system';
+  else delete root.dataset.theme;
+}
+
+export function ThemeToggle({ theme: initial }: { theme: Theme }) {
+  const [theme, setTheme] = useState(initial);
+
+  function apply(next: Theme) {
+    setTheme(next);
+    applyTheme(next);
+  }
+
+  return (
+    <div role="radiogroup" aria-label="Theme" className="inline-flex rounded-md border border-slate-300 p-0.5 text-xs dark:border-slate-700">
+      {THEMES.map((t) => (
+        <button
+          key={t}
+          type="button"
+          role="radio"
+          aria-checked={theme === t}
+          data-testid={`theme-${t}`}
+          onClick={() => apply(t)}
+          className={`rounded px-2 py-1 ${theme === t ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 dark:text-slate-300'}`}
+        >
+          {LABEL[t]}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { ZodError } from 'zod';
+
+/** The one error type route handlers throw; `toResponse` maps anything to HTTP. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+
+  static notFound(what = 'resource') {
+    return new ApiError(404, 'not_found', `No such ${what}.`);
+  }
+  static forbidden(message = 'You are not allowed to do this.') {
+    return new ApiError(403, 'forbidden', message);
+  }
+  static unauthorized(message = 'Sign in or send a valid bearer token.') {
+    return new ApiError(401, 'unauthorized', message);
+  }
+  static badRequest(message: string, details?: unknown) {
+    return new ApiError(400, 'bad_request', message, details);
+  }
+}
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** zod issues as `{ path: "items.3.ttfs_ms", message }`, readable by people and machines. */
+export function fieldIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(root)',
+    message: issue.message,
+  }));
+}
+
+const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return typeof code === 'string' && DB_UNAVAILABLE.has(code);
+}
+
+export function toResponse(error: unknown): Response {
+  if (error instanceof ApiError) {
+    return Response.json(
+      { error: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) },
+      { status: error.status, headers: error.headers },
+    );
+  }
+  if (error instanceof ZodError) {
+    return Response.json(
+      { error: 'validation_failed', message: 'The request did not pass validation; nothing was changed.', issues: fieldIssues(error) },
+      { status: 422 },
+    );
+  }
+  if (isDatabaseUnavailable(error)) {
+    return Response.json(
+      { error: 'database_unavailable', message: 'The database is not reachable right now. Retry shortly.' },
+      { status: 503, headers: { 'Retry-After': '5' } },
+    );
+  }
+  // Unexpected: log the detail on the server, never send it to the client.
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled route error', error: (error as Error)?.message }));
+  return Response.json({ error: 'internal', message: 'Something went wrong on our side.' }, { status: 500 });
+}
+
+/** Wraps a route handler so every thrown error becomes a proper response. */
+export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>) {
+  return async (...args: A): Promise<Response> => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      return toResponse(error);
+    }
+  };
+}

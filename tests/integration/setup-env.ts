@@ -1,0 +1,4 @@
+import { inject } from 'vitest';
+
+// lib/db.ts reads DATABASE_URL when first imported.
+process.env.DATABASE_URL = inject('databaseUrl');
