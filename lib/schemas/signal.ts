@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+// Enumerations exactly as the scheduler schema's CHECK constraints.
+export const SIGNAL_KINDS = ['queued', 'started', 'phase', 'blocked', 'failed', 'succeeded', 'canceled', 'unavailable'] as const;
+export const SIGNAL_PHASES = ['resolve', 'fetch', 'restore', 'analyze', 'policy', 'report', 'unknown'] as const;
+export const SIGNAL_SOURCES = ['snapshot', 'cold_start', 'failure_index'] as const;
+export const TERMINAL_KINDS = ['succeeded', 'failed', 'canceled'] as const;
+
+export const signalKind = z.enum(SIGNAL_KINDS);
+export const signalPhase = z.enum(SIGNAL_PHASES);
+export const signalSource = z.enum(SIGNAL_SOURCES);
+export type SignalKind = z.infer<typeof signalKind>;
+export type SignalPhase = z.infer<typeof signalPhase>;
+export type SignalSource = z.infer<typeof signalSource>;
+
+/** Relative paths ("/runs/x", not "//host") or absolute http(s) URLs; never javascript: or data:. */
+export const safeHref = z
+  .string()
+  .min(1)
+  .max(2048)
+  .refine((href) => (href.startsWith('/') && !href.startsWith('//')) || /^https?:\/\/[^\s]+$/i.test(href), {
+    message: 'must be a relative path starting with / or an http(s) URL',
+  });
+
+export const nextAction = z.object({
+  label: z.string().trim().min(1).max(80),
+  href: safeHref,
+});
+export type NextAction = z.infer<typeof nextAction>;
+
+/** The predicted outcome of a matched failure signature (see docs/signatures.md). */
+export const prediction = z.object({
+  signatureId: z.uuid(),
+  likelyCause: z.string(),
+  mttrP50Seconds: z.number().nullable(),
+  mttrP95Seconds: z.number().nullable(),
+  suggestedAction: z.string().nullable(),
+  remediationUrl: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  matchedAt: z.string(),
+});
+export type Prediction = z.infer<typeof prediction>;
+
+/** The one canonical shape of a first signal, as served by the API and rendered by every surface. */
+export const signal = z.object({
+  jobId: z.uuid(),
+  tenantId: z.uuid(),
+  runId: z.uuid().nullable(),
+  kind: signalKind,
+  phase: signalPhase,
+  summary: z.string(),
+  etaSeconds: z.number().int().nullable(),
+  lastKnownOutcome: z.record(z.string(), z.unknown()).nullable(),
+  nextActions: z.array(nextAction),
+  diagnostics: z.record(z.string(), z.unknown()),
+  updatedAt: z.string(),
+  /** Present when the job failed and a failure signature matched. */
+  prediction: prediction.nullable().optional(),
+});
+export type Signal = z.infer<typeof signal>;
