@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { connectChecked, PROJECT_ROOT, removeRuntimeFile, resolveDatabase, writeRuntimeFile } from '../db/connect';
 import { isEmpty, seedDemo } from '../db/demo/seed';
+import { seedDemoUsers } from '../db/demo/users';
 import { startSimulator } from '../db/demo/simulator';
 import { migrate } from '../db/migrate';
 
@@ -62,6 +63,9 @@ async function main() {
     log('empty database: loading demo data');
     await seedDemo(sql, log);
   }
+  // Demo users (admin, support, sre) sign in with passwords only in demo mode.
+  const demoUsers = embedded !== null || process.env.TTFS_DEMO_USERS === '1';
+  if (demoUsers) await seedDemoUsers(sql);
   if (embedded) writeRuntimeFile(url);
   const simulator = demo && process.env.TTFS_DEMO_LIVE !== '0' ? startSimulator(sql, { log }) : null;
   if (simulator) log('live demo simulator on (TTFS_DEMO_LIVE=0 turns it off)');
@@ -75,6 +79,7 @@ async function main() {
       DATABASE_URL: url,
       TTFS_EMBEDDED: embedded ? '1' : '0',
       TTFS_DEMO: demo ? '1' : '0',
+      TTFS_DEMO_USERS: demoUsers ? '1' : '0',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   });

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { Suspense, type ReactNode } from 'react';
-import { currentViewer } from '@/lib/auth';
+import { UserMenu } from '@/components/auth/user-menu';
+import { optionalViewer } from '@/lib/auth';
 import { listTenants } from '@/lib/queries/tenants';
 import type { Theme } from '@/lib/theme';
 import { NavLinks } from './nav-links';
@@ -8,7 +9,22 @@ import { TenantSwitcher } from './tenant-switcher';
 import { ThemeToggle } from './theme-toggle';
 
 export async function AppShell({ children, theme }: { children: ReactNode; theme: Theme }) {
-  const viewer = await currentViewer();
+  const viewer = await optionalViewer().catch(() => null);
+  // Signed out (the sign-in page): no navigation, no tenant data.
+  if (!viewer) {
+    return (
+      <div className="flex min-h-screen flex-col">
+        <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 md:px-6 dark:border-slate-800 dark:bg-slate-900">
+          <span className="flex items-center gap-2 font-semibold tracking-tight" data-testid="brand">
+            <span aria-hidden className="inline-block h-3 w-3 rounded-full bg-emerald-500" />
+            TTFS console
+          </span>
+          <ThemeToggle theme={theme} />
+        </header>
+        <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 md:px-6">{children}</main>
+      </div>
+    );
+  }
   const tenants = await listTenants(viewer).catch(() => []);
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
@@ -27,9 +43,7 @@ export async function AppShell({ children, theme }: { children: ReactNode; theme
             <TenantSwitcher tenants={tenants} />
           </Suspense>
           <div className="flex items-center gap-3 text-sm">
-            <span className="text-slate-500 dark:text-slate-400" data-testid="viewer">
-              {viewer.name} · {viewer.role}
-            </span>
+            <UserMenu viewer={viewer} />
             <ThemeToggle theme={theme} />
           </div>
         </header>

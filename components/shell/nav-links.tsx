@@ -9,6 +9,7 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: '/', label: 'Overview', role: 'viewer' },
   { href: '/jobs', label: 'Jobs', role: 'support' },
   { href: '/signatures', label: 'Signatures', role: 'admin' },
+  { href: '/admin/tokens', label: 'Tokens', role: 'admin' },
 ];
 
 function Links({ role }: { role: Role }) {

@@ -2,6 +2,7 @@ import type { Sql } from 'postgres';
 import { seedDemoJobs, seedDemoSignatures } from './jobs';
 import { seedDemoTelemetry } from './telemetry';
 import { DEMO_TENANTS } from './tenants';
+import { seedDemoUsers } from './users';
 
 /** True when the database holds no scheduler data at all (a new embedded cluster). */
 export async function isEmpty(sql: Sql): Promise<boolean> {
@@ -21,5 +22,7 @@ export async function seedDemo(sql: Sql, log: (line: string) => void = () => {})
   const signatures = await seedDemoSignatures(sql);
   const jobs = await seedDemoJobs(sql);
   const events = await seedDemoTelemetry(sql);
-  log(`demo data: ${DEMO_TENANTS.length} tenants, ${jobs.runs} runs, ${jobs.jobs} jobs, ${signatures} failure signatures, ${events} telemetry events`);
+  // Demo users sign in only when demo mode is on (see lib/auth/config.ts).
+  const users = await seedDemoUsers(sql);
+  log(`demo data: ${DEMO_TENANTS.length} tenants, ${jobs.runs} runs, ${jobs.jobs} jobs, ${signatures} failure signatures, ${events} telemetry events, ${users} demo users`);
 }

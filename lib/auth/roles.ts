@@ -9,12 +9,31 @@ export function roleAtLeast(role: Role, needed: Role): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(needed);
 }
 
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function isScope(value: unknown): value is Scope {
+  return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
+}
+
+/**
+ * What a signed-in person may do on scope-guarded endpoints. The console's own
+ * pages report their time to first signal (telemetry:write, every role); job
+ * signals are read by support and admins (PRODUCT.md 5: job lookup is support
+ * and up). Writing signals is the scheduler's job: machines only.
+ */
+export function scopesForRole(role: Role): Scope[] {
+  return roleAtLeast(role, 'support') ? ['telemetry:write', 'signals:read'] : ['telemetry:write'];
+}
+
 export interface Viewer {
   kind: 'user' | 'token';
   id: string;
   name: string;
+  /** For tokens always 'viewer': a token's rights are its scopes, never a role. */
   role: Role;
-  /** Tenants this viewer may see; 'all' for operators. */
+  /** Tenants this viewer may see; 'all' for operators. A token has exactly one. */
   tenants: readonly string[] | 'all';
   scopes: readonly Scope[];
 }

@@ -1,0 +1,113 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+
+export interface DemoCredential {
+  username: string;
+  password: string;
+  name: string;
+  role: string;
+  tenants: string;
+}
+
+/** Password sign-in (demo mode); posts JSON so errors and rate limits show inline. */
+export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoCredential[] }) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch('/api/auth/sign-in', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password, next }),
+      });
+      const body = await response.json().catch(() => ({}));
+      if (response.ok) {
+        window.location.assign(body.next ?? '/');
+        return;
+      }
+      const wait = response.headers.get('Retry-After');
+      setError(response.status === 429 ? `Too many attempts. Try again in ${wait ?? 'a few'} seconds.` : (body.message ?? 'Sign-in failed.'));
+    } catch {
+      setError('The console is not reachable. Try again.');
+    }
+    setBusy(false);
+  }
+
+  return (
+    <div className="space-y-4">
+      <form onSubmit={submit} className="space-y-3" data-testid="sign-in-form">
+        <label className="block text-sm">
+          <span className="text-slate-600 dark:text-slate-300">User name</span>
+          <input
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            data-testid="sign-in-username"
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+          />
+        </label>
+        <label className="block text-sm">
+          <span className="text-slate-600 dark:text-slate-300">Password</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="sign-in-password"
+            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+          />
+        </label>
+        {error && (
+          <p role="alert" data-testid="sign-in-error" className="text-sm text-rose-700 dark:text-rose-300">
+            {error}
+          </p>
+        )}
+        <button
+          type="submit"
+          disabled={busy}
+          data-testid="sign-in-submit"
+          className="w-full rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900"
+        >
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      {demoUsers.length > 0 && (
+        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950" data-testid="demo-users">
+          <p className="mb-2 font-medium">Demo mode: sign in as any of these users</p>
+          <ul className="space-y-1">
+            {demoUsers.map((u) => (
+              <li key={u.username} className="flex items-center justify-between gap-2">
+                <span>
+                  <span className="font-mono">{u.username}</span> / <span className="font-mono">{u.password}</span>
+                  <span className="text-slate-500 dark:text-slate-400"> · {u.role}, {u.tenants}</span>
+                </span>
+                <button
+                  type="button"
+                  data-testid={`demo-user-${u.username}`}
+                  onClick={() => {
+                    setUsername(u.username);
+                    setPassword(u.password);
+                  }}
+                  className="rounded border border-amber-400 px-2 py-0.5 text-xs hover:bg-amber-100 dark:border-amber-700 dark:hover:bg-amber-900"
+                >
+                  Use
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

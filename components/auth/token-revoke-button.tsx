@@ -1,0 +1,26 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+
+export function TokenRevokeButton({ id, name }: { id: string; name: string }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      disabled={busy}
+      data-testid={`token-revoke-${id}`}
+      onClick={async () => {
+        if (!window.confirm(`Revoke “${name}”? Machines using it are refused at once.`)) return;
+        setBusy(true);
+        await fetch(`/api/v1/tokens/${id}`, { method: 'DELETE' }).catch(() => null);
+        setBusy(false);
+        router.refresh();
+      }}
+      className="rounded border border-rose-300 px-2 py-0.5 text-xs text-rose-700 hover:bg-rose-50 disabled:opacity-60 dark:border-rose-800 dark:text-rose-300 dark:hover:bg-rose-950"
+    >
+      Revoke
+    </button>
+  );
+}
