@@ -74,9 +74,9 @@ test.describe('tenant isolation', () => {
       expect(await shell.tenantSwitcher().locator('option').allTextContents()).toEqual(['All tenants', 'Acme Registry']);
       const hrefs = await page.getByTestId('jobs-table').locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
       expect(hrefs.length).toBeGreaterThan(0);
-      const shown = hrefs.map((h) => h!.split('/').pop()!.split('?')[0]);
+      const shown = hrefs.map((h) => h!.split('/').pop()!.split('?')[0]!);
       const tenants = await sql<{ tenant_id: string }[]>`select distinct tenant_id from scheduler.first_signal_snapshots where job_id = any(${shown}::uuid[])`;
-      expect(tenants.map((t) => t.tenant_id)).toEqual([TENANTS.acme]);
+      expect(tenants.map((t: { tenant_id: string }) => t.tenant_id)).toEqual([TENANTS.acme]);
 
       // The job page and the signal API (issue 4) answer 404 for another tenant's job.
       if (appFileExists('jobs/[jobId]/page.tsx')) {

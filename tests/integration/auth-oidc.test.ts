@@ -219,7 +219,7 @@ describe('OIDC sign-in (authorization code + PKCE) against a local issuer', () =
     const { loginCookie, callbackUrl } = await beginSignIn();
     const refused = await finish(callbackUrl, loginCookie);
     expect(refused.headers.get('location')).toBe('/sign-in?error=no_role');
-    const [{ n }] = await sql`select count(*)::int as n from console.users where oidc_subject = ${issuer.sub}`;
+    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from console.users where oidc_subject = ${issuer.sub}`;
     expect(n).toBe(0);
   });
 });

@@ -40,7 +40,7 @@ describe('demo sign-in and sessions', () => {
     const [row] = await sql`select id_hash, expires_at > now() + interval '11 hours' as long_enough from console.sessions where id_hash = ${sha256Hex(id)}`;
     expect(row).toBeDefined();
     expect(row!.long_enough).toBe(true);
-    const [{ clear }] = await sql`select count(*)::int as clear from console.sessions where id_hash = ${id}`;
+    const [{ clear }] = await sql<[{ clear: number }]>`select count(*)::int as clear from console.sessions where id_hash = ${id}`;
     expect(clear).toBe(0);
 
     const viewer = await sessionViewer(id);
@@ -61,7 +61,7 @@ describe('demo sign-in and sessions', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('set-cookie')).toMatch(/ttfs_session=;.*Max-Age=0/);
     expect(await sessionViewer(id)).toBeNull();
-    const [{ n }] = await sql`select count(*)::int as n from console.sessions where id_hash = ${sha256Hex(id)}`;
+    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from console.sessions where id_hash = ${sha256Hex(id)}`;
     expect(n).toBe(0);
   });
 

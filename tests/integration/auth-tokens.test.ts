@@ -44,7 +44,7 @@ describe('API tokens', () => {
     expect(row!.scopes).toEqual(['telemetry:write', 'signals:read']);
     expect(row!.created_by).toBe(admin.id);
     // Nowhere in the table is the clear token.
-    const [{ found }] = await sql`select count(*)::int as found from console.api_tokens t where t::text like ${`%${body.token.slice(12)}%`}`;
+    const [{ found }] = await sql<[{ found: number }]>`select count(*)::int as found from console.api_tokens t where t::text like ${`%${body.token.slice(12)}%`}`;
     expect(found).toBe(0);
 
     const list = await (await GET(new Request(url, { headers: admin.headers }))).json();
