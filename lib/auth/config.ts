@@ -54,7 +54,7 @@ export const OIDC_COOKIE = 'ttfs_oidc';
 
 /** Ingest requests per second per token (bucket holds twice that); 0 turns the limit off. */
 export function ingestRatePerSecond(): number {
-  return Number(process.env.TTFS_INGEST_RATE ?? 100);
+  return Number(process.env.TTFS_INGEST_RATE ?? 1000);
 }
 
 /** Whether cookies get the Secure flag: on for https requests, or forced by TTFS_COOKIE_SECURE=1. */

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POST } from '@/app/api/v1/telemetry/ttfs/route';
+import { newTenant, testSql } from '../helpers/db';
+import { testToken } from '../helpers/auth';
+import { wireEvent } from '../helpers/telemetry';
+
+const sql = testSql();
+const tenant = newTenant();
+const otherTenant = newTenant();
+const url = 'http://console.test/api/v1/telemetry/ttfs';
+let headers: Record<string, string>;
+
+function post(body: unknown, extra: Record<string, string> = {}) {
+  return POST(new Request(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json', ...extra }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+}
+
+async function storedFor(t: string) {
+  const [row] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${t}`;
+  return row.n;
+}
+
+beforeAll(async () => {
+  headers = (await testToken(sql, { tenantId: tenant, scopes: ['telemetry:write'] })).headers;
+});
+afterAll(() => sql.end());
+
+describe('POST /api/v1/telemetry/ttfs', () => {
+  it('accepts one event with 202 and stores it with every field', async () => {
+    const event = wireEvent(tenant, { surface: 'cli', event_type: 'signal.error', ttfs_ms: 4321, cache_hit: false, error_code: 'E_X', release: 'v9', metadata: { a: 1 } });
+    const response = await post(event);
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 1, duplicates: 0, received: 1 });
+    const [row] = await sql`select * from scheduler.ttfs_events where event_id = ${event.event_id!}`;
+    expect(row).toMatchObject({ tenant_id: tenant, job_id: event.job_id, surface: 'cli', event_type: 'signal.error', ttfs_ms: 4321, cache_hit: false, error_code: 'E_X', release: 'v9', metadata: { a: 1 } });
+    expect((row!.ts as Date).toISOString()).toBe(new Date(event.timestamp!).toISOString());
+  });
+
+  it('never counts a retried batch twice (idempotent on event_id)', async () => {
+    const batch = Array.from({ length: 50 }, () => wireEvent(tenant));
+    const first = await (await post(batch)).json();
+    expect(first).toEqual({ accepted: 50, duplicates: 0, received: 50 });
+    const again = await (await post(batch)).json();
+    expect(again).toEqual({ accepted: 0, duplicates: 50, received: 50 });
+    const [row] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where event_id = any(${batch.map((e) => e.event_id!)}::uuid[])`;
+    expect(row.n).toBe(50);
+  });
+
+  it('counts a duplicate inside one batch once', async () => {
+    const event = wireEvent(tenant);
+    expect(await (await post([event, event])).json()).toEqual({ accepted: 1, duplicates: 1, received: 2 });
+  });
+
+  it('rejects a batch with bad items with 422, listing index and field path, and stores nothing', async () => {
+    const before = await storedFor(tenant);
+    const batch = [wireEvent(tenant), wireEvent(tenant, { surface: 'tv' as never }), wireEvent(tenant), wireEvent(tenant, { ttfs_ms: -5, job_id: 'nope' })];
+    const response = await post(batch);
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    expect(body.message).toMatch(/2 of 4 events are invalid; nothing from this request was stored/);
+    expect(body.details.stored).toBe(0);
+    const paths = body.details.errors.map((e: { index: number; path: string }) => `${e.index}:${e.path}`).sort();
+    expect(paths).toEqual(['1:surface', '3:job_id', '3:ttfs_ms']);
+    expect(await storedFor(tenant)).toBe(before);
+  });
+
+  it('rejects unknown fields and a wrong schema_version', async () => {
+    const response = await post([wireEvent(tenant, { schema_version: 'v2' as never }), { ...wireEvent(tenant), colour: 'red' }]);
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    expect(body.details.errors.map((e: { index: number; path: string }) => `${e.index}:${e.path}`).sort()).toEqual(['0:schema_version', '1:(root)']);
+  });
+
+  it('answers 400 for malformed JSON, 415 for another content type', async () => {
+    expect((await post('{"schema_version": ')).status).toBe(400);
+    expect((await post(JSON.stringify(wireEvent(tenant)), { 'content-type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('answers 413 over 1,000 events or 1 MiB, and stores nothing', async () => {
+    const before = await storedFor(tenant);
+    const many = await post(Array.from({ length: 1001 }, () => wireEvent(tenant)));
+    expect(many.status).toBe(413);
+    expect((await many.json()).message).toMatch(/at most 1000 events/);
+    const big = await post([wireEvent(tenant, { error_message: 'x'.repeat(2000), metadata: { blob: 'y'.repeat(1024 * 1024) } })]);
+    expect(big.status).toBe(413);
+    expect((await big.json()).message).toMatch(/1 MiB/);
+    expect(await storedFor(tenant)).toBe(before);
+  });
+
+  it('refuses events for another tenant than the token with 403 and stores none of the batch', async () => {
+    const response = await post([wireEvent(tenant), wireEvent(otherTenant)]);
+    expect(response.status).toBe(403);
+    expect(await storedFor(otherTenant)).toBe(0);
+  });
+
+  it('requires a token with telemetry:write', async () => {
+    const reader = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
+    const response = await POST(new Request(url, { method: 'POST', headers: { ...reader.headers, 'content-type': 'application/json' }, body: JSON.stringify(wireEvent(tenant)) }));
+    expect(response.status).toBe(403);
+    const anonymous = await POST(new Request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(wireEvent(tenant)) }));
+    expect(anonymous.status).toBe(401);
+  });
+});
