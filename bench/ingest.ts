@@ -1,0 +1,110 @@
+// `npm run bench -- ingest [--seconds S] [--url U] [--concurrency C]`: drives the
+// running console's HTTP ingest with concurrent batches of 500 and, in the same
+// run, the schema's one-call-per-event scheduler.record_ttfs_event path; then
+// verifies every acknowledged event is stored exactly once, and cleans up.
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { parseArgs, printTable } from './_args';
+import { benchDatabase } from './_db';
+
+const BATCH = 500;
+
+function event(tenant: string, i: number) {
+  return {
+    schema_version: 'v1.0',
+    event_id: randomUUID(),
+    tenant_id: tenant,
+    job_id: randomUUID(),
+    surface: i % 3 === 0 ? 'ui' : i % 3 === 1 ? 'cli' : 'ci',
+    event_type: i % 10 === 0 ? 'signal.start' : 'signal.rendered',
+    ttfs_ms: 200 + ((i * 7919) % 4000),
+    cache_hit: i % 4 !== 0,
+    signal_source: 'snapshot',
+  };
+}
+
+export default async function ingest(args: string[]) {
+  const options = parseArgs(args);
+  const seconds = Number(options.seconds ?? 10);
+  const base = (options.url ?? 'http://localhost:3000').replace(/\/$/, '');
+  const concurrency = Number(options.concurrency ?? 8);
+  const server = await benchDatabase();
+  const sql = postgres(server.url, { max: concurrency + 2, onnotice: () => {} });
+  const tenant = randomUUID();
+  const token = `ttfs_${randomBytes(30).toString('base64url')}`;
+  try {
+    await sql`insert into console.tenants (id, slug, name) values (${tenant}, ${`bench-${tenant.slice(0, 8)}`}, 'Ingest bench')`;
+    await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
+      values (${tenant}, 'ingest bench', ${token.slice(0, 12)}, ${createHash('sha256').update(token).digest('hex')}, ${['telemetry:write']}::text[])`;
+
+    // HTTP batches.
+    const acknowledged: string[] = [];
+    let requests = 0;
+    let failures = 0;
+    let i = 0;
+    const httpStarted = performance.now();
+    const deadline = httpStarted + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < deadline) {
+          const batch = Array.from({ length: BATCH }, () => event(tenant, i++));
+          const response = await fetch(`${base}/api/v1/telemetry/ttfs`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify(batch),
+          });
+          requests++;
+          if (response.status === 202) {
+            const body = (await response.json()) as { accepted: number };
+            if (body.accepted === BATCH) acknowledged.push(...batch.map((e) => e.event_id));
+          } else {
+            failures++;
+            await response.arrayBuffer();
+          }
+        }
+      }),
+    );
+    const httpSeconds = (performance.now() - httpStarted) / 1000;
+
+    // The schema's path: one record_ttfs_event call per event, same concurrency.
+    let seedEvents = 0;
+    const seedStarted = performance.now();
+    const seedDeadline = seedStarted + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < seedDeadline) {
+          const e = event(tenant, i++);
+          await sql`select scheduler.record_ttfs_event(${tenant}, ${e.job_id}, ${e.surface}, ${e.event_type}, ${e.ttfs_ms}, ${e.cache_hit}, 'snapshot')`;
+          seedEvents++;
+        }
+      }),
+    );
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    // Exactly once: every acknowledged id stored, none twice.
+    const [stored] = await sql<[{ rows: number; ids: number }]>`
+      select count(*)::int as rows, count(distinct event_id)::int as ids
+      from scheduler.ttfs_events where tenant_id = ${tenant} and event_id = any(${acknowledged}::uuid[])`;
+    const lost = acknowledged.length - stored.ids;
+    const duplicated = stored.rows - stored.ids;
+
+    const eventsPerS = Math.round(acknowledged.length / httpSeconds);
+    const seedPerS = Math.round(seedEvents / seedSeconds);
+    console.log(`\ningest bench against ${base}: ${seconds} s per path, ${concurrency} concurrent clients\n`);
+    printTable([
+      { path: `HTTP batches of ${BATCH}`, events: acknowledged.length, seconds: httpSeconds.toFixed(1), events_per_s: eventsPerS, failed_requests: failures, requests },
+      { path: 'record_ttfs_event per event', events: seedEvents, seconds: seedSeconds.toFixed(1), events_per_s: seedPerS, failed_requests: 0, requests: seedEvents },
+    ]);
+    console.log(`\nverified: ${stored.ids} of ${acknowledged.length} acknowledged events stored, ${duplicated} duplicated`);
+    console.log(JSON.stringify({ bench: 'ingest', events_per_s: eventsPerS, seed_events_per_s: seedPerS, ratio: Math.round((eventsPerS / seedPerS) * 10) / 10, lost, duplicated, failed_requests: failures }));
+  } finally {
+    // Remove the bench's rows and let the rollups forget them.
+    const [span] = await sql<[{ from: Date | null; to: Date | null }]>`select min(ts) as from, max(ts) as to from scheduler.ttfs_events where tenant_id = ${tenant}`;
+    await sql`delete from scheduler.ttfs_events where tenant_id = ${tenant}`;
+    if (span.from && span.to) await sql`select scheduler.ttfs_rollup_rebuild(${span.from}, ${new Date(span.to.getTime() + 3600_000)})`;
+    await sql`delete from console.api_tokens where tenant_id = ${tenant}`;
+    await sql`delete from console.tenants where id = ${tenant}`;
+    await sql.end();
+    await server.stop();
+  }
+}
