@@ -58,3 +58,25 @@ export const signal = z.object({
   prediction: prediction.nullable().optional(),
 });
 export type Signal = z.infer<typeof signal>;
+
+/** PUT /api/v1/jobs/{jobId}/signal: a snapshot from the scheduler (snake_case, like the columns). */
+export const signalWrite = z.strictObject({
+  tenant_id: z.uuid(),
+  run_id: z.uuid().nullish(),
+  kind: signalKind,
+  phase: signalPhase,
+  summary: z.string().trim().min(1).max(500),
+  eta_seconds: z.number().int().min(0).max(7 * 86400).nullish(),
+  last_known_outcome: z.record(z.string(), z.unknown()).nullish(),
+  next_actions: z.array(nextAction).max(10).nullish(),
+  diagnostics: z.record(z.string(), z.unknown()).default({}),
+});
+export type SignalWrite = z.infer<typeof signalWrite>;
+
+/** Filters of the jobs list, from the URL. */
+export const jobListFilters = z.object({
+  kind: signalKind.optional().catch(undefined),
+  phase: signalPhase.optional().catch(undefined),
+  q: z.string().trim().max(64).optional().catch(undefined),
+});
+export type JobListFilters = z.infer<typeof jobListFilters>;

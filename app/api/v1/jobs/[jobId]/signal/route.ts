@@ -1,0 +1,39 @@
+import { authorize, canSeeTenant } from '@/lib/auth';
+import { ApiError, handle } from '@/lib/errors';
+import { coldStartSnapshot, getSnapshot, upsertSnapshot } from '@/lib/queries/signals';
+import { signalWrite } from '@/lib/schemas/signal';
+import { z } from 'zod';
+import { signalResponse, uuidParam } from '@/lib/signals/respond';
+
+export const dynamic = 'force-dynamic';
+type Context = { params: Promise<{ jobId: string }> };
+
+export const GET = handle(async (request: Request, { params }: Context) => {
+  const viewer = await authorize(request, { scope: 'signals:read' });
+  const jobId = z.object({ jobId: uuidParam }).parse(await params).jobId;
+  const snapshot = await getSnapshot(jobId);
+  const row = snapshot ?? (await coldStartSnapshot(jobId));
+  // Another tenant's job answers exactly like a missing one.
+  if (!row || !canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('job');
+  return signalResponse(request, row, snapshot !== null);
+});
+
+export const PUT = handle(async (request: Request, { params }: Context) => {
+  const viewer = await authorize(request, { scope: 'signals:write' });
+  const jobId = z.object({ jobId: uuidParam }).parse(await params).jobId;
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw ApiError.badRequest('The body is not valid JSON.');
+  }
+  const input = signalWrite.parse(body);
+  if (!canSeeTenant(viewer, input.tenant_id)) throw ApiError.forbidden('You cannot write signals of this tenant.');
+  const existing = await getSnapshot(jobId);
+  if (existing && existing.tenant_id !== input.tenant_id) {
+    if (!canSeeTenant(viewer, existing.tenant_id)) throw ApiError.notFound('job');
+    throw new ApiError(409, 'tenant_mismatch', 'This job belongs to another tenant; a job never moves between tenants.');
+  }
+  const row = await upsertSnapshot(jobId, input);
+  return signalResponse(request, row, true, existing ? 200 : 201);
+});

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { authorize, canSeeTenant } from '@/lib/auth';
+import { ApiError, handle } from '@/lib/errors';
+import { getRunSnapshot, getSnapshot, runTenant } from '@/lib/queries/signals';
+import { listTenants } from '@/lib/queries/tenants';
+import type { Signal } from '@/lib/schemas/signal';
+import { onCloseAll, subscribe, type Subscriber } from '@/lib/signals/hub';
+import { toSignal } from '@/lib/signals/map';
+
+export const dynamic = 'force-dynamic';
+
+const HEARTBEAT_MS = 15_000;
+const RETRY_MS = 3_000;
+
+const query = z.object({
+  jobId: z.uuid().optional(),
+  runId: z.uuid().optional(),
+  tenant: z.string().max(64).optional(),
+});
+
+/**
+ * Server-Sent Events: the current snapshot first, then one `signal` event per
+ * change, relayed from PostgreSQL NOTIFY by the process-wide hub. `resync`
+ * tells the client to re-read (the listener reconnected, or the server is
+ * shutting down); `: ping` comments keep proxies from timing out.
+ */
+export const GET = handle(async (request: Request) => {
+  const viewer = await authorize(request, { scope: 'signals:read' });
+  const params = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const initial: Signal[] = [];
+  let filter: Pick<Subscriber, 'jobId' | 'runId' | 'tenants'>;
+  if (params.jobId) {
+    const row = await getSnapshot(params.jobId);
+    if (row && !canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('job');
+    if (row) initial.push(toSignal(row));
+    filter = { jobId: params.jobId };
+  } else if (params.runId) {
+    const tenant = await runTenant(params.runId);
+    const row = await getRunSnapshot(params.runId);
+    const owner = row?.tenant_id ?? tenant;
+    if (!owner || !canSeeTenant(viewer, owner)) throw ApiError.notFound('run');
+    if (row) initial.push(toSignal(row));
+    filter = { runId: params.runId };
+  } else {
+    const visible = await listTenants(viewer);
+    const picked = params.tenant ? visible.filter((t) => t.slug === params.tenant || t.id === params.tenant) : visible;
+    if (params.tenant && picked.length === 0) throw ApiError.notFound('tenant');
+    filter = { tenants: viewer.tenants === 'all' && !params.tenant ? 'all' : picked.map((t) => t.id) };
+  }
+
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      const send = (chunk: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(chunk));
+        } catch {
+          cleanup();
+        }
+      };
+      const sendSignal = (signal: Signal) => send(`id: ${Date.parse(signal.updatedAt)}\nevent: signal\ndata: ${JSON.stringify(signal)}\n\n`);
+      send(`retry: ${RETRY_MS}\n\n`);
+      for (const signal of initial) sendSignal(signal);
+      send(`event: ready\ndata: {}\n\n`);
+
+      const heartbeat = setInterval(() => send(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
+      let unsubscribe = () => {};
+      let unhook = () => {};
+      cleanup = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        unhook();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      };
+      request.signal.addEventListener('abort', cleanup, { once: true });
+      unhook = onCloseAll(() => {
+        send(`retry: 1000\nevent: resync\ndata: {"reason":"shutdown"}\n\n`);
+        cleanup();
+      });
+      try {
+        unsubscribe = await subscribe({
+          ...filter,
+          onSignal: sendSignal,
+          onResync: () => send(`event: resync\ndata: {"reason":"listener reconnected"}\n\n`),
+        });
+      } catch {
+        send(`event: resync\ndata: {"reason":"database unavailable"}\n\n`);
+        cleanup();
+      }
+      if (closed) unsubscribe();
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+
+  return new Response(stream, {
+    headers: {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'Content-Encoding': 'none',
+      'X-Accel-Buffering': 'no',
+      Connection: 'keep-alive',
+    },
+  });
+});

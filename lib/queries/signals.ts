@@ -1,0 +1,95 @@
+import 'server-only';
+import { sql } from '@/lib/db';
+import type { JobListFilters, SignalWrite } from '@/lib/schemas/signal';
+import type { SnapshotRow } from '@/lib/signals/map';
+
+const COLUMNS = sql`job_id, tenant_id, run_id, kind, phase, summary, eta_seconds, last_known_outcome, next_actions, diagnostics, payload_json, updated_at`;
+
+export async function getSnapshot(jobId: string): Promise<SnapshotRow | null> {
+  const [row] = await sql<SnapshotRow[]>`select ${COLUMNS} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
+  return row ?? null;
+}
+
+export async function getSnapshots(jobIds: string[]): Promise<SnapshotRow[]> {
+  if (jobIds.length === 0) return [];
+  return sql<SnapshotRow[]>`select ${COLUMNS} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
+}
+
+/**
+ * A job whose snapshot is gone (retention drops terminal snapshots after 24 h)
+ * but that reported telemetry: its last known state, computed from events.
+ */
+export async function coldStartSnapshot(jobId: string): Promise<SnapshotRow | null> {
+  const [row] = await sql<SnapshotRow[]>`
+    select job_id, tenant_id, run_id, coalesce(kind, 'unavailable') as kind, coalesce(phase, 'unknown') as phase,
+      'No live snapshot; last state known from telemetry' as summary, null::int as eta_seconds,
+      null::jsonb as last_known_outcome, '[]'::jsonb as next_actions,
+      jsonb_build_object('source', 'ttfs_events', 'last_event_type', event_type) as diagnostics, '{}'::jsonb as payload_json,
+      ts as updated_at
+    from scheduler.ttfs_events where job_id = ${jobId}
+    order by ts desc limit 1`;
+  return row ?? null;
+}
+
+/** The run's most relevant job: its first failed job, else the most recently updated. */
+export async function getRunSnapshot(runId: string): Promise<SnapshotRow | null> {
+  const [row] = await sql<SnapshotRow[]>`
+    select ${COLUMNS} from scheduler.first_signal_snapshots where run_id = ${runId}
+    order by (kind = 'failed') desc,
+      case when kind = 'failed' then updated_at end asc,
+      updated_at desc
+    limit 1`;
+  return row ?? null;
+}
+
+export async function runTenant(runId: string): Promise<string | null> {
+  const [row] = await sql<{ tenant_id: string }[]>`select tenant_id from scheduler.runs where id = ${runId}`;
+  return row?.tenant_id ?? null;
+}
+
+/** Writes through the schema's function, which also NOTIFYs ttfs_signal_update. */
+export async function upsertSnapshot(jobId: string, input: SignalWrite): Promise<SnapshotRow> {
+  const [row] = await sql<SnapshotRow[]>`
+    select ${COLUMNS} from scheduler.upsert_first_signal_snapshot(
+      ${jobId}, ${input.tenant_id}, ${input.run_id ?? null}, ${input.kind}, ${input.phase}, ${input.summary},
+      ${input.eta_seconds ?? null}, ${input.last_known_outcome ? sql.json(input.last_known_outcome as never) : null},
+      ${input.next_actions ? sql.json(input.next_actions as never) : null}, ${sql.json(input.diagnostics as never)})`;
+  return row!;
+}
+
+export async function listSnapshots(tenantIds: string[], filters: JobListFilters, limit = 100): Promise<SnapshotRow[]> {
+  const q = filters.q?.toLowerCase();
+  const isUuid = q ? /^[0-9a-f-]{36}$/.test(q) : false;
+  return sql<SnapshotRow[]>`
+    select ${COLUMNS} from scheduler.first_signal_snapshots
+    where tenant_id = any(${tenantIds}::uuid[])
+      ${filters.kind ? sql`and kind = ${filters.kind}` : sql``}
+      ${filters.phase ? sql`and phase = ${filters.phase}` : sql``}
+      ${q ? (isUuid ? sql`and (job_id = ${q}::uuid or run_id = ${q}::uuid)` : sql`and (job_id::text like ${q + '%'} or run_id::text like ${q + '%'})`) : sql``}
+    order by updated_at desc
+    limit ${limit}`;
+}
+
+export async function countByKind(tenantIds: string[]): Promise<Record<string, number>> {
+  const rows = await sql<{ kind: string; n: number }[]>`
+    select kind, count(*)::int as n from scheduler.first_signal_snapshots
+    where tenant_id = any(${tenantIds}::uuid[]) group by kind`;
+  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+}
+
+export interface JobEvent {
+  ts: Date;
+  surface: string;
+  eventType: string;
+  ttfsMs: number;
+  cacheHit: boolean;
+  signalSource: string | null;
+  errorCode: string | null;
+}
+
+export async function jobEvents(jobId: string, limit = 50): Promise<JobEvent[]> {
+  return sql<JobEvent[]>`
+    select ts, surface, event_type as "eventType", ttfs_ms as "ttfsMs", cache_hit as "cacheHit",
+      signal_source as "signalSource", error_code as "errorCode"
+    from scheduler.ttfs_events where job_id = ${jobId} order by ts desc limit ${limit}`;
+}

@@ -1,0 +1,150 @@
+import 'server-only';
+import postgres from 'postgres';
+import { getSnapshots } from '@/lib/queries/signals';
+import type { Signal } from '@/lib/schemas/signal';
+import { toSignal, type SnapshotRow } from './map';
+
+export const CHANNEL = 'ttfs_signal_update';
+
+export interface Subscriber {
+  jobId?: string;
+  runId?: string;
+  /** Tenant-wide feed: every change of these tenants. */
+  tenants?: readonly string[] | 'all';
+  onSignal(signal: Signal): void;
+  /** The listener (re)connected: notifications may have been missed, re-read. */
+  onResync(): void;
+}
+
+interface Notification {
+  job_id: string;
+  tenant_id: string;
+}
+
+interface Hub {
+  listener: postgres.Sql | null;
+  listening: boolean;
+  subscribers: Set<Subscriber>;
+  pending: Map<string, Notification>;
+  flushScheduled: boolean;
+  start: Promise<void> | null;
+}
+
+// One hub per process (kept on globalThis across dev reloads): one LISTEN
+// connection, fanned out in memory to every open stream.
+const globalForHub = globalThis as unknown as { ttfsSignalHub?: Hub };
+const hub: Hub = (globalForHub.ttfsSignalHub ??= {
+  listener: null,
+  listening: false,
+  subscribers: new Set(),
+  pending: new Map(),
+  flushScheduled: false,
+  start: null,
+});
+
+function ensureListening(): Promise<void> {
+  if (hub.start) return hub.start;
+  hub.listener = postgres(process.env.DATABASE_URL ?? '', {
+    max: 1,
+    onnotice: () => {},
+    connection: { application_name: 'ttfs-console-listener' },
+  });
+  hub.start = hub.listener
+    .listen(
+      CHANNEL,
+      (payload) => enqueue(payload),
+      // Runs on the first LISTEN and after every reconnect (e.g. a database
+      // restart): anything NOTIFYed in between is lost, so clients re-read.
+      () => {
+        const reconnect = hub.listening;
+        hub.listening = true;
+        if (reconnect) for (const s of hub.subscribers) s.onResync();
+      },
+    )
+    .then(() => undefined)
+    .catch((error) => {
+      hub.start = null;
+      hub.listener?.end({ timeout: 1 }).catch(() => {});
+      hub.listener = null;
+      throw error;
+    });
+  return hub.start;
+}
+
+function enqueue(payload: string) {
+  let note: Notification;
+  try {
+    note = JSON.parse(payload) as Notification;
+  } catch {
+    return;
+  }
+  if (!interested(note)) return;
+  hub.pending.set(note.job_id, note);
+  if (hub.flushScheduled) return;
+  hub.flushScheduled = true;
+  // Coalesce a burst of notifications into one query.
+  setImmediate(() => void flush());
+}
+
+function wants(s: Subscriber, jobId: string, tenantId: string) {
+  if (s.jobId) return s.jobId === jobId;
+  if (s.runId) return true; // run membership is known only after reading the row
+  if (s.tenants) return s.tenants === 'all' || s.tenants.includes(tenantId);
+  return false;
+}
+
+function interested(note: Notification) {
+  for (const s of hub.subscribers) if (wants(s, note.job_id, note.tenant_id)) return true;
+  return false;
+}
+
+async function flush() {
+  hub.flushScheduled = false;
+  const batch = [...hub.pending.values()];
+  hub.pending.clear();
+  let rows: SnapshotRow[];
+  try {
+    rows = await getSnapshots(batch.map((n) => n.job_id));
+  } catch {
+    for (const s of hub.subscribers) s.onResync();
+    return;
+  }
+  for (const row of rows) {
+    const signal = toSignal(row);
+    for (const s of hub.subscribers) {
+      if (s.runId ? s.runId === row.run_id : wants(s, row.job_id, row.tenant_id)) s.onSignal(signal);
+    }
+  }
+}
+
+export async function subscribe(subscriber: Subscriber): Promise<() => void> {
+  await ensureListening();
+  hub.subscribers.add(subscriber);
+  return () => hub.subscribers.delete(subscriber);
+}
+
+export function hubStats() {
+  return { openStreams: hub.subscribers.size, listenConnections: hub.listener && hub.listening ? 1 : 0 };
+}
+
+/** Ends every stream (e.g. on shutdown); clients reconnect elsewhere after `retry`. */
+export function closeAllStreams() {
+  const closers = [...closeHooks];
+  closeHooks.clear();
+  for (const close of closers) close();
+}
+
+const closeHooks = new Set<() => void>();
+export function onCloseAll(close: () => void) {
+  closeHooks.add(close);
+  return () => closeHooks.delete(close);
+}
+
+export async function stopHub() {
+  closeAllStreams();
+  const listener = hub.listener;
+  hub.listener = null;
+  hub.start = null;
+  hub.listening = false;
+  await listener?.end({ timeout: 2 });
+}

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@/lib/signatures/hash';
+import type { NextAction, Prediction, Signal, SignalSource } from '@/lib/schemas/signal';
+
+/** A first_signal_snapshots row as the queries select it. */
+export interface SnapshotRow {
+  job_id: string;
+  tenant_id: string;
+  run_id: string | null;
+  kind: Signal['kind'];
+  phase: Signal['phase'];
+  summary: string;
+  eta_seconds: number | null;
+  last_known_outcome: Record<string, unknown> | null;
+  next_actions: NextAction[] | null;
+  diagnostics: Record<string, unknown>;
+  payload_json: Record<string, unknown>;
+  updated_at: Date;
+}
+
+interface FailureMatch {
+  signature_id?: string;
+  likely_cause?: string;
+  mttr_p50_seconds?: number | null;
+  mttr_p95_seconds?: number | null;
+  suggested_action?: string | null;
+  remediation_url?: string | null;
+  confidence?: number | string;
+  matched_at?: string;
+}
+
+function prediction(payload: Record<string, unknown>): Prediction | null {
+  const match = payload.failure_match as FailureMatch | undefined;
+  if (!match?.signature_id || !match.likely_cause) return null;
+  return {
+    signatureId: match.signature_id,
+    likelyCause: match.likely_cause,
+    mttrP50Seconds: match.mttr_p50_seconds ?? null,
+    mttrP95Seconds: match.mttr_p95_seconds ?? null,
+    suggestedAction: match.suggested_action ?? null,
+    remediationUrl: match.remediation_url ?? null,
+    confidence: Number(match.confidence ?? 0),
+    matchedAt: match.matched_at ?? '',
+  };
+}
+
+/** Whether a failed snapshot was checked against the failure index and nothing matched. */
+export function checkedWithoutMatch(row: Pick<SnapshotRow, 'kind' | 'payload_json'>): boolean {
+  const match = row.payload_json?.failure_match as { matched?: boolean } | undefined;
+  return row.kind === 'failed' && match?.matched === false;
+}
+
+export function toSignal(row: SnapshotRow): Signal {
+  const predicted = row.kind === 'failed' ? prediction(row.payload_json ?? {}) : null;
+  const actions = row.next_actions ?? [];
+  return {
+    jobId: row.job_id,
+    tenantId: row.tenant_id,
+    runId: row.run_id,
+    kind: row.kind,
+    phase: row.phase,
+    summary: row.summary,
+    etaSeconds: row.eta_seconds,
+    lastKnownOutcome: row.last_known_outcome,
+    nextActions: predicted ? withPredictionActions(actions, predicted, row.job_id) : actions,
+    diagnostics: row.diagnostics ?? {},
+    updatedAt: row.updated_at.toISOString(),
+    prediction: predicted,
+  };
+}
+
+/** "Retry" and "Open runbook" from a matched signature, unless the scheduler already offers them. */
+function withPredictionActions(actions: NextAction[], predicted: Prediction, jobId: string): NextAction[] {
+  const out = [...actions];
+  const has = (label: string) => out.some((a) => a.label.toLowerCase() === label.toLowerCase());
+  if (predicted.remediationUrl && !has('Open runbook')) out.push({ label: 'Open runbook', href: predicted.remediationUrl });
+  if (!has('Retry') && !has('Retry job')) out.push({ label: 'Retry', href: `/jobs/${jobId}?retry=1` });
+  return out;
+}
+
+export function signalSource(signal: Signal, fromSnapshot: boolean): SignalSource {
+  if (!fromSnapshot) return 'cold_start';
+  return signal.prediction ? 'failure_index' : 'snapshot';
+}
+
+/** Weak ETag over the signal's visible content; `updatedAt` alone changing does not change it. */
+export function signalEtag(signal: Signal): string {
+  const { updatedAt: _updatedAt, ...stable } = signal;
+  return `W/"${createHash('sha256').update(canonicalJson(stable)).digest('base64url').slice(0, 27)}"`;
+}
+
+/** True when an If-None-Match header matches the ETag (weak comparison, lists and *). */
+export function etagMatches(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const bare = etag.replace(/^W\//, '');
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);
+}
