@@ -64,7 +64,6 @@ export const GET = handle(async (request: Request) => {
       const sendSignal = (signal: Signal) => send(`id: ${Date.parse(signal.updatedAt)}\nevent: signal\ndata: ${JSON.stringify(signal)}\n\n`);
       send(`retry: ${RETRY_MS}\n\n`);
       for (const signal of initial) sendSignal(signal);
-      send(`event: ready\ndata: {}\n\n`);
 
       const heartbeat = setInterval(() => send(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
       let unsubscribe = () => {};
@@ -92,6 +91,8 @@ export const GET = handle(async (request: Request) => {
           onSignal: sendSignal,
           onResync: () => send(`event: resync\ndata: {"reason":"listener reconnected"}\n\n`),
         });
+        // From here on every change reaches this client.
+        send(`event: ready\ndata: {}\n\n`);
       } catch {
         send(`event: resync\ndata: {"reason":"database unavailable"}\n\n`);
         cleanup();

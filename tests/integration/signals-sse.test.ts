@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as stream } from '@/app/api/v1/stream/signals/route';
+import { hubStats } from '@/lib/signals/hub';
+import { newTenant, testSql } from '../helpers/db';
+import { testToken, type TestCredentials } from '../helpers/auth';
+
+const sql = testSql();
+const tenant = newTenant();
+let reader: TestCredentials;
+
+interface Client {
+  events: { event: string; data: string }[];
+  waitFor(pred: (e: { event: string; data: string }) => boolean, ms?: number): Promise<{ event: string; data: string }>;
+  close(): void;
+  response: Response;
+}
+
+async function open(query: string, creds = reader): Promise<Client> {
+  const controller = new AbortController();
+  const response = await stream(new Request(`http://console.test/api/v1/stream/signals?${query}`, { headers: creds.headers, signal: controller.signal }));
+  const events: { event: string; data: string }[] = [];
+  const waiters: (() => void)[] = [];
+  if (response.body) {
+    void (async () => {
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let cut;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const event = /^event: (.*)$/m.exec(block)?.[1] ?? (block.startsWith(':') ? 'comment' : 'message');
+            const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+            events.push({ event, data });
+            waiters.splice(0).forEach((w) => w());
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+  }
+  return {
+    events,
+    response,
+    close: () => controller.abort(),
+    waitFor(pred, ms = 5000) {
+      return new Promise((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(events)}`)), ms);
+        const check = () => {
+          const hit = events.find(pred);
+          if (hit) {
+            clearTimeout(deadline);
+            resolve(hit);
+          } else waiters.push(check);
+        };
+        check();
+      });
+    },
+  };
+}
+
+const upsert = (job: string, kind: string, phase: string, summary: string, run: string | null = null) =>
+  sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, ${run}, ${kind}, ${phase}, ${summary})`;
+
+beforeAll(async () => {
+  reader = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
+});
+afterAll(() => sql.end());
+
+describe('SSE relay of ttfs_signal_update', () => {
+  it('sends SSE headers, the current snapshot first, then every change to every client', async () => {
+    const job = randomUUID();
+    await upsert(job, 'queued', 'unknown', 'Queued at position 4');
+    const a = await open(`jobId=${job}`);
+    const b = await open(`jobId=${job}`);
+    expect(a.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(a.response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(a.response.headers.get('content-encoding')).toBe('none');
+    const first = await a.waitFor((e) => e.event === 'signal');
+    expect(JSON.parse(first.data)).toMatchObject({ jobId: job, kind: 'queued' });
+    await a.waitFor((e) => e.event === 'ready');
+    await b.waitFor((e) => e.event === 'ready');
+
+    await upsert(job, 'phase', 'fetch', 'Running fetch');
+    for (const client of [a, b]) {
+      const change = await client.waitFor((e) => e.event === 'signal' && e.data.includes('Running fetch'));
+      expect(JSON.parse(change.data)).toMatchObject({ jobId: job, kind: 'phase', phase: 'fetch' });
+    }
+    expect(hubStats().listenConnections).toBe(1);
+    a.close();
+    b.close();
+  });
+
+  it('feeds a tenant-wide stream with new jobs and a run stream with its jobs only', async () => {
+    const run = randomUUID();
+    await sql`insert into scheduler.runs (id, tenant_id) values (${run}, ${tenant})`;
+    const feed = await open('');
+    const runStream = await open(`runId=${run}`);
+    await feed.waitFor((e) => e.event === 'ready');
+    await runStream.waitFor((e) => e.event === 'ready');
+    const inRun = randomUUID();
+    const outside = randomUUID();
+    await upsert(outside, 'queued', 'unknown', 'not in run');
+    await upsert(inRun, 'started', 'resolve', 'in run', run);
+    await feed.waitFor((e) => e.data.includes(outside));
+    await feed.waitFor((e) => e.data.includes(inRun));
+    await runStream.waitFor((e) => e.data.includes(inRun));
+    expect(runStream.events.some((e) => e.data.includes(outside))).toBe(false);
+    feed.close();
+    runStream.close();
+  });
+
+  it('releases a disconnected client at once', async () => {
+    const job = randomUUID();
+    await upsert(job, 'queued', 'unknown', 'x');
+    const before = hubStats().openStreams;
+    const client = await open(`jobId=${job}`);
+    await client.waitFor((e) => e.event === 'ready');
+    expect(hubStats().openStreams).toBe(before + 1);
+    client.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hubStats().openStreams).toBe(before);
+  });
+
+  it('answers 404 for another tenant’s job and 401 without credentials', async () => {
+    const job = randomUUID();
+    await upsert(job, 'queued', 'unknown', 'x');
+    const foreign = await testToken(sql, { tenantId: newTenant(), scopes: ['signals:read'] });
+    expect((await stream(new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`, { headers: foreign.headers }))).status).toBe(404);
+    expect((await stream(new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`))).status).toBe(401);
+  });
+});
