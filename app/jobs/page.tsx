@@ -1,51 +1,84 @@
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
-import { KindBadge } from '@/components/ui/badge';
-import { Card, CardSkeleton, EmptyState, PageHeader } from '@/components/ui/card';
+import { LiveJobsTable } from '@/components/jobs/live-jobs-table';
+import { Card, CardSkeleton, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
-import { listRecentJobs } from '@/lib/queries/jobs';
+import { countByKind, listSnapshots } from '@/lib/queries/signals';
 import { listTenants } from '@/lib/queries/tenants';
+import { jobListFilters, SIGNAL_KINDS, SIGNAL_PHASES } from '@/lib/schemas/signal';
+import { toSignal } from '@/lib/signals/map';
 import { selectedTenants } from '@/lib/tenant-scope';
 
 export const metadata = { title: 'Jobs' };
-type Search = Promise<Record<string, string | string[] | undefined>>;
+type Search = Record<string, string | string[] | undefined>;
 
-async function JobsTable({ search }: { search: Search }) {
+function href(search: Search, change: Record<string, string | undefined>) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...search, ...change })) if (typeof v === 'string' && v) params.set(k, v);
+  return `/jobs${params.size ? `?${params}` : ''}`;
+}
+
+async function Jobs({ search }: { search: Search }) {
   const viewer = await currentViewer({ role: 'support' });
-  const { ids } = selectedTenants(await listTenants(viewer), (await search).tenant);
-  const jobs = await listRecentJobs(ids);
-  if (jobs.length === 0) return <EmptyState>No jobs yet.</EmptyState>;
+  const tenants = await listTenants(viewer);
+  const { ids, picked } = selectedTenants(tenants, search.tenant);
+  const filters = jobListFilters.parse(search);
+  const [rows, counts] = await Promise.all([listSnapshots(ids, filters), countByKind(ids)]);
+  // A full job id that matches exactly one job goes straight to its page.
+  if (filters.q && /^[0-9a-f-]{36}$/i.test(filters.q) && rows.length === 1 && rows[0]!.job_id === filters.q.toLowerCase()) redirect(`/jobs/${rows[0]!.job_id}`);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="jobs-table">
-        <thead className="text-xs text-slate-500 uppercase">
-          <tr><th className="py-2 pr-3">Job</th><th className="pr-3">Kind</th><th className="pr-3">Phase</th><th className="pr-3">Summary</th><th>Updated</th></tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {jobs.map((job) => (
-            <tr key={job.jobId}>
-              <td className="py-2 pr-3 font-mono text-xs"><Link className="text-blue-700 hover:underline dark:text-blue-300" href={`/jobs/${job.jobId}`}>{job.jobId.slice(0, 8)}</Link></td>
-              <td className="pr-3"><KindBadge kind={job.kind} /></td>
-              <td className="pr-3">{job.phase}</td>
-              <td className="pr-3">{job.summary}</td>
-              <td className="whitespace-nowrap text-slate-500"><time dateTime={job.updatedAt.toISOString()}>{job.updatedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC</time></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <>
+      <nav aria-label="Counts per kind" className="mb-4 flex flex-wrap gap-2" data-testid="kind-counts">
+        <Link href={href(search, { kind: undefined })} aria-current={!filters.kind ? 'true' : undefined} className={`rounded-full border px-3 py-1 text-xs ${!filters.kind ? 'border-slate-900 bg-slate-900 text-white dark:border-slate-100 dark:bg-slate-100 dark:text-slate-900' : 'border-slate-300 dark:border-slate-700'}`}>all {total}</Link>
+        {SIGNAL_KINDS.map((kind) => (
+          <Link key={kind} href={href(search, { kind })} data-testid={`count-${kind}`} aria-current={filters.kind === kind ? 'true' : undefined} className={`rounded-full border px-3 py-1 text-xs ${filters.kind === kind ? 'border-slate-900 bg-slate-900 text-white dark:border-slate-100 dark:bg-slate-100 dark:text-slate-900' : 'border-slate-300 dark:border-slate-700'}`}>
+            {kind} {counts[kind] ?? 0}
+          </Link>
+        ))}
+      </nav>
+      <Card>
+        <LiveJobsTable
+          key={JSON.stringify(filters) + ids.join()}
+          initial={rows.map(toSignal)}
+          tenantNames={Object.fromEntries(tenants.map((t) => [t.id, t.name]))}
+          filters={filters}
+          streamQuery={picked ? `tenant=${picked.slug}` : ''}
+        />
+      </Card>
+    </>
   );
 }
 
-export default function JobsPage({ searchParams }: { searchParams: Search }) {
+export default async function JobsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const search = await searchParams;
+  const filters = jobListFilters.parse(search);
   return (
     <>
-      <PageHeader title="Jobs" description="Current first signal of recent scan jobs" />
-      <Card>
-        <Suspense fallback={<CardSkeleton height="h-96" />}>
-          <JobsTable search={searchParams} />
-        </Suspense>
-      </Card>
+      <PageHeader title="Jobs" description="Look a job or run up, and watch first signals change live" />
+      <form action="/jobs" method="get" role="search" className="mb-4 flex flex-wrap items-end gap-2" data-testid="job-search">
+        {typeof search.tenant === 'string' && <input type="hidden" name="tenant" value={search.tenant} />}
+        <label className="flex flex-col text-xs text-slate-500">Job or run id
+          <input name="q" defaultValue={filters.q ?? ''} placeholder="paste a job or run id" className="mt-1 w-80 max-w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 font-mono text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100" data-testid="job-search-input" />
+        </label>
+        <label className="flex flex-col text-xs text-slate-500">Kind
+          <select name="kind" defaultValue={filters.kind ?? ''} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100" data-testid="kind-filter">
+            <option value="">any</option>
+            {SIGNAL_KINDS.map((k) => <option key={k}>{k}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col text-xs text-slate-500">Phase
+          <select name="phase" defaultValue={filters.phase ?? ''} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100" data-testid="phase-filter">
+            <option value="">any</option>
+            {SIGNAL_PHASES.map((p) => <option key={p}>{p}</option>)}
+          </select>
+        </label>
+        <button type="submit" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-slate-100 dark:text-slate-900">Search</button>
+      </form>
+      <Suspense key={JSON.stringify(search)} fallback={<CardSkeleton height="h-96" testId="jobs-skeleton" />}>
+        <Jobs search={search} />
+      </Suspense>
     </>
   );
 }

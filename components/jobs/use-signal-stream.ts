@@ -1,0 +1,33 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { Signal } from '@/lib/schemas/signal';
+
+export type StreamState = 'connecting' | 'live' | 'offline';
+
+/**
+ * One EventSource per page (browsers allow 6 connections per host over
+ * HTTP/1.1, so tabs must not open one per widget). Calls `onSignal` for every
+ * change and `onResync` whenever the client must re-read: after a reconnect,
+ * or when the server says notifications may have been missed.
+ */
+export function useSignalStream(query: string, onSignal: (signal: Signal) => void, onResync: () => void): StreamState {
+  const [state, setState] = useState<StreamState>('connecting');
+  useEffect(() => {
+    let opened = false;
+    const source = new EventSource(`/api/v1/stream/signals${query ? `?${query}` : ''}`);
+    source.addEventListener('ready', () => {
+      setState('live');
+      // A reconnect may have missed changes: re-read what the page shows.
+      if (opened) onResync();
+      opened = true;
+    });
+    source.addEventListener('signal', (event) => onSignal(JSON.parse((event as MessageEvent).data) as Signal));
+    source.addEventListener('resync', () => onResync());
+    source.onerror = () => setState('offline'); // EventSource retries by itself (server sends retry:)
+    return () => source.close();
+    // The callbacks are read at event time; the stream depends on the query only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [query]);
+  return state;
+}
