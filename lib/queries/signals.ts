@@ -4,15 +4,22 @@ import type { JobListFilters, SignalWrite } from '@/lib/schemas/signal';
 import type { SnapshotRow } from '@/lib/signals/map';
 
 const COLUMNS = sql`job_id, tenant_id, run_id, kind, phase, summary, eta_seconds, last_known_outcome, next_actions, diagnostics, payload_json, updated_at`;
+// The failure signature that matches a failed job now (an admin may have
+// disabled, edited or added signatures since the failure was recorded).
+const LIVE_MATCH = sql`case when kind = 'failed' then (
+    select jsonb_build_object('signature_id', m.signature_id, 'outcome', m.outcome, 'confidence', m.confidence)
+    from scheduler.match_failure_signature(tenant_id, phase,
+      coalesce(diagnostics->>'error_code', payload_json->>'error_code'),
+      coalesce(diagnostics->>'image_reference', payload_json->>'image_reference')) m) end as live_match`;
 
 export async function getSnapshot(jobId: string): Promise<SnapshotRow | null> {
-  const [row] = await sql<SnapshotRow[]>`select ${COLUMNS} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
+  const [row] = await sql<SnapshotRow[]>`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
   return row ?? null;
 }
 
 export async function getSnapshots(jobIds: string[]): Promise<SnapshotRow[]> {
   if (jobIds.length === 0) return [];
-  return sql<SnapshotRow[]>`select ${COLUMNS} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
+  return sql<SnapshotRow[]>`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
 }
 
 /**
@@ -34,7 +41,7 @@ export async function coldStartSnapshot(jobId: string): Promise<SnapshotRow | nu
 /** The run's most relevant job: its first failed job, else the most recently updated. */
 export async function getRunSnapshot(runId: string): Promise<SnapshotRow | null> {
   const [row] = await sql<SnapshotRow[]>`
-    select ${COLUMNS} from scheduler.first_signal_snapshots where run_id = ${runId}
+    select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where run_id = ${runId}
     order by (kind = 'failed') desc,
       case when kind = 'failed' then updated_at end asc,
       updated_at desc
@@ -50,7 +57,7 @@ export async function runTenant(runId: string): Promise<string | null> {
 /** Writes through the schema's function, which also NOTIFYs ttfs_signal_update. */
 export async function upsertSnapshot(jobId: string, input: SignalWrite): Promise<SnapshotRow> {
   const [row] = await sql<SnapshotRow[]>`
-    select ${COLUMNS} from scheduler.upsert_first_signal_snapshot(
+    select ${COLUMNS}, ${LIVE_MATCH} from scheduler.upsert_first_signal_snapshot(
       ${jobId}, ${input.tenant_id}, ${input.run_id ?? null}, ${input.kind}, ${input.phase}, ${input.summary},
       ${input.eta_seconds ?? null}, ${input.last_known_outcome ? sql.json(input.last_known_outcome as never) : null},
       ${input.next_actions ? sql.json(input.next_actions as never) : null}, ${sql.json(input.diagnostics as never)})`;

@@ -16,6 +16,8 @@ export interface SnapshotRow {
   diagnostics: Record<string, unknown>;
   payload_json: Record<string, unknown>;
   updated_at: Date;
+  /** The signature matching a failed job now; undefined when not looked up. */
+  live_match?: { signature_id: string; outcome: Record<string, unknown>; confidence: number | string } | null;
 }
 
 interface FailureMatch {
@@ -29,8 +31,19 @@ interface FailureMatch {
   matched_at?: string;
 }
 
-function prediction(payload: Record<string, unknown>): Prediction | null {
-  const match = payload.failure_match as FailureMatch | undefined;
+function prediction(row: SnapshotRow): Prediction | null {
+  const recorded = row.payload_json?.failure_match as FailureMatch | undefined;
+  const match: FailureMatch | undefined =
+    row.live_match === undefined
+      ? recorded
+      : row.live_match === null
+        ? undefined
+        : {
+            ...(row.live_match.outcome as FailureMatch),
+            signature_id: row.live_match.signature_id,
+            confidence: row.live_match.confidence,
+            matched_at: recorded?.signature_id === row.live_match.signature_id ? recorded.matched_at : new Date().toISOString(),
+          };
   if (!match?.signature_id || !match.likely_cause) return null;
   return {
     signatureId: match.signature_id,
@@ -45,13 +58,14 @@ function prediction(payload: Record<string, unknown>): Prediction | null {
 }
 
 /** Whether a failed snapshot was checked against the failure index and nothing matched. */
-export function checkedWithoutMatch(row: Pick<SnapshotRow, 'kind' | 'payload_json'>): boolean {
-  const match = row.payload_json?.failure_match as { matched?: boolean } | undefined;
-  return row.kind === 'failed' && match?.matched === false;
+export function checkedWithoutMatch(row: SnapshotRow): boolean {
+  if (row.kind !== 'failed') return false;
+  if (row.live_match !== undefined) return row.live_match === null;
+  return (row.payload_json?.failure_match as { matched?: boolean } | undefined)?.matched === false;
 }
 
 export function toSignal(row: SnapshotRow): Signal {
-  const predicted = row.kind === 'failed' ? prediction(row.payload_json ?? {}) : null;
+  const predicted = row.kind === 'failed' ? prediction(row) : null;
   const actions = row.next_actions ?? [];
   return {
     jobId: row.job_id,

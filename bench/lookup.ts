@@ -1,0 +1,69 @@
+// `npm run bench -- lookup [--url U] [--snapshots N] [--clients C] [--seconds S]`:
+// job signal lookups against a running console: N snapshots, C concurrent
+// clients, half of the requests revalidating with If-None-Match (304).
+// The baseline is the same lookup as one SQL query on the same database.
+import postgres from 'postgres';
+import { parseArgs, percentile, printTable } from './_args';
+import { benchDatabase } from './_db';
+import { benchTenant } from './_token';
+
+export default async function lookup(args: string[]) {
+  const options = parseArgs(args);
+  const base = (options.url ?? 'http://localhost:3000').replace(/\/$/, '');
+  const snapshots = Number(options.snapshots ?? 100_000);
+  const clients = Number(options.clients ?? 50);
+  const seconds = Number(options.seconds ?? 10);
+  const server = await benchDatabase();
+  const sql = postgres(server.url, { max: 10, onnotice: () => {} });
+  const bench = await benchTenant(sql, ['signals:read'], 'lookup bench');
+  try {
+    const ids = (await sql<{ job_id: string }[]>`
+      insert into scheduler.first_signal_snapshots (job_id, tenant_id, kind, phase, summary, eta_seconds, next_actions, diagnostics)
+      select gen_random_uuid(), ${bench.tenant}, (array['queued','phase','failed','succeeded'])[1 + g % 4], (array['resolve','fetch','analyze','report'])[1 + g % 4],
+        'Bench job ' || g, g % 600, '[{"label":"View run","href":"/runs/x"}]'::jsonb, jsonb_build_object('queue_position', g % 10)
+      from generate_series(1, ${snapshots}::int) g
+      returning job_id`).map((r) => r.job_id);
+    await sql`analyze scheduler.first_signal_snapshots`;
+
+    const etags = new Map<string, string>();
+    const http: number[] = [];
+    const statuses: Record<number, number> = {};
+    const headers = { authorization: `Bearer ${bench.token}` };
+    const deadline = performance.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < deadline) {
+          const id = ids[Math.floor(Math.random() * ids.length)]!;
+          const etag = Math.random() < 0.5 ? etags.get(id) : undefined;
+          const started = performance.now();
+          const response = await fetch(`${base}/api/v1/jobs/${id}/signal`, { headers: etag ? { ...headers, 'if-none-match': etag } : headers });
+          await response.arrayBuffer();
+          http.push(performance.now() - started);
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+          const tag = response.headers.get('etag');
+          if (tag) etags.set(id, tag);
+        }
+      }),
+    );
+    const sqlTimes: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const id = ids[Math.floor(Math.random() * ids.length)]!;
+      const started = performance.now();
+      await sql`select * from scheduler.first_signal_snapshots where job_id = ${id}`;
+      sqlTimes.push(performance.now() - started);
+    }
+    http.sort((a, b) => a - b);
+    sqlTimes.sort((a, b) => a - b);
+    const row = (name: string, t: number[], n: number) => ({ path: name, requests: n, p50_ms: percentile(t, 0.5).toFixed(2), p95_ms: percentile(t, 0.95).toFixed(2), p99_ms: percentile(t, 0.99).toFixed(2) });
+    console.log(`\nlookup bench against ${base}: ${snapshots.toLocaleString('en')} snapshots, ${clients} clients, ${seconds} s; statuses ${JSON.stringify(statuses)}\n`);
+    printTable([row('GET /api/v1/jobs/{id}/signal', http, http.length), row('SQL primary-key lookup (1 client)', sqlTimes, sqlTimes.length)]);
+    console.log(JSON.stringify({
+      bench: 'lookup', snapshots, clients, requests: http.length, rps: Math.round(http.length / seconds), statuses,
+      p50_ms: +percentile(http, 0.5).toFixed(2), p99_ms: +percentile(http, 0.99).toFixed(2), sql_p99_ms: +percentile(sqlTimes, 0.99).toFixed(3),
+    }));
+  } finally {
+    await bench.remove();
+    await sql.end();
+    await server.stop();
+  }
+}

@@ -1,0 +1,93 @@
+// `npm run bench -- sse [--url U] [--streams N] [--upserts M]`: opens N SSE
+// streams on one console instance (one per job), upserts M random jobs through
+// scheduler.upsert_first_signal_snapshot, and measures the delay from the
+// upsert's commit to the client's receipt. Also reports the database's LISTEN
+// connections of the console and the server's memory per open stream.
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { parseArgs, percentile, printTable } from './_args';
+import { benchDatabase } from './_db';
+import { benchTenant } from './_token';
+
+interface Health { process?: { rssBytes: number; sse: { openStreams: number; listenConnections: number } } }
+
+export default async function sse(args: string[]) {
+  const options = parseArgs(args);
+  const base = (options.url ?? 'http://localhost:3000').replace(/\/$/, '');
+  const streams = Number(options.streams ?? 1000);
+  const upserts = Number(options.upserts ?? 500);
+  const server = await benchDatabase();
+  const sql = postgres(server.url, { max: 4, onnotice: () => {} });
+  const bench = await benchTenant(sql, ['signals:read'], 'sse bench');
+  const controllers: AbortController[] = [];
+  try {
+    const jobs = Array.from({ length: streams }, () => randomUUID());
+    await sql`insert into scheduler.first_signal_snapshots (job_id, tenant_id, kind, phase, summary)
+      select unnest(${jobs}::uuid[]), ${bench.tenant}, 'queued', 'unknown', 'bench'`;
+    const health = async () => ((await (await fetch(`${base}/api/health`)).json()) as Health).process;
+    global.gc?.();
+    const before = await health();
+
+    const pending = new Map<string, number>();
+    const latencies: number[] = [];
+    let ready = 0;
+    await Promise.all(
+      jobs.map(async (job) => {
+        const controller = new AbortController();
+        controllers.push(controller);
+        const response = await fetch(`${base}/api/v1/stream/signals?jobId=${job}`, { headers: { authorization: `Bearer ${bench.token}` }, signal: controller.signal });
+        const reader = response.body!.getReader();
+        const decoder = new TextDecoder();
+        let buffer = '';
+        void (async () => {
+          try {
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) break;
+              buffer += decoder.decode(value, { stream: true });
+              let cut;
+              while ((cut = buffer.indexOf('\n\n')) >= 0) {
+                const block = buffer.slice(0, cut);
+                buffer = buffer.slice(cut + 2);
+                if (block.includes('event: ready')) ready++;
+                const marker = /"summary":"bench (\S+?)"/.exec(block)?.[1];
+                const sent = marker ? pending.get(marker) : undefined;
+                if (sent !== undefined) {
+                  latencies.push(performance.now() - sent);
+                  pending.delete(marker!);
+                }
+              }
+            }
+          } catch {
+            // aborted at the end
+          }
+        })();
+      }),
+    );
+    while (ready < streams) await new Promise((r) => setTimeout(r, 50));
+    const during = await health();
+    const listeners = await sql<[{ n: number }]>`select count(*)::int as n from pg_stat_activity where application_name = 'ttfs-console-listener'`;
+
+    for (let i = 0; i < upserts; i++) {
+      const job = jobs[Math.floor(Math.random() * jobs.length)]!;
+      const marker = `${i}-${randomUUID().slice(0, 8)}`;
+      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${bench.tenant}, null, 'phase', 'analyze', ${`bench ${marker}`})`;
+      pending.set(marker, performance.now()); // the upsert has committed when the call returns
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const waitUntil = performance.now() + 5000;
+    while (pending.size > 0 && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+    latencies.sort((a, b) => a - b);
+    const perStreamKiB = before && during ? Math.round((during.rssBytes - before.rssBytes) / streams / 102.4) / 10 : null;
+
+    console.log(`\nSSE bench against ${base}: ${streams} open streams, ${upserts} upserts\n`);
+    printTable([{ delivered: latencies.length, lost: pending.size, p50_ms: percentile(latencies, 0.5).toFixed(1), p95_ms: percentile(latencies, 0.95).toFixed(1), p99_ms: percentile(latencies, 0.99).toFixed(1), max_ms: (latencies.at(-1) ?? NaN).toFixed(1) }]);
+    console.log(`\nserver: ${during?.sse.openStreams} open streams, RSS +${perStreamKiB} KiB per stream; LISTEN connections in the database: ${listeners[0].n}`);
+    console.log(JSON.stringify({ bench: 'sse', streams, upserts, delivered: latencies.length, lost: pending.size, p50_ms: +percentile(latencies, 0.5).toFixed(1), p99_ms: +percentile(latencies, 0.99).toFixed(1), listen_connections: listeners[0].n, rss_kib_per_stream: perStreamKiB }));
+  } finally {
+    for (const c of controllers) c.abort();
+    await bench.remove();
+    await sql.end();
+    await server.stop();
+  }
+}
