@@ -33,8 +33,11 @@ export default async function lookup(args: string[]) {
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (performance.now() < deadline) {
-          const id = ids[Math.floor(Math.random() * ids.length)]!;
-          const etag = Math.random() < 0.5 ? etags.get(id) : undefined;
+          // Half the requests revalidate a job this run already fetched (a 304 when unchanged).
+          const known = [...etags.keys()];
+          const revalidate = known.length > 0 && Math.random() < 0.5;
+          const id = revalidate ? known[Math.floor(Math.random() * known.length)]! : ids[Math.floor(Math.random() * ids.length)]!;
+          const etag = revalidate ? etags.get(id) : undefined;
           const started = performance.now();
           const response = await fetch(`${base}/api/v1/jobs/${id}/signal`, { headers: etag ? { ...headers, 'if-none-match': etag } : headers });
           await response.arrayBuffer();
