@@ -1,42 +1,45 @@
 import { Suspense } from 'react';
-import { Card, CardSkeleton, EmptyState, PageHeader } from '@/components/ui/card';
-import { currentViewer } from '@/lib/auth';
-import { last24hBySurface } from '@/lib/queries/overview';
-import { listTenants } from '@/lib/queries/tenants';
-import { selectedTenants } from '@/lib/tenant-scope';
+import { BreachesCard } from '@/components/dashboard/breaches-card';
+import { BudgetCard } from '@/components/dashboard/budget-card';
+import { DistributionCard } from '@/components/dashboard/distribution-card';
+import { DrillDownCard } from '@/components/dashboard/drill-down-card';
+import { FiltersBar } from '@/components/dashboard/filters-bar';
+import { LatencyCard } from '@/components/dashboard/latency-card';
+import type { Search } from '@/components/dashboard/scope';
+import { Tiles } from '@/components/dashboard/tiles';
+import { CardSkeleton, PageHeader } from '@/components/ui/card';
 
-type Search = Promise<Record<string, string | string[] | undefined>>;
-
-async function SurfaceTiles({ search }: { search: Search }) {
-  const viewer = await currentViewer({ role: 'viewer' });
-  const { ids } = selectedTenants(await listTenants(viewer), (await search).tenant);
-  const rows = await last24hBySurface(ids);
-  if (rows.length === 0) return <EmptyState>No rendered signals in the last 24 hours.</EmptyState>;
-  return (
-    <div className="grid gap-4 sm:grid-cols-3">
-      {rows.map((row) => (
-        <Card key={row.surface} title={row.surface.toUpperCase()} testId={`tile-${row.surface}`}>
-          <dl className="grid grid-cols-2 gap-2 text-sm">
-            <dt className="text-slate-500">Signals</dt>
-            <dd className="text-right font-mono">{row.events.toLocaleString('en')}</dd>
-            <dt className="text-slate-500">≤ 2 s</dt>
-            <dd className="text-right font-mono">{row.compliance50 ?? '–'}%</dd>
-            <dt className="text-slate-500">≤ 5 s</dt>
-            <dd className="text-right font-mono">{row.compliance95 ?? '–'}%</dd>
-          </dl>
-        </Card>
-      ))}
-    </div>
-  );
-}
-
-export default function OverviewPage({ searchParams }: { searchParams: Search }) {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const search = await searchParams;
+  const key = JSON.stringify(search);
   return (
     <>
-      <PageHeader title="Overview" description="Time to first signal against the SLO: p50 ≤ 2 s, p95 ≤ 5 s, last 24 hours" />
-      <Suspense fallback={<div className="grid gap-4 sm:grid-cols-3"><CardSkeleton height="h-20" /><CardSkeleton height="h-20" /><CardSkeleton height="h-20" /></div>}>
-        <SurfaceTiles search={searchParams} />
+      <PageHeader title="Overview" description="Time to first signal against the SLO: p50 ≤ 2 s and p95 ≤ 5 s on every surface" />
+      <Suspense fallback={<div className="mb-5 h-8" />}>
+        <FiltersBar renderedAt={new Date().toISOString()} />
       </Suspense>
+      <div className="space-y-5">
+        <Suspense key={`tiles${key}`} fallback={<div className="grid gap-4 md:grid-cols-3"><CardSkeleton height="h-28" /><CardSkeleton height="h-28" /><CardSkeleton height="h-28" /></div>}>
+          <Tiles search={search} />
+        </Suspense>
+        <Suspense key={`drill${key}`} fallback={<CardSkeleton height="h-40" />}>
+          <DrillDownCard search={search} />
+        </Suspense>
+        <Suspense key={`latency${key}`} fallback={<CardSkeleton height="h-80" testId="latency-skeleton" />}>
+          <LatencyCard search={search} />
+        </Suspense>
+        <div className="grid gap-5 lg:grid-cols-2">
+          <Suspense key={`dist${key}`} fallback={<CardSkeleton height="h-56" />}>
+            <DistributionCard search={search} />
+          </Suspense>
+          <Suspense key={`breaches${key}`} fallback={<CardSkeleton height="h-56" />}>
+            <BreachesCard search={search} />
+          </Suspense>
+        </div>
+        <Suspense key={`budget${key}`} fallback={<CardSkeleton height="h-72" />}>
+          <BudgetCard search={search} />
+        </Suspense>
+      </div>
     </>
   );
 }

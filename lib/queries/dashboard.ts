@@ -1,0 +1,210 @@
+import 'server-only';
+import { sql } from '@/lib/db';
+import type { Window } from '@/lib/schemas/dashboard';
+
+// Every chart reads the rollups (scheduler.ttfs_window_stats and friends):
+// percentiles are merged from histograms, never averaged; counts are exact.
+
+export interface SeriesPoint {
+  bucket: Date;
+  series: string;
+  events: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  over2000: number;
+  over5000: number;
+  errors: number;
+  timeouts: number;
+  cacheHits: number;
+  rendered: number;
+  renderedOver2000: number;
+  renderedOver5000: number;
+}
+
+export interface Scope {
+  tenantIds: string[];
+  surface?: string;
+  cache?: 'hit' | 'cold';
+}
+
+const cacheArg = (cache?: 'hit' | 'cold') => (cache === 'hit' ? true : cache === 'cold' ? false : null);
+
+async function windowStats(w: Window, scope: Scope, opts: { bucket: string; splitSurface: boolean; cacheHit?: boolean | null; label?: string }): Promise<SeriesPoint[]> {
+  const rows = await sql<{ bucket: Date; surface: string; events: string; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null; over_2000: string; over_5000: string; errors: string; timeouts: string; cache_hits: string; rendered: string; rendered_over_2000: string; rendered_over_5000: string }[]>`
+    select * from scheduler.ttfs_window_stats(${w.from}, ${w.to}, ${opts.bucket}::interval, ${scope.tenantIds}::uuid[],
+      ${scope.surface ? [scope.surface] : null}::text[], ${opts.cacheHit === undefined ? cacheArg(scope.cache) : opts.cacheHit}, ${opts.splitSurface})`;
+  return rows.map((r) => ({
+    bucket: r.bucket,
+    series: opts.label ?? r.surface,
+    events: Number(r.events),
+    p50: r.p50_ms,
+    p95: r.p95_ms,
+    p99: r.p99_ms,
+    over2000: Number(r.over_2000),
+    over5000: Number(r.over_5000),
+    errors: Number(r.errors),
+    timeouts: Number(r.timeouts),
+    cacheHits: Number(r.cache_hits),
+    rendered: Number(r.rendered),
+    renderedOver2000: Number(r.rendered_over_2000),
+    renderedOver5000: Number(r.rendered_over_5000),
+  }));
+}
+
+/** p50/p95/p99 over time, split by surface or by cache hit vs cold start. */
+export async function latencySeries(w: Window, scope: Scope, split: 'surface' | 'cache'): Promise<SeriesPoint[]> {
+  const bucket = w.bucket === 'day' ? '1 day' : '1 hour';
+  if (split === 'surface') return windowStats(w, scope, { bucket, splitSurface: true });
+  const wanted = scope.cache ? [scope.cache] : (['hit', 'cold'] as const);
+  const parts = await Promise.all(
+    wanted.map((c) => windowStats(w, scope, { bucket, splitSurface: false, cacheHit: c === 'hit', label: c === 'hit' ? 'cache hit' : 'cold start' })),
+  );
+  return parts.flat().sort((a, b) => a.bucket.getTime() - b.bucket.getTime());
+}
+
+/** One row per surface over the whole window. */
+export async function surfaceTotals(w: Window, scope: Scope): Promise<SeriesPoint[]> {
+  const seconds = Math.round((w.to.getTime() - w.from.getTime()) / 1000);
+  return windowStats(w, scope, { bucket: `${seconds} seconds`, splitSurface: true });
+}
+
+export interface HistogramBin {
+  fromMs: number;
+  toMs: number;
+  n: number;
+}
+
+/** The merged latency histogram, folded into ~24 log-spaced display bins. */
+export async function latencyHistogram(w: Window, scope: Scope): Promise<HistogramBin[]> {
+  const rows = await sql<{ value_ms: number; n: string }[]>`
+    select value_ms, n from scheduler.ttfs_window_histogram(${w.from}, ${w.to}, ${scope.tenantIds}::uuid[],
+      ${scope.surface ? [scope.surface] : null}::text[], ${cacheArg(scope.cache)})`;
+  const edges = [0, 100, 200, 300, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000, Infinity];
+  const bins = edges.slice(0, -1).map((from, i) => ({ fromMs: from, toMs: edges[i + 1]!, n: 0 }));
+  for (const r of rows) {
+    const bin = bins.find((b) => r.value_ms >= b.fromMs && r.value_ms < b.toMs) ?? bins.at(-1)!;
+    bin.n += Number(r.n);
+  }
+  return bins;
+}
+
+export interface BreachRow {
+  hour: Date;
+  tenantId: string;
+  surface: string;
+  total: number;
+  p50Breaches: number;
+  p95Breaches: number;
+  p50Compliance: number;
+  p95Compliance: number;
+}
+
+/** The last 24 hours from scheduler.ttfs_slo_breaches, worst first. */
+export async function sloBreaches(scope: Scope, limit = 25): Promise<BreachRow[]> {
+  return sql<BreachRow[]>`
+    select hour, tenant_id as "tenantId", surface, total_signals::int as total, p50_breaches::int as "p50Breaches",
+      p95_breaches::int as "p95Breaches", p50_compliance_pct::float8 as "p50Compliance", p95_compliance_pct::float8 as "p95Compliance"
+    from scheduler.ttfs_slo_breaches
+    where tenant_id = any(${scope.tenantIds}::uuid[]) ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+      and (p50_breaches > 0 or p95_breaches > 0)
+    order by p95_compliance_pct asc, p50_compliance_pct asc, total_signals desc
+    limit ${limit}`;
+}
+
+export interface SliCounts {
+  tenantId: string;
+  surface: string;
+  total: number;
+  bad2000: number;
+  bad5000: number;
+}
+
+/**
+ * SLI counts per tenant and surface since `from`: every first-signal outcome
+ * (signal.rendered, signal.timeout, signal.error); good when rendered within the
+ * threshold; timeouts and errors are always bad. Windows under 6 hours come from
+ * raw events (minute precision), longer ones from the hourly rollups.
+ */
+export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<SliCounts[]> {
+  const hours = (to.getTime() - from.getTime()) / 3600_000;
+  if (hours < 6) {
+    return sql<SliCounts[]>`
+      select tenant_id as "tenantId", surface, count(*)::int as total,
+        count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 2000)::int as bad2000,
+        count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 5000)::int as bad5000
+      from scheduler.ttfs_events
+      where ts >= ${from} and ts < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
+        and event_type in ('signal.rendered', 'signal.timeout', 'signal.error')
+        ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+        ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
+      group by 1, 2`;
+  }
+  return sql<SliCounts[]>`
+    select tenant_id as "tenantId", surface, sum(n_rendered + n_timeout + n_error)::int as total,
+      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
+    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
+      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+      ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
+    group by 1, 2`;
+}
+
+/** Bad events per day over the budget window, for the burn-down chart. */
+export async function dailyBad(from: Date, to: Date, scope: Scope) {
+  return sql<{ day: Date; total: number; bad2000: number; bad5000: number }[]>`
+    select date_trunc('day', hour) as day, sum(n_rendered + n_timeout + n_error)::int as total,
+      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
+    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    where hour >= ${from} and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
+      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+      ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
+    group by 1 order by 1`;
+}
+
+export interface SlowEvent {
+  ts: Date;
+  jobId: string;
+  tenantId: string;
+  surface: string;
+  eventType: string;
+  ttfsMs: number;
+  signalSource: string | null;
+  errorCode: string | null;
+  release: string | null;
+}
+
+/** The slowest measurements of one hour (drill-down), from the raw events. */
+export async function slowestEvents(hour: Date, scope: Scope & { bucketHours?: number }, limit = 20): Promise<SlowEvent[]> {
+  const end = new Date(hour.getTime() + (scope.bucketHours ?? 1) * 3600_000);
+  return sql<SlowEvent[]>`
+    select ts, job_id as "jobId", tenant_id as "tenantId", surface, event_type as "eventType", ttfs_ms as "ttfsMs",
+      signal_source as "signalSource", error_code as "errorCode", release
+    from scheduler.ttfs_events
+    where ts >= ${hour} and ts < ${end} and tenant_id = any(${scope.tenantIds}::uuid[]) and event_type <> 'signal.start'
+      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+      ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
+    order by ttfs_ms desc limit ${limit}`;
+}
+
+/** When the newest event arrived (data freshness). */
+export async function latestEventAt(tenantIds: string[]): Promise<Date | null> {
+  const [row] = await sql<{ at: Date | null }[]>`
+    select max(hour + interval '1 hour') as at from scheduler.ttfs_rollup_cells where tenant_id = any(${tenantIds}::uuid[]) and hour > now() - interval '2 days'`;
+  const [recent] = await sql<{ at: Date | null }[]>`select max(ts) as at from scheduler.ttfs_events where ts > now() - interval '1 hour' and tenant_id = any(${tenantIds}::uuid[])`;
+  return recent?.at ?? row?.at ?? null;
+}
+
+export interface ReleaseChange {
+  at: Date;
+  release: string;
+}
+
+/** First appearance of each release in the window (chart annotations). */
+export async function releaseChanges(w: Window, scope: Scope): Promise<ReleaseChange[]> {
+  return sql<ReleaseChange[]>`
+    select min(first_seen) as at, release from scheduler.ttfs_release_first_seen
+    where tenant_id = any(${scope.tenantIds}::uuid[])
+    group by release having min(first_seen) > ${w.from} and min(first_seen) < ${w.to}
+    order by 1 limit 20`;
+}
