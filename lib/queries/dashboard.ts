@@ -101,7 +101,7 @@ export interface BreachRow {
 }
 
 /** The last 24 hours from scheduler.ttfs_slo_breaches, worst first. */
-export async function sloBreaches(scope: Scope, limit = 25): Promise<BreachRow[]> {
+export async function sloBreaches(scope: Scope, limit = 12): Promise<BreachRow[]> {
   return sql<BreachRow[]>`
     select hour, tenant_id as "tenantId", surface, total_signals::int as total, p50_breaches::int as "p50Breaches",
       p95_breaches::int as "p95Breaches", p50_compliance_pct::float8 as "p50Compliance", p95_compliance_pct::float8 as "p95Compliance"

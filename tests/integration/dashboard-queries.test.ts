@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latencyHistogram, latencySeries, sliCounts, slowestEvents, sloBreaches, surfaceTotals } from '@/lib/queries/dashboard';
+import { newTenant, testSql } from '../helpers/db';
+
+const sql = testSql();
+const tenant = newTenant();
+const hour = new Date();
+hour.setUTCMinutes(0, 0, 0);
+hour.setUTCHours(hour.getUTCHours() - 3);
+const window = { from: new Date(hour.getTime() - 3600_000), to: new Date(hour.getTime() + 2 * 3600_000), bucket: 'hour' as const };
+const scope = { tenantIds: [tenant] };
+
+// Known data: ui cache hits 100..1000 ms (10 rendered), ui cold starts 3000 and 6000, one cli timeout, one start marker.
+beforeAll(async () => {
+  const rows = [
+    ...Array.from({ length: 10 }, (_, i) => ({ surface: 'ui', event_type: 'signal.rendered', ttfs_ms: (i + 1) * 100, cache_hit: true })),
+    { surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 3000, cache_hit: false },
+    { surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 6000, cache_hit: false },
+    { surface: 'cli', event_type: 'signal.timeout', ttfs_ms: 30000, cache_hit: false },
+    { surface: 'ui', event_type: 'signal.start', ttfs_ms: 0, cache_hit: true },
+  ].map((r, i) => ({ ...r, ts: new Date(hour.getTime() + i * 60_000), tenant_id: tenant, job_id: randomUUID() }));
+  await sql`insert into scheduler.ttfs_events ${sql(rows, 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms', 'cache_hit')}`;
+});
+afterAll(() => sql.end());
+
+const exactP = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  const r = p * (s.length - 1);
+  return s[Math.floor(r)]! + (s[Math.ceil(r)]! - s[Math.floor(r)]!) * (r - Math.floor(r));
+};
+const within1pct = (a: number | null, b: number) => expect(Math.abs((a ?? NaN) - b) / b).toBeLessThanOrEqual(0.01);
+
+describe('dashboard queries over the rollups', () => {
+  it('per-surface totals: exact counts, percentiles within 1% of percentile_cont, start markers excluded', async () => {
+    const totals = await surfaceTotals(window, scope);
+    const ui = totals.find((t) => t.series === 'ui')!;
+    const uiValues = [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 3000, 6000];
+    expect(ui.events).toBe(12);
+    expect(ui.over2000).toBe(2);
+    expect(ui.over5000).toBe(1);
+    expect(ui.cacheHits).toBe(10);
+    within1pct(ui.p50, exactP(uiValues, 0.5));
+    within1pct(ui.p95, exactP(uiValues, 0.95));
+    const cli = totals.find((t) => t.series === 'cli')!;
+    expect(cli).toMatchObject({ events: 1, timeouts: 1, over5000: 1 });
+  });
+
+  it('splits by cache hit vs cold start without averaging percentiles', async () => {
+    const series = await latencySeries(window, { ...scope, surface: 'ui' }, 'cache');
+    const hit = series.filter((p) => p.series === 'cache hit');
+    const cold = series.filter((p) => p.series === 'cold start');
+    expect(hit.reduce((a, p) => a + p.events, 0)).toBe(10);
+    within1pct(hit.find((p) => p.events > 0)!.p50, 550);
+    expect(cold.reduce((a, p) => a + p.events, 0)).toBe(2);
+    within1pct(cold[0]!.p50, 4500);
+  });
+
+  it('merges the histogram into display bins with exact totals', async () => {
+    const bins = await latencyHistogram(window, scope);
+    expect(bins.reduce((a, b) => a + b.n, 0)).toBe(13);
+    expect(bins.find((b) => b.fromMs === 5000)!.n).toBe(1);
+  });
+
+  it('counts SLI outcomes exactly from raw events and from the rollups alike', async () => {
+    for (const [from, to] of [[new Date(Date.now() - 5 * 3600_000), new Date()], [new Date(Date.now() - 30 * 86400_000), new Date()]] as const) {
+      const rows = await sliCounts(from, to, scope);
+      const ui = rows.find((r) => r.surface === 'ui')!;
+      expect(ui).toMatchObject({ total: 12, bad2000: 2, bad5000: 1 });
+      expect(rows.find((r) => r.surface === 'cli')).toMatchObject({ total: 1, bad2000: 1, bad5000: 1 });
+    }
+  });
+
+  it('lists breaches of the hour from ttfs_slo_breaches and the slowest events for drill-down', async () => {
+    const breaches = await sloBreaches(scope);
+    expect(breaches).toHaveLength(1);
+    expect(breaches[0]).toMatchObject({ surface: 'ui', total: 12, p50Breaches: 2, p95Breaches: 1 });
+    const slow = await slowestEvents(hour, scope, 3);
+    expect(slow.map((e) => e.ttfsMs)).toEqual([30000, 6000, 3000]);
+  });
+});
