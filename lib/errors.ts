@@ -8,8 +8,14 @@ export class ApiError extends Error {
     message: string,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
+    readonly issues?: FieldIssue[],
   ) {
     super(message);
+  }
+
+  /** 422 for checks zod cannot make (e.g. ones only the database can answer), shaped like zod's. */
+  static validation(issues: FieldIssue[]) {
+    return new ApiError(422, 'validation_failed', 'The request did not pass validation; nothing was changed.', undefined, undefined, issues);
   }
 
   static notFound(what = 'resource') {
@@ -49,7 +55,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function toResponse(error: unknown): Response {
   if (error instanceof ApiError) {
     return Response.json(
-      { error: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) },
+      {
+        error: error.code,
+        message: error.message,
+        ...(error.details !== undefined ? { details: error.details } : {}),
+        ...(error.issues ? { issues: error.issues } : {}),
+      },
       { status: error.status, headers: error.headers },
     );
   }

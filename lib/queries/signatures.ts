@@ -1,23 +1,198 @@
 import 'server-only';
+import type { Sql } from 'postgres';
 import { sql } from '@/lib/db';
+import { ApiError } from '@/lib/errors';
+import type { Viewer } from '@/lib/auth/roles';
+import type { MatchRequest, SignatureCreate, SignatureListFilters, SignaturePatch, SignaturePattern } from '@/lib/schemas/signature';
+import { signatureHash } from '@/lib/signatures/hash';
 
 export interface SignatureRow {
   id: string;
   tenantId: string;
-  pattern: { phase?: string; error_code?: string; image_pattern?: string };
-  outcome: { likely_cause?: string; mttr_p50_seconds?: number; mttr_p95_seconds?: number; suggested_action?: string; remediation_url?: string };
+  pattern: SignaturePattern;
+  outcome: { likely_cause?: string; mttr_p50_seconds?: number | null; mttr_p95_seconds?: number | null; suggested_action?: string | null; remediation_url?: string | null };
   confidence: number;
   sampleCount: number;
   lastMatchedAt: Date | null;
   enabled: boolean;
   expiresAt: Date | null;
+  expired: boolean;
+  updatedAt: Date;
+  createdAt: Date;
+  signatureHash: string;
 }
 
-export async function listSignatures(tenantIds: string[]): Promise<SignatureRow[]> {
-  return sql<SignatureRow[]>`
-    select id, tenant_id as "tenantId", pattern, outcome, confidence::float8 as confidence,
-      sample_count as "sampleCount", last_matched_at as "lastMatchedAt", enabled, expires_at as "expiresAt"
-    from scheduler.failure_signatures
-    where tenant_id = any(${tenantIds}::uuid[])
-    order by confidence desc, sample_count desc`;
+const COLUMNS = sql`id, tenant_id as "tenantId", pattern, outcome, confidence::float8 as confidence,
+  sample_count as "sampleCount", last_matched_at as "lastMatchedAt", enabled, expires_at as "expiresAt",
+  (expires_at is not null and expires_at <= now()) as expired, updated_at as "updatedAt", created_at as "createdAt",
+  signature_hash as "signatureHash"`;
+
+const PAGE_SIZE = 25;
+
+export async function listSignatures(tenantIds: string[], filters: SignatureListFilters = { sort: 'confidence', page: 1 }) {
+  const order = {
+    confidence: sql`confidence desc, sample_count desc`,
+    samples: sql`sample_count desc, confidence desc`,
+    last_matched: sql`last_matched_at desc nulls last`,
+    updated: sql`updated_at desc`,
+  }[filters.sort];
+  const where = sql`tenant_id = any(${tenantIds}::uuid[])
+    ${filters.status === 'enabled' ? sql`and enabled and (expires_at is null or expires_at > now())` : sql``}
+    ${filters.status === 'disabled' ? sql`and not enabled` : sql``}
+    ${filters.status === 'expired' ? sql`and expires_at <= now()` : sql``}
+    ${filters.q ? sql`and (pattern::text ilike ${'%' + filters.q + '%'} or outcome::text ilike ${'%' + filters.q + '%'})` : sql``}`;
+  const [rows, [count]] = await Promise.all([
+    sql<SignatureRow[]>`select ${COLUMNS} from scheduler.failure_signatures where ${where} order by ${order}, id limit ${PAGE_SIZE} offset ${(filters.page - 1) * PAGE_SIZE}`,
+    sql<[{ n: number }]>`select count(*)::int as n from scheduler.failure_signatures where ${where}`,
+  ]);
+  return { rows, total: count.n, pageSize: PAGE_SIZE };
+}
+
+export async function getSignature(id: string): Promise<SignatureRow | null> {
+  const [row] = await sql<SignatureRow[]>`select ${COLUMNS} from scheduler.failure_signatures where id = ${id}`;
+  return row ?? null;
+}
+
+export async function regexError(pattern: string): Promise<string | null> {
+  const [row] = await sql<[{ error: string | null }]>`select console.regex_error(${pattern}) as error`;
+  return row.error;
+}
+
+function snapshot(row: SignatureRow | null) {
+  if (!row) return null;
+  return { pattern: row.pattern, outcome: row.outcome, confidence: row.confidence, enabled: row.enabled, expires_at: row.expiresAt?.toISOString() ?? null };
+}
+
+async function audit(db: Sql, viewer: Viewer, row: { id: string; tenantId: string }, action: string, reason: string | undefined, before: unknown, after: unknown) {
+  await db`insert into console.signature_audit (tenant_id, signature_id, actor_id, actor_name, action, reason, before, after)
+    values (${row.tenantId}, ${row.id}, ${viewer.id}, ${viewer.name}, ${action}, ${reason ?? null}, ${before === null ? null : db.json(before as never)}, ${after === null ? null : db.json(after as never)})`;
+}
+
+function duplicate(error: unknown) {
+  if ((error as { code?: string }).code === '23505') return new ApiError(409, 'duplicate_pattern', 'A signature with exactly this pattern already exists for this tenant. Edit that one instead.');
+  return error;
+}
+
+export async function createSignature(viewer: Viewer, input: SignatureCreate): Promise<SignatureRow> {
+  await assertRegex(input.pattern);
+  try {
+    return await sql.begin(async (tx) => {
+      const [row] = await tx<SignatureRow[]>`
+        insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, enabled, expires_at)
+        values (${input.tenant_id}, ${signatureHash(input.pattern)}, ${tx.json(input.pattern as never)}, ${tx.json(input.outcome as never)},
+          ${input.confidence}, ${input.enabled}, ${input.expires_at ?? null})
+        returning ${COLUMNS}`;
+      await audit(tx as unknown as Sql, viewer, row!, 'create', input.reason, null, snapshot(row!));
+      return row!;
+    });
+  } catch (error) {
+    throw duplicate(error);
+  }
+}
+
+/** 422 with PostgreSQL's own message when it cannot compile the image pattern (the matcher uses its `~`). */
+async function assertRegex(pattern: SignaturePattern) {
+  if (!pattern.image_pattern) return;
+  const error = await regexError(pattern.image_pattern);
+  if (error) throw ApiError.validation([{ path: 'pattern.image_pattern', message: `PostgreSQL cannot compile this regular expression: ${error}` }]);
+}
+
+export async function updateSignature(viewer: Viewer, id: string, patch: SignaturePatch): Promise<SignatureRow> {
+  if (patch.pattern) await assertRegex(patch.pattern);
+  try {
+    return await sql.begin(async (tx) => {
+      const [before] = await tx<SignatureRow[]>`select ${COLUMNS} from scheduler.failure_signatures where id = ${id} for update`;
+      if (!before) throw ApiError.notFound('signature');
+      const [row] = await tx<SignatureRow[]>`
+        update scheduler.failure_signatures set
+          pattern = ${patch.pattern ? tx.json(patch.pattern as never) : tx`pattern`},
+          signature_hash = ${patch.pattern ? signatureHash(patch.pattern) : tx`signature_hash`},
+          outcome = ${patch.outcome ? tx.json(patch.outcome as never) : tx`outcome`},
+          confidence = ${patch.confidence ?? tx`confidence`},
+          enabled = ${patch.enabled ?? tx`enabled`},
+          expires_at = ${patch.expires_at === undefined ? tx`expires_at` : patch.expires_at},
+          signature_version = signature_version + ${patch.pattern ? 1 : 0},
+          updated_at = now()
+        where id = ${id}
+        returning ${COLUMNS}`;
+      const onlyToggle = Object.keys(patch).every((k) => k === 'enabled' || k === 'reason');
+      const action = onlyToggle && patch.enabled !== undefined ? (patch.enabled ? 'enable' : 'disable') : 'edit';
+      await audit(tx as unknown as Sql, viewer, row!, action, patch.reason, snapshot(before), snapshot(row!));
+      return row!;
+    });
+  } catch (error) {
+    throw duplicate(error);
+  }
+}
+
+export async function deleteSignature(viewer: Viewer, id: string, hard: boolean, reason?: string): Promise<SignatureRow | null> {
+  if (!hard) return updateSignature(viewer, id, { enabled: false, reason });
+  return sql.begin(async (tx) => {
+    const [before] = await tx<SignatureRow[]>`delete from scheduler.failure_signatures where id = ${id} returning ${COLUMNS}`;
+    if (!before) throw ApiError.notFound('signature');
+    await audit(tx as unknown as Sql, viewer, before, 'delete', reason, snapshot(before), null);
+    return null;
+  });
+}
+
+export interface AuditRow {
+  at: Date;
+  actorName: string;
+  action: string;
+  reason: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export async function signatureHistory(id: string): Promise<AuditRow[]> {
+  return sql<AuditRow[]>`select at, actor_name as "actorName", action, reason, before, after
+    from console.signature_audit where signature_id = ${id} order by at desc, id desc limit 100`;
+}
+
+export interface Explanation {
+  id: string;
+  likelyCause: string;
+  confidence: number;
+  sampleCount: number;
+  matches: boolean;
+  reasons: string[];
+  lastWeekFailedJobs: number;
+}
+
+/**
+ * Which signature would match these failure facts, and why each other one does
+ * not; plus how many of the last 7 days' failed jobs each would have matched.
+ */
+export async function explainMatch(input: MatchRequest) {
+  const [winner] = await sql<{ signature_id: string }[]>`
+    select signature_id from scheduler.match_failure_signature(${input.tenant_id}, ${input.phase}, ${input.error_code ?? null}, ${input.image_reference ?? null})`;
+  const rows = await sql<(Explanation & { enabled: boolean; expired: boolean; phaseOk: boolean; codeOk: boolean; imageOk: boolean })[]>`
+    select s.id, s.outcome->>'likely_cause' as "likelyCause", s.confidence::float8 as confidence, s.sample_count as "sampleCount", s.enabled,
+      (s.expires_at is not null and s.expires_at <= now()) as expired,
+      (s.pattern->>'phase' is null or s.pattern->>'phase' = ${input.phase}) as "phaseOk",
+      (s.pattern->>'error_code' is null or s.pattern->>'error_code' = ${input.error_code ?? null}) as "codeOk",
+      (s.pattern->>'image_pattern' is null or (${input.image_reference ?? null}::text is not null and console.regex_error(s.pattern->>'image_pattern') is null
+        and ${input.image_reference ?? null}::text ~ (s.pattern->>'image_pattern'))) as "imageOk",
+      (select count(*)::int from scheduler.first_signal_snapshots f
+        where f.tenant_id = s.tenant_id and f.kind = 'failed' and f.updated_at > now() - interval '7 days'
+          and (s.pattern->>'phase' is null or s.pattern->>'phase' = f.phase)
+          and (s.pattern->>'error_code' is null or s.pattern->>'error_code' = coalesce(f.diagnostics->>'error_code', f.payload_json->>'error_code'))
+          and (s.pattern->>'image_pattern' is null or coalesce(f.diagnostics->>'image_reference', f.payload_json->>'image_reference') ~ (s.pattern->>'image_pattern'))
+      ) as "lastWeekFailedJobs"
+    from scheduler.failure_signatures s
+    where s.tenant_id = ${input.tenant_id}
+    order by s.confidence desc, s.sample_count desc
+    limit 200`;
+  const explanations: Explanation[] = rows.map((r) => {
+    const reasons: string[] = [];
+    if (!r.enabled) reasons.push('disabled');
+    if (r.expired) reasons.push('expired');
+    if (!r.phaseOk) reasons.push('phase differs');
+    if (!r.codeOk) reasons.push('error code differs');
+    if (!r.imageOk) reasons.push('image pattern does not match');
+    const matches = reasons.length === 0;
+    if (matches && winner && winner.signature_id !== r.id) reasons.push('matches, but a signature with higher confidence (or more samples) wins');
+    return { id: r.id, likelyCause: r.likelyCause, confidence: r.confidence, sampleCount: r.sampleCount, matches, reasons, lastWeekFailedJobs: r.lastWeekFailedJobs };
+  });
+  return { winner: winner?.signature_id ?? null, explanations };
 }

@@ -1,0 +1,20 @@
+import { SignatureForm } from '@/components/signatures/signature-form';
+import { PageHeader } from '@/components/ui/card';
+import { currentViewer } from '@/lib/auth';
+import { listTenants } from '@/lib/queries/tenants';
+
+export const metadata = { title: 'New failure signature' };
+
+export default async function NewSignaturePage() {
+  const viewer = await currentViewer({ role: 'admin' });
+  const tenants = await listTenants(viewer);
+  return (
+    <>
+      <PageHeader title="New failure signature" />
+      <SignatureForm
+        tenants={tenants}
+        initial={{ tenant_id: tenants[0]?.id ?? '', phase: '', error_code: '', image_pattern: '', likely_cause: '', mttr_p50_seconds: '', mttr_p95_seconds: '', suggested_action: '', remediation_url: '', confidence: '0.5', expires_at: '', reason: '' }}
+      />
+    </>
+  );
+}
