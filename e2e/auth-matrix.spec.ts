@@ -61,6 +61,22 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
   'GET /api/v1/jobs/[jobId]/signal': { ...people(403, 'ok', 'ok', 403), 'token:signals:read': 'ok', 'token:other-tenant': 404 },
   'GET /api/v1/runs/[runId]/signal': { ...people(403, 'ok', 'ok', 403), 'token:signals:read': 'ok', 'token:other-tenant': 404 },
   'PUT /api/v1/jobs/[jobId]/signal': { ...people(403, 403, 403, 403), 'token:signals:write': 'ok', 'token:other-tenant': 404 },
+  // Live updates: the same readers; a token of another tenant gets its own tenant's feed.
+  'GET /api/v1/stream/signals': { ...people(403, 'ok', 'ok', 403), 'token:signals:read': 'ok', 'token:other-tenant': 'ok' },
+  'POST /api/v1/stream/signals/reset': people(403, 403, 'ok', 403),
+  // Telemetry: every person (the console reports its own TTFS) and telemetry:write tokens.
+  'POST /api/v1/telemetry/ttfs': { ...people('ok', 'ok', 'ok', 403), 'token:telemetry:write': 'ok', 'token:other-tenant': 'ok' },
+  // Dashboard data: any signed-in person.
+  'GET /api/v1/dashboard/series': people('ok', 'ok', 'ok', 403),
+  // Failure signatures: support reads, admins change.
+  'GET /signatures/new': page(403, 403, 'ok'),
+  'GET /signatures/[signatureId]': page(403, 403, 'ok'),
+  'GET /api/v1/failure-signatures': people(403, 'ok', 'ok', 403),
+  'POST /api/v1/failure-signatures': people(403, 403, 'ok', 403),
+  'GET /api/v1/failure-signatures/[signatureId]': people(403, 'ok', 'ok', 403),
+  'PATCH /api/v1/failure-signatures/[signatureId]': people(403, 403, 'ok', 403),
+  'DELETE /api/v1/failure-signatures/[signatureId]': people(403, 403, 'ok', 403),
+  'POST /api/v1/failure-signatures/match': people(403, 'ok', 'ok', 403),
 };
 
 interface Route {

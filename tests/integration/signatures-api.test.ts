@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELETE, GET as getOne, PATCH } from '@/app/api/v1/failure-signatures/[id]/route';
+import { DELETE, GET as getOne, PATCH } from '@/app/api/v1/failure-signatures/[signatureId]/route';
 import { POST as matchPost } from '@/app/api/v1/failure-signatures/match/route';
 import { GET as list, POST } from '@/app/api/v1/failure-signatures/route';
 import { signatureHash } from '@/lib/signatures/hash';
@@ -15,7 +15,7 @@ let support: TestCredentials;
 let otherAdmin: TestCredentials;
 const base = 'http://localhost/api/v1/failure-signatures';
 const json = (creds: TestCredentials) => ({ ...creds.headers, 'content-type': 'application/json' });
-const ctx = (id: string) => ({ params: Promise.resolve({ id }) });
+const ctx = (id: string) => ({ params: Promise.resolve({ signatureId: id }) });
 
 const body = (overrides: Record<string, unknown> = {}) => ({
   tenant_id: tenant,

@@ -21,6 +21,9 @@ export const GET = handle(async (request: Request, { params }: Context) => {
 export const PUT = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { scope: 'signals:write' });
   const jobId = z.object({ jobId: uuidParam }).parse(await params).jobId;
+  const existing = await getSnapshot(jobId);
+  // Another tenant's job answers 404 before anything else, like a missing one would for GET.
+  if (existing && !canSeeTenant(viewer, existing.tenant_id)) throw ApiError.notFound('job');
   let body: unknown;
   try {
     body = await request.json();
@@ -29,9 +32,7 @@ export const PUT = handle(async (request: Request, { params }: Context) => {
   }
   const input = signalWrite.parse(body);
   if (!canSeeTenant(viewer, input.tenant_id)) throw ApiError.forbidden('You cannot write signals of this tenant.');
-  const existing = await getSnapshot(jobId);
   if (existing && existing.tenant_id !== input.tenant_id) {
-    if (!canSeeTenant(viewer, existing.tenant_id)) throw ApiError.notFound('job');
     throw new ApiError(409, 'tenant_mismatch', 'This job belongs to another tenant; a job never moves between tenants.');
   }
   const row = await upsertSnapshot(jobId, input);

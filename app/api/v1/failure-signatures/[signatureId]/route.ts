@@ -5,17 +5,17 @@ import { signaturePatch } from '@/lib/schemas/signature';
 import { readJson, visibleSignature } from '@/lib/signatures/access';
 
 export const dynamic = 'force-dynamic';
-type Context = { params: Promise<{ id: string }> };
+type Context = { params: Promise<{ signatureId: string }> };
 
 export const GET = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { role: 'support' });
-  const row = await visibleSignature(viewer, (await params).id);
+  const row = await visibleSignature(viewer, (await params).signatureId);
   return Response.json({ ...row, history: await signatureHistory(row.id) });
 });
 
 export const PATCH = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { role: 'admin' });
-  const row = await visibleSignature(viewer, (await params).id);
+  const row = await visibleSignature(viewer, (await params).signatureId);
   const patch = signaturePatch.parse(await readJson(request));
   return Response.json(await updateSignature(viewer, row.id, patch));
 });
@@ -23,7 +23,7 @@ export const PATCH = handle(async (request: Request, { params }: Context) => {
 /** Disables by default; `?hard=true` deletes (the audit trail keeps what it was). */
 export const DELETE = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { role: 'admin' });
-  const row = await visibleSignature(viewer, (await params).id);
+  const row = await visibleSignature(viewer, (await params).signatureId);
   const url = new URL(request.url);
   const result = await deleteSignature(viewer, row.id, url.searchParams.get('hard') === 'true', url.searchParams.get('reason') ?? undefined);
   return result ? Response.json(result) : new Response(null, { status: 204 });

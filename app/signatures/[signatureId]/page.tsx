@@ -14,9 +14,9 @@ function changes(before: Record<string, unknown> | null, after: Record<string, u
     .join('; ');
 }
 
-export default async function SignaturePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function SignaturePage({ params }: { params: Promise<{ signatureId: string }> }) {
   const viewer = await currentViewer({ role: 'admin' });
-  const { id } = await params;
+  const { signatureId: id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
   const signature = await getSignature(id);
   if (!signature || !canSeeTenant(viewer, signature.tenantId)) notFound();
