@@ -2,5 +2,12 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startRollupWorker } = await import('./lib/ops/rollup-worker');
+  const { startRetentionScheduler } = await import('./lib/ops/scheduler');
   startRollupWorker();
+  startRetentionScheduler();
+}
+
+// Unexpected errors of requests, as one JSON line without internals for the client.
+export async function onRequestError(error: unknown, request: { path: string; method: string }) {
+  console.error(JSON.stringify({ level: 'error', msg: 'request failed', method: request.method, path: request.path, error: (error as Error)?.message, digest: (error as { digest?: string })?.digest }));
 }

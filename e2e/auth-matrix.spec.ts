@@ -43,6 +43,7 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
   'GET /jobs/[jobId]': page(403, 'ok', 'ok'),
   'GET /signatures': page(403, 403, 'ok'),
   'GET /admin/tokens': page(403, 403, 'ok'),
+  'GET /admin/retention': page(403, 403, 'ok'),
   'GET /forbidden': all('ok'),
   'GET /sign-in': { ...all('ok'), viewer: 'home', support: 'home', admin: 'home' },
   // Public endpoints.

@@ -4,7 +4,7 @@ import { appFileExists, e2eSql, TENANTS } from './auth-helpers';
 
 // Navigation each demo user must see: exactly these links, in this order.
 const NAV: Record<DemoUser, string[]> = {
-  admin: ['Overview', 'Jobs', 'Signatures', 'Tokens'],
+  admin: ['Overview', 'Jobs', 'Signatures', 'Tokens', 'Retention'],
   support: ['Overview', 'Jobs'],
   sre: ['Overview'],
 };

@@ -61,6 +61,8 @@ test('the jobs list filters by kind through the URL, and rows change in place an
   const jobs = new JobsPage(page);
   await jobs.goto('?tenant=acme');
   await expect(jobs.rows().first()).toBeVisible();
+  // Changes count from the moment the stream is subscribed.
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
   const job = randomUUID();
   await upsert(job, 'queued', 'unknown', 'A brand new job');
   await expect(jobs.row(job)).toContainText('A brand new job');

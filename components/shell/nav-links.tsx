@@ -10,6 +10,7 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: '/jobs', label: 'Jobs', role: 'support' },
   { href: '/signatures', label: 'Signatures', role: 'admin' },
   { href: '/admin/tokens', label: 'Tokens', role: 'admin' },
+  { href: '/admin/retention', label: 'Retention', role: 'admin' },
 ];
 
 function Links({ role }: { role: Role }) {

@@ -1,0 +1,92 @@
+// Retention, as the schema recommends it: scheduled jobs, not triggers.
+// Used by the in-process scheduler (instrumentation.ts) and `npm run retention`.
+import type { Sql } from 'postgres';
+
+export interface RetentionPolicy {
+  eventsDays: number;
+  snapshotHours: number;
+  signatureDays: number;
+  signatureMinConfidence: number;
+  batchSize: number;
+}
+
+export function policyFromEnv(env = process.env): RetentionPolicy {
+  return {
+    eventsDays: Number(env.TTFS_RETENTION_EVENTS_DAYS ?? 90),
+    snapshotHours: Number(env.TTFS_RETENTION_SNAPSHOT_HOURS ?? 24),
+    signatureDays: Number(env.TTFS_RETENTION_SIGNATURE_DAYS ?? 30),
+    signatureMinConfidence: Number(env.TTFS_RETENTION_SIGNATURE_MIN_CONFIDENCE ?? 0.3),
+    batchSize: Number(env.TTFS_RETENTION_BATCH ?? 10_000),
+  };
+}
+
+export interface RetentionResult {
+  ran: boolean;
+  eventsDeleted: number;
+  rollupCellsDeleted: number;
+  snapshotsDeleted: number;
+  signaturesDisabled: number;
+}
+
+// Only one instance runs retention at a time ("ttfr" in ASCII).
+const LOCK_KEY = 0x74746672;
+
+/**
+ * Deletes telemetry older than the retention period in small batches (each its
+ * own short transaction, so ingest is never blocked for long), prunes the
+ * rollups of those hours, deletes terminal snapshots not updated for a day, and
+ * disables low-confidence signatures left untouched, auditing each.
+ */
+export async function runRetention(sql: Sql, policy: RetentionPolicy, trigger: 'schedule' | 'manual', now = new Date()): Promise<RetentionResult> {
+  const reserved = await sql.reserve();
+  try {
+    const [lock] = await reserved<[{ ok: boolean }]>`select pg_try_advisory_lock(${LOCK_KEY}) as ok`;
+    if (!lock.ok) return { ran: false, eventsDeleted: 0, rollupCellsDeleted: 0, snapshotsDeleted: 0, signaturesDisabled: 0 };
+    const [run] = await sql<[{ id: string }]>`insert into console.retention_runs (trigger) values (${trigger}) returning id`;
+    const result: RetentionResult = { ran: true, eventsDeleted: 0, rollupCellsDeleted: 0, snapshotsDeleted: 0, signaturesDisabled: 0 };
+    try {
+      const eventCutoff = new Date(now.getTime() - policy.eventsDays * 86400_000);
+      for (;;) {
+        const deleted = await sql`
+          delete from scheduler.ttfs_events where id in (
+            select id from scheduler.ttfs_events where ts < ${eventCutoff} limit ${policy.batchSize})`;
+        result.eventsDeleted += deleted.count;
+        if (deleted.count < policy.batchSize) break;
+      }
+      const [pruned] = await sql<[{ n: number }]>`select scheduler.ttfs_prune_rollups(${eventCutoff})::int as n`;
+      result.rollupCellsDeleted = pruned.n;
+
+      const snapshotCutoff = new Date(now.getTime() - policy.snapshotHours * 3600_000);
+      const snapshots = await sql`
+        delete from scheduler.first_signal_snapshots
+        where updated_at < ${snapshotCutoff} and kind in ('succeeded', 'failed', 'canceled')`;
+      result.snapshotsDeleted = snapshots.count;
+
+      const signatureCutoff = new Date(now.getTime() - policy.signatureDays * 86400_000);
+      const disabled = await sql.begin(async (tx) => {
+        const rows = await tx<{ id: string; tenant_id: string; confidence: number }[]>`
+          update scheduler.failure_signatures set enabled = false
+          where enabled and confidence < ${policy.signatureMinConfidence} and updated_at < ${signatureCutoff}
+          returning id, tenant_id, confidence::float8 as confidence`;
+        for (const row of rows) {
+          await tx`insert into console.signature_audit (tenant_id, signature_id, actor_id, actor_name, action, reason, before, after)
+            values (${row.tenant_id}, ${row.id}, 'retention', 'Retention job', 'retention_disable',
+              ${`confidence ${row.confidence} < ${policy.signatureMinConfidence} and not updated for ${policy.signatureDays} days`},
+              ${tx.json({ enabled: true })}, ${tx.json({ enabled: false })})`;
+        }
+        return rows.length;
+      });
+      result.signaturesDisabled = disabled;
+      await sql`update console.retention_runs set finished_at = now(), events_deleted = ${result.eventsDeleted},
+        rollup_cells_deleted = ${result.rollupCellsDeleted}, snapshots_deleted = ${result.snapshotsDeleted},
+        signatures_disabled = ${result.signaturesDisabled} where id = ${run.id}`;
+      return result;
+    } catch (error) {
+      await sql`update console.retention_runs set finished_at = now(), error = ${(error as Error).message} where id = ${run.id}`;
+      throw error;
+    }
+  } finally {
+    await reserved`select pg_advisory_unlock(${LOCK_KEY})`.catch(() => {});
+    reserved.release();
+  }
+}
