@@ -10,7 +10,7 @@ export interface RetentionPolicy {
   batchSize: number;
 }
 
-export function policyFromEnv(env = process.env): RetentionPolicy {
+export function policyFromEnv(env: Record<string, string | undefined> = process.env): RetentionPolicy {
   return {
     eventsDays: Number(env.TTFS_RETENTION_EVENTS_DAYS ?? 90),
     snapshotHours: Number(env.TTFS_RETENTION_SNAPSHOT_HOURS ?? 24),

@@ -18,7 +18,8 @@ describe('retention', () => {
     // Events: 20 just past 90 days (several batches), 1 just inside.
     const old = Array.from({ length: 20 }, () => ({ ts: ago(90 * DAY + MINUTE), tenant_id: tenant, job_id: randomUUID(), surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 500 }));
     const kept = { ts: ago(90 * DAY - MINUTE), tenant_id: tenant, job_id: randomUUID(), surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 700 };
-    await sql`insert into scheduler.ttfs_events ${sql([...old, kept], 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms')}`;
+    const rows: typeof old = [...old, kept];
+    await sql`insert into scheduler.ttfs_events ${sql(rows, 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms')}`;
 
     // Snapshots: terminal and stale (gone), terminal and fresh (kept), running and stale (kept).
     const snap = async (kind: string, updated: Date) => {
