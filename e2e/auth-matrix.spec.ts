@@ -48,6 +48,8 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
   'GET /sign-in': { ...all('ok'), viewer: 'home', support: 'home', admin: 'home' },
   // Public endpoints.
   'GET /api/health': all('ok'),
+  // Prometheus: open in demo mode (the e2e server); TTFS_METRICS_TOKEN otherwise.
+  'GET /api/metrics': all('ok'),
   'POST /api/auth/sign-in': all('ok'),
   'POST /api/auth/sign-out': all(303),
   'GET /api/auth/oidc/start': all(303),

@@ -1,4 +1,5 @@
 import { ZodError } from 'zod';
+import { metrics, routeLabel } from '@/lib/ops/metrics';
 
 /** The one error type route handlers throw; `toResponse` maps anything to HTTP. */
 export class ApiError extends Error {
@@ -84,10 +85,20 @@ export function toResponse(error: unknown): Response {
 /** Wraps a route handler so every thrown error becomes a proper response. */
 export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response>) {
   return async (...args: A): Promise<Response> => {
+    const started = performance.now();
+    let response: Response;
     try {
-      return await fn(...args);
+      response = await fn(...args);
     } catch (error) {
-      return toResponse(error);
+      response = toResponse(error);
     }
+    const request = args[0] as Request | undefined;
+    if (request?.url) {
+      metrics.httpDuration.observe(
+        { method: request.method, route: routeLabel(new URL(request.url).pathname), status: String(response.status) },
+        (performance.now() - started) / 1000,
+      );
+    }
+    return response;
   };
 }

@@ -1,5 +1,6 @@
 import { assertTenantWritable, authorize } from '@/lib/auth';
 import { ApiError, fieldIssues, handle } from '@/lib/errors';
+import { metrics, observeIngested } from '@/lib/ops/metrics';
 import { insertTtfsEvents } from '@/lib/queries/telemetry';
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_REQUEST, ttfsBatch, ttfsEventV1 } from '@/lib/schemas/telemetry';
 import { readJsonBody } from '@/lib/telemetry/read-body';
@@ -29,5 +30,9 @@ export const POST = handle(async (request: Request) => {
   const events = parseBatch(await readJsonBody(request, MAX_BODY_BYTES));
   for (const tenantId of new Set(events.map((e) => e.tenant_id))) assertTenantWritable(viewer, tenantId);
   const result = await insertTtfsEvents(events);
+  // Duplicates were counted when first accepted.
+  if (result.duplicates === 0) observeIngested(events);
+  metrics.ingestEvents.inc({ result: 'accepted' }, result.accepted);
+  if (result.duplicates) metrics.ingestEvents.inc({ result: 'duplicate' }, result.duplicates);
   return Response.json({ ...result, received: events.length }, { status: 202 });
 });
