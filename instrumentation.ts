@@ -3,8 +3,10 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { startRollupWorker } = await import('./lib/ops/rollup-worker');
   const { startRetentionScheduler } = await import('./lib/ops/scheduler');
+  const { installShutdownHooks } = await import('./lib/ops/shutdown');
   startRollupWorker();
   startRetentionScheduler();
+  installShutdownHooks();
 }
 
 // Unexpected errors of requests, as one JSON line without internals for the client.

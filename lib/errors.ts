@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { metrics, routeLabel } from '@/lib/ops/metrics';
+import { isShuttingDown } from '@/lib/ops/shutdown';
 
 /** The one error type route handlers throw; `toResponse` maps anything to HTTP. */
 export class ApiError extends Error {
@@ -91,6 +92,14 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
       response = await fn(...args);
     } catch (error) {
       response = toResponse(error);
+    }
+    // Draining: a keep-alive client must not hold the server open forever.
+    if (isShuttingDown()) {
+      try {
+        response.headers.set('Connection', 'close');
+      } catch {
+        // immutable headers (e.g. a fetched response): leave them
+      }
     }
     const request = args[0] as Request | undefined;
     if (request?.url) {

@@ -54,7 +54,8 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
   const jobs: Record<string, unknown>[] = [];
   while (jobs.length < count) {
     const tenant = rand.pick(DEMO_TENANTS);
-    const run = { id: rand.uuid(), tenant_id: tenant.id, created_at: new Date(now - rand.int(60, 6 * 86400) * 1000) };
+    // Within the last 20 hours: retention removes terminal snapshots a day after their last update.
+    const run = { id: rand.uuid(), tenant_id: tenant.id, created_at: new Date(now - rand.int(60, 20 * 3600) * 1000) };
     runs.push(run);
     const size = rand.int(1, 4);
     for (let i = 0; i < size && jobs.length < count; i++) {

@@ -28,6 +28,8 @@ interface Hub {
   pending: Map<string, Notification>;
   flushScheduled: boolean;
   start: Promise<void> | null;
+  /** Stream closers; on the shared hub because instrumentation and routes are separate bundles. */
+  closeHooks: Set<() => void>;
 }
 
 // One hub per process (kept on globalThis across dev reloads): one LISTEN
@@ -40,6 +42,7 @@ const hub: Hub = (globalForHub.ttfsSignalHub ??= {
   pending: new Map(),
   flushScheduled: false,
   start: null,
+  closeHooks: new Set(),
 });
 
 function ensureListening(): Promise<void> {
@@ -129,15 +132,14 @@ export function hubStats() {
 
 /** Ends every stream (e.g. on shutdown); clients reconnect elsewhere after `retry`. */
 export function closeAllStreams() {
-  const closers = [...closeHooks];
-  closeHooks.clear();
+  const closers = [...hub.closeHooks];
+  hub.closeHooks.clear();
   for (const close of closers) close();
 }
 
-const closeHooks = new Set<() => void>();
 export function onCloseAll(close: () => void) {
-  closeHooks.add(close);
-  return () => closeHooks.delete(close);
+  hub.closeHooks.add(close);
+  return () => hub.closeHooks.delete(close);
 }
 
 export async function stopHub() {

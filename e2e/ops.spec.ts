@@ -1,0 +1,114 @@
+// Operations against extra app instances started here on the e2e build and the
+// e2e database: graceful shutdown under ingest load, and two instances sharing
+// one database (an upsert through one reaches SSE clients of the other).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { appDatabase } from './db';
+import { expect, test } from './fixtures';
+
+const ACME = '11111111-1111-4111-8111-111111111111';
+const sql = appDatabase();
+test.afterAll(() => sql.end());
+test.describe.configure({ mode: 'serial' });
+
+function databaseUrl() {
+  return (JSON.parse(readFileSync(`.data/e2e-${process.env.E2E_PORT ?? '3100'}/runtime.json`, 'utf8')) as { url: string }).url;
+}
+
+async function startInstance(port: number): Promise<ChildProcess> {
+  const child = spawn('node_modules/.bin/next', ['start', '-p', String(port)], {
+    env: { ...process.env, DATABASE_URL: databaseUrl(), TTFS_DEMO: '1', PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`http://localhost:${port}/api/health`)).ok) return child;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`instance on ${port} did not start`);
+}
+
+async function token(scopes: string[]) {
+  const value = `ttfs_${randomBytes(24).toString('base64url')}`;
+  await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
+    values (${ACME}, 'ops e2e', ${value.slice(0, 12)}, ${createHash('sha256').update(value).digest('hex')}, ${scopes}::text[])`;
+  return value;
+}
+
+test('SIGTERM mid-ingest: every acknowledged event is stored, streams get a reconnect hint, the process exits', async () => {
+  test.setTimeout(120_000);
+  const port = 3190;
+  const instance = await startInstance(port);
+  const bearer = await token(['telemetry:write', 'signals:read']);
+  const stream = await fetch(`http://localhost:${port}/api/v1/stream/signals`, { headers: { authorization: `Bearer ${bearer}` } });
+  const streamText = stream.text();
+
+  const acknowledged: string[] = [];
+  let stop = false;
+  const senders = Array.from({ length: 4 }, async () => {
+    while (!stop) {
+      const batch = Array.from({ length: 200 }, () => ({ schema_version: 'v1.0', event_id: randomUUID(), tenant_id: ACME, job_id: randomUUID(), surface: 'ci', event_type: 'signal.rendered', ttfs_ms: 700 }));
+      try {
+        const response = await fetch(`http://localhost:${port}/api/v1/telemetry/ttfs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(batch) });
+        if (response.status === 202) acknowledged.push(...batch.map((e) => e.event_id));
+      } catch {
+        // refused once the server stops accepting
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  const exited = new Promise<number | null>((resolve) => instance.once('exit', (code) => resolve(code)));
+  instance.kill('SIGTERM');
+  const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
+  stop = true;
+  await Promise.all(senders);
+  expect(code).not.toBe('timeout');
+  expect(await streamText).toContain('event: resync');
+  expect(acknowledged.length).toBeGreaterThan(0);
+  const [stored] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${ACME} and event_id = any(${acknowledged}::uuid[])`;
+  expect(stored.n).toBe(acknowledged.length);
+});
+
+test('two instances on one database: an upsert through one reaches the SSE clients of the other', async ({ baseURL }) => {
+  test.setTimeout(120_000);
+  const port = 3191;
+  const other = await startInstance(port);
+  try {
+    const reader = await token(['signals:read']);
+    const writer = `ttfs_${randomBytes(24).toString('base64url')}`;
+    await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
+      values (${ACME}, 'ops e2e writer', ${writer.slice(0, 12)}, ${createHash('sha256').update(writer).digest('hex')}, ${['signals:write']}::text[])`;
+    const job = randomUUID();
+    const controller = new AbortController();
+    const response = await fetch(`${baseURL}/api/v1/stream/signals?jobId=${job}`, { headers: { authorization: `Bearer ${reader}` }, signal: controller.signal });
+    const body = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const until = async (needle: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!text.includes(needle)) {
+        if (Date.now() > deadline) throw new Error(`no ${needle} in ${text}`);
+        const { value, done } = await body.read();
+        if (done) break;
+        text += decoder.decode(value);
+      }
+    };
+    await until('event: ready');
+    const put = await fetch(`http://localhost:${port}/api/v1/jobs/${job}/signal`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${writer}` },
+      body: JSON.stringify({ tenant_id: ACME, kind: 'started', phase: 'resolve', summary: 'Written through the other instance' }),
+    });
+    expect(put.status).toBe(201);
+    await until('Written through the other instance');
+    controller.abort();
+  } finally {
+    other.kill('SIGTERM');
+  }
+});
