@@ -112,3 +112,44 @@ test('two instances on one database: an upsert through one reaches the SSE clien
     other.kill('SIGTERM');
   }
 });
+
+test('a crash (SIGKILL) mid-ingest loses nothing that was acknowledged, and a restarted instance carries on', async () => {
+  test.setTimeout(120_000);
+  const port = 3192;
+  const bearer = await token(['telemetry:write']);
+  const acknowledged: string[] = [];
+  const load = async (base: string, until: () => boolean) => {
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      while (!until()) {
+        const batch = Array.from({ length: 250 }, () => ({ schema_version: 'v1.0', event_id: randomUUID(), tenant_id: ACME, job_id: randomUUID(), surface: 'cli', event_type: 'signal.rendered', ttfs_ms: 900 }));
+        try {
+          const response = await fetch(`${base}/api/v1/telemetry/ttfs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(batch) });
+          if (response.status === 202) acknowledged.push(...batch.map((e) => e.event_id));
+        } catch {
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+    }));
+  };
+  const first = await startInstance(port);
+  let killed = false;
+  const loading = load(`http://localhost:${port}`, () => killed);
+  await new Promise((r) => setTimeout(r, 1500));
+  first.kill('SIGKILL');
+  killed = true;
+  await loading;
+  const beforeRestart = acknowledged.length;
+  expect(beforeRestart).toBeGreaterThan(0);
+
+  const second = await startInstance(port);
+  let done = false;
+  const again = load(`http://localhost:${port}`, () => done);
+  await new Promise((r) => setTimeout(r, 800));
+  done = true;
+  await again;
+  second.kill('SIGTERM');
+  expect(acknowledged.length).toBeGreaterThan(beforeRestart);
+  const [stored] = await sql<[{ n: number; distinct: number }]>`
+    select count(*)::int as n, count(distinct event_id)::int as distinct from scheduler.ttfs_events where tenant_id = ${ACME} and event_id = any(${acknowledged}::uuid[])`;
+  expect(stored).toEqual({ n: acknowledged.length, distinct: acknowledged.length });
+});
