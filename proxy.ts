@@ -22,6 +22,9 @@ export async function proxy(request: NextRequest) {
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-ttfs-path', `${pathname}${search}`);
+  // One id per request, in logs and in the response, to find a request's log lines.
+  const requestId = /^[\w-]{8,64}$/.test(request.headers.get('x-request-id') ?? '') ? request.headers.get('x-request-id')! : crypto.randomUUID();
+  requestHeaders.set('x-request-id', requestId);
   const nonce = api ? null : Buffer.from(crypto.randomUUID()).toString('base64');
   if (nonce) requestHeaders.set('content-security-policy', contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https }));
 
@@ -42,7 +45,9 @@ export async function proxy(request: NextRequest) {
       return withHeaders(NextResponse.rewrite(new URL('/forbidden', request.url), { status: 403, request: { headers: requestHeaders } }), https, nonce);
     }
   }
-  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), https, nonce);
+  const response = withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), https, nonce);
+  response.headers.set('x-request-id', requestId);
+  return response;
 }
 
 function withHeaders(response: NextResponse, https: boolean, nonce: string | null) {

@@ -153,3 +153,33 @@ test('a crash (SIGKILL) mid-ingest loses nothing that was acknowledged, and a re
     select count(*)::int as n, count(distinct event_id)::int as distinct from scheduler.ttfs_events where tenant_id = ${ACME} and event_id = any(${acknowledged}::uuid[])`;
   expect(stored).toEqual({ n: acknowledged.length, distinct: acknowledged.length });
 });
+
+test('with the database unreachable, pages show a clear banner and the API answers 503, without crashing', async ({ browser }) => {
+  test.setTimeout(60_000);
+  const port = 3193;
+  const child = spawn('node_modules/.bin/next', ['start', '-p', String(port)], {
+    // Nothing listens on port 1: every query fails with ECONNREFUSED.
+    env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TTFS_DEMO: '1', PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: 'ignore',
+  });
+  try {
+    let health: Response | null = null;
+    for (let i = 0; i < 120 && !health; i++) {
+      health = await fetch(`http://localhost:${port}/api/health`).catch(() => null);
+      if (!health) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(health!.status).toBe(503);
+    const api = await fetch(`http://localhost:${port}/api/v1/jobs/${randomUUID()}/signal`, { headers: { authorization: `Bearer ttfs_${randomBytes(30).toString('base64url')}` } });
+    expect(api.status).toBe(503);
+    expect(api.headers.get('retry-after')).toBe('5');
+    // A signed-in person (some session cookie): checking it needs the database.
+    const context = await browser.newContext({ storageState: { cookies: [{ name: 'ttfs_session', value: randomBytes(30).toString('base64url'), domain: 'localhost', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }], origins: [] } });
+    const page = await context.newPage();
+    await page.goto(`http://localhost:${port}/`);
+    await expect(page.getByTestId('database-down')).toBeVisible();
+    await context.close();
+    expect(child.exitCode).toBeNull();
+  } finally {
+    child.kill('SIGTERM');
+  }
+});

@@ -54,7 +54,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof code === 'string' && DB_UNAVAILABLE.has(code);
 }
 
-export function toResponse(error: unknown): Response {
+export function toResponse(error: unknown, requestId?: string | null): Response {
   if (error instanceof ApiError) {
     return Response.json(
       {
@@ -79,7 +79,7 @@ export function toResponse(error: unknown): Response {
     );
   }
   // Unexpected: log the detail on the server, never send it to the client.
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled route error', error: (error as Error)?.message }));
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled route error', requestId: requestId ?? undefined, error: (error as Error)?.message }));
   return Response.json({ error: 'internal', message: 'Something went wrong on our side.' }, { status: 500 });
 }
 
@@ -91,7 +91,7 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
     try {
       response = await fn(...args);
     } catch (error) {
-      response = toResponse(error);
+      response = toResponse(error, (args[0] as Request | undefined)?.headers?.get('x-request-id'));
     }
     // Draining: a keep-alive client must not hold the server open forever.
     if (isShuttingDown()) {

@@ -2,14 +2,27 @@ import Link from 'next/link';
 import { Suspense, type ReactNode } from 'react';
 import { UserMenu } from '@/components/auth/user-menu';
 import { optionalViewer } from '@/lib/auth';
+import { isDatabaseUnavailable } from '@/lib/errors';
 import { listTenants } from '@/lib/queries/tenants';
 import type { Theme } from '@/lib/theme';
 import { NavLinks } from './nav-links';
 import { TenantSwitcher } from './tenant-switcher';
 import { ThemeToggle } from './theme-toggle';
 
+function DatabaseDownBanner() {
+  return (
+    <div role="alert" data-testid="database-down" className="border-b border-rose-300 bg-rose-50 px-4 py-2 text-sm text-rose-900 md:px-6 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100">
+      The database is unreachable. The console keeps retrying; reload in a moment. Live streams reconnect by themselves.
+    </div>
+  );
+}
+
 export async function AppShell({ children, theme }: { children: ReactNode; theme: Theme }) {
-  const viewer = await optionalViewer().catch(() => null);
+  const { viewer, databaseDown } = await optionalViewer().then(
+    (found) => ({ viewer: found, databaseDown: false }),
+    (error: unknown) => ({ viewer: null, databaseDown: isDatabaseUnavailable(error) }),
+  );
+  const banner = databaseDown ? <DatabaseDownBanner /> : null;
   // Signed out (the sign-in page): no navigation, no tenant data.
   if (!viewer) {
     return (
@@ -21,6 +34,7 @@ export async function AppShell({ children, theme }: { children: ReactNode; theme
           </span>
           <ThemeToggle theme={theme} />
         </header>
+        {banner}
         <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 md:px-6">{children}</main>
       </div>
     );
