@@ -1,4 +1,5 @@
 import { Suspense } from 'react';
+import { AttributionCard } from '@/components/dashboard/attribution-card';
 import { BreachesCard } from '@/components/dashboard/breaches-card';
 import { BudgetCard } from '@/components/dashboard/budget-card';
 import { DistributionCard } from '@/components/dashboard/distribution-card';
@@ -38,6 +39,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </div>
         <Suspense key={`budget${key}`} fallback={<CardSkeleton height="h-72" />}>
           <BudgetCard search={search} />
+        </Suspense>
+        <Suspense key={`attribution${key}`} fallback={<CardSkeleton height="h-40" />}>
+          <AttributionCard search={search} />
         </Suspense>
       </div>
     </>

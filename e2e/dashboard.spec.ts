@@ -7,7 +7,8 @@ test.afterAll(() => sql.end());
 
 test('the overview shows tiles, the latency chart, the distribution, breaches and the error budget', async ({ page }, testInfo) => {
   await page.goto('/?range=7d');
-  for (const id of ['tiles', 'latency-chart', 'histogram-chart', 'breaches-table', 'budget-card']) await expect(page.getByTestId(id)).toBeVisible();
+  for (const id of ['tiles', 'latency-chart', 'histogram-chart', 'breaches-table', 'budget-card', 'attribution-card', 'budget-segments']) await expect(page.getByTestId(id)).toBeVisible();
+  await expect(page.getByTestId('mix-shift')).toHaveAttribute('data-verdict', /mix_shift|slowdown|both|stable|insufficient_data/);
   await expect(page.getByTestId('tile-ui')).toBeVisible();
   // At a 50% target the 14.4x and 6x rules can never fire and say so.
   await expect(page.getByTestId('rule-p50-1h')).toHaveAttribute('data-feasible', 'false');

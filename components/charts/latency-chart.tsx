@@ -15,7 +15,24 @@ export interface ChartPoint {
 
 const fmtMs = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(v >= 10_000 ? 0 : 1)} s` : `${Math.round(v)} ms`);
 
-export function LatencyChart({ points, bucket, partialFrom, releases }: { points: ChartPoint[]; bucket: 'hour' | 'day'; partialFrom: string; releases: { at: string; release: string }[] }) {
+/** Where a series' p95 crosses the 5 s objective: a breach starts or ends. */
+export function breachMarkers(points: ChartPoint[]) {
+  const markers: { t: number; series: string; kind: 'start' | 'end' }[] = [];
+  const bySeries = new Map<string, ChartPoint[]>();
+  for (const p of points) bySeries.set(p.series, [...(bySeries.get(p.series) ?? []), p]);
+  for (const [series, list] of bySeries) {
+    let inBreach = false;
+    for (const p of [...list].sort((a, b) => Date.parse(a.bucket) - Date.parse(b.bucket))) {
+      if (p.p95 === null) continue;
+      const over = p.p95 > 5000;
+      if (over !== inBreach) markers.push({ t: Date.parse(p.bucket), series, kind: over ? 'start' : 'end' });
+      inBreach = over;
+    }
+  }
+  return markers;
+}
+
+export function LatencyChart({ points, bucket, partialFrom, releases, toggles = [] }: { points: ChartPoint[]; bucket: 'hour' | 'day'; partialFrom: string; releases: { at: string; release: string }[]; toggles?: { at: string; label: string }[] }) {
   const router = useRouter();
   const params = useSearchParams();
   const series = [...new Set(points.map((p) => p.series))];
@@ -66,6 +83,12 @@ export function LatencyChart({ points, bucket, partialFrom, releases }: { points
           {lastT >= partial && <ReferenceArea x1={partial} x2={lastT} fill="currentColor" fillOpacity={0.06} label={{ value: 'partial', position: 'insideTop', fontSize: 10 }} />}
           {releases.map((r) => (
             <ReferenceLine key={r.release} x={Date.parse(r.at)} stroke="#999" strokeDasharray="2 2" label={{ value: r.release, position: 'top', fontSize: 10, fill: 'currentColor' }} />
+          ))}
+          {toggles.map((t, i) => (
+            <ReferenceLine key={`toggle-${i}`} x={Date.parse(t.at)} stroke="#CC79A7" strokeDasharray="3 3" label={{ value: t.label.slice(0, 40), position: 'insideBottomLeft', fontSize: 10, fill: 'currentColor' }} />
+          ))}
+          {breachMarkers(points).map((m, i) => (
+            <ReferenceLine key={`breach-${i}`} x={m.t} stroke={m.kind === 'start' ? '#D55E00' : '#009E73'} strokeOpacity={0.5} />
           ))}
           {series.flatMap((s) => [
             <Line key={`${s}-p50`} dataKey={`${s} p50`} stroke={colorFor(s)} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls />,

@@ -16,8 +16,7 @@ const sum = (rows: SliCounts[], key: 'bad2000' | 'bad5000', pick: (r: SliCounts)
   rows.filter(pick).reduce((acc, r) => ({ total: acc.total + r.total, bad: acc.bad + r[key] }), { total: 0, bad: 0 });
 
 export async function BudgetCard({ search }: { search: Search }) {
-  const { scope, filters, tenantNames } = await dashboardContext(search);
-  const now = new Date();
+  const { scope, filters, tenantNames, now } = await dashboardContext(search);
   const from = budgetFrom(filters.budget, now);
   const windows = [...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours]))];
   const [period, days, totals, ...byWindow] = await Promise.all([

@@ -1,12 +1,12 @@
 import { LatencyChart } from '@/components/charts/latency-chart';
 import { Card, EmptyState } from '@/components/ui/card';
-import { latencySeries, releaseChanges } from '@/lib/queries/dashboard';
+import { latencySeries, releaseChanges, signatureToggles } from '@/lib/queries/dashboard';
 import { dashboardContext, type Search } from './scope';
 import { fmtMs } from './format';
 
 export async function LatencyCard({ search }: { search: Search }) {
   const { scope, window, filters } = await dashboardContext(search);
-  const [points, releases] = await Promise.all([latencySeries(window, scope, filters.split), releaseChanges(window, scope)]);
+  const [points, releases, toggles] = await Promise.all([latencySeries(window, scope, filters.split), releaseChanges(window, scope), signatureToggles(window, scope)]);
   const partialFrom = new Date(window.to.getTime() - (window.bucket === 'day' ? 86400_000 : 3600_000)).toISOString();
   const csv = new URLSearchParams(Object.entries(search).filter((e): e is [string, string] => typeof e[1] === 'string'));
   return (
@@ -19,8 +19,8 @@ export async function LatencyCard({ search }: { search: Search }) {
         <EmptyState>No measurements in this range.</EmptyState>
       ) : (
         <>
-          <LatencyChart points={points.map((p) => ({ bucket: p.bucket.toISOString(), series: p.series, events: p.events, p50: p.p50, p95: p.p95, p99: p.p99 }))} bucket={window.bucket} partialFrom={partialFrom} releases={releases.map((r) => ({ at: r.at.toISOString(), release: r.release }))} />
-          <p className="mt-2 text-xs text-slate-500">Dashed: p50 · solid: p95 · dotted: p99. The shaded bucket is still filling. Click a point for its slowest events.</p>
+          <LatencyChart points={points.map((p) => ({ bucket: p.bucket.toISOString(), series: p.series, events: p.events, p50: p.p50, p95: p.p95, p99: p.p99 }))} bucket={window.bucket} partialFrom={partialFrom} releases={releases.map((r) => ({ at: r.at.toISOString(), release: r.release }))} toggles={toggles.map((t) => ({ at: t.at.toISOString(), label: `${t.action === 'enable' ? 'enabled' : 'disabled'}: ${t.cause ?? 'signature'}` }))} />
+          <p className="mt-2 text-xs text-slate-500">Dashed: p50 · solid: p95 · dotted: p99. Grey markers: releases; purple: failure-signature changes; red/green: a series&apos; p95 crossing 5 s. The shaded bucket is still filling. Click a point for its slowest events.</p>
           <details className="mt-2 text-xs">
             <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Data table</summary>
             <div className="max-h-64 overflow-auto">

@@ -12,6 +12,8 @@ export interface DashboardContext {
   scope: Scope;
   window: Window;
   tenantNames: Record<string, string>;
+  /** The request's "now", so every card of one render agrees. */
+  now: Date;
 }
 
 /** Filters, tenant scope and time window of an overview request. */
@@ -25,5 +27,6 @@ export async function dashboardContext(search: Search): Promise<DashboardContext
     scope: { tenantIds: ids, surface: filters.surface, cache: filters.cache },
     window: windowFor(filters.range),
     tenantNames: Object.fromEntries(tenants.map((t) => [t.id, t.name])),
+    now: new Date(),
   };
 }

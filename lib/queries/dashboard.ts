@@ -208,3 +208,51 @@ export async function releaseChanges(w: Window, scope: Scope): Promise<ReleaseCh
     group by release having min(first_seen) > ${w.from} and min(first_seen) < ${w.to}
     order by 1 limit 20`;
 }
+
+export interface SignatureToggle {
+  at: Date;
+  action: string;
+  cause: string | null;
+}
+
+/** Failure-signature enable/disable events in the window (chart annotations). */
+export async function signatureToggles(w: Window, scope: Scope): Promise<SignatureToggle[]> {
+  return sql<SignatureToggle[]>`
+    select a.at, a.action, coalesce(a.after->'outcome'->>'likely_cause', a.before->'outcome'->>'likely_cause') as cause
+    from console.signature_audit a
+    where a.tenant_id = any(${scope.tenantIds}::uuid[]) and a.at >= ${w.from} and a.at < ${w.to}
+      and a.action in ('enable', 'disable', 'retention_disable')
+    order by a.at limit 30`;
+}
+
+export interface SegmentSpend {
+  tenantId: string;
+  surface: string;
+  cacheHit: boolean;
+  total: number;
+  bad5000: number;
+  bad2000: number;
+}
+
+/** Bad signals per segment (tenant x surface x cache state) over the budget window. */
+export async function budgetSpendBySegment(from: Date, to: Date, scope: Scope): Promise<SegmentSpend[]> {
+  return sql<SegmentSpend[]>`
+    select tenant_id as "tenantId", surface, cache_hit as "cacheHit", sum(n_rendered + n_timeout + n_error)::int as total,
+      sum(r_over_5000 + n_timeout + n_error)::int as bad5000, sum(r_over_2000 + n_timeout + n_error)::int as bad2000
+    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
+      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+    group by 1, 2, 3
+    order by 5 desc`;
+}
+
+/** p95 and volume per cache state over a whole window (for mix-shift analysis). */
+export async function cacheStateTotals(w: Window, scope: Scope) {
+  const seconds = Math.round((w.to.getTime() - w.from.getTime()) / 1000);
+  const [hit, cold, all] = await Promise.all([
+    windowStats(w, { ...scope, cache: undefined }, { bucket: `${seconds} seconds`, splitSurface: false, cacheHit: true, label: 'cache hit' }),
+    windowStats(w, { ...scope, cache: undefined }, { bucket: `${seconds} seconds`, splitSurface: false, cacheHit: false, label: 'cold start' }),
+    windowStats(w, { ...scope, cache: undefined }, { bucket: `${seconds} seconds`, splitSurface: false, cacheHit: null, label: 'all' }),
+  ]);
+  return { hit: hit[0] ?? null, cold: cold[0] ?? null, all: all[0] ?? null };
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latencyHistogram, latencySeries, sliCounts, slowestEvents, sloBreaches, surfaceTotals } from '@/lib/queries/dashboard';
+import { budgetSpendBySegment, cacheStateTotals, latencyHistogram, latencySeries, signatureToggles, sliCounts, slowestEvents, sloBreaches, surfaceTotals } from '@/lib/queries/dashboard';
 import { newTenant, testSql } from '../helpers/db';
 
 const sql = testSql();
@@ -77,5 +77,24 @@ describe('dashboard queries over the rollups', () => {
     expect(breaches[0]).toMatchObject({ surface: 'ui', total: 12, p50Breaches: 2, p95Breaches: 1 });
     const slow = await slowestEvents(hour, scope, 3);
     expect(slow.map((e) => e.ttfsMs)).toEqual([30000, 6000, 3000]);
+  });
+
+  it('attributes bad signals to segments and splits p95 by cache state', async () => {
+    const segments = await budgetSpendBySegment(window.from, window.to, scope);
+    const cold = segments.find((s) => s.surface === 'ui' && !s.cacheHit)!;
+    expect(cold).toMatchObject({ total: 2, bad5000: 1, bad2000: 2 });
+    expect(segments.find((s) => s.surface === 'cli')).toMatchObject({ total: 1, bad5000: 1 });
+    const totals = await cacheStateTotals(window, { ...scope, surface: 'ui' });
+    expect(totals.hit!.events).toBe(10);
+    expect(totals.cold!.events).toBe(2);
+    within1pct(totals.cold!.p95, 3000 + 0.95 * 3000);
+  });
+
+  it('lists failure-signature toggles in the window as annotations', async () => {
+    const signature = randomUUID();
+    await sql`insert into console.signature_audit (tenant_id, signature_id, actor_id, actor_name, action, at, after)
+      values (${tenant}, ${signature}, 'u', 'Admin', 'disable', ${new Date(hour.getTime() + 600_000)}, ${sql.json({ outcome: { likely_cause: 'Rate limits' } })})`;
+    const toggles = await signatureToggles(window, scope);
+    expect(toggles).toEqual([expect.objectContaining({ action: 'disable', cause: 'Rate limits' })]);
   });
 });

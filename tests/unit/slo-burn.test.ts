@@ -76,3 +76,23 @@ describe('error budget', () => {
     expect(errorBudget({ total: 0, bad: 0 }, 0.5)).toBeNull();
   });
 });
+
+import { attribute } from '@/lib/slo/attribution';
+
+describe('p95 attribution', () => {
+  const base = { hitEvents: 800, coldEvents: 200, hitP95: 1000, coldP95: 4000, allP95: 3000 };
+  it('calls more cold starts at unchanged speed a mix shift', () => {
+    const a = attribute({ ...base, hitEvents: 500, coldEvents: 500, allP95: 3800 }, base);
+    expect(a.verdict).toBe('mix_shift');
+    expect(a.coldShareBefore).toBeCloseTo(0.2, 12);
+    expect(a.coldShareNow).toBeCloseTo(0.5, 12);
+  });
+  it('calls slower segments at the same mix a slowdown, and both when both happen', () => {
+    expect(attribute({ ...base, coldP95: 5000 }, base).verdict).toBe('slowdown');
+    expect(attribute({ ...base, hitEvents: 500, coldEvents: 500, hitP95: 1300 }, base).verdict).toBe('both');
+    expect(attribute(base, base).verdict).toBe('stable');
+  });
+  it('needs enough events in both periods', () => {
+    expect(attribute({ ...base, hitEvents: 5, coldEvents: 5 }, base).verdict).toBe('insufficient_data');
+  });
+});
