@@ -96,3 +96,29 @@ export async function connectChecked(url: string, options: postgres.Options<Reco
   }
   return sql;
 }
+
+/**
+ * Runs a command-line task against the right database: the running app's
+ * (when `preferRunning`), else DATABASE_URL, else the embedded one (started
+ * and stopped around the task). Failures print one line and exit 1.
+ */
+export function runWithDatabase(task: (sql: postgres.Sql) => Promise<void>, options: { preferRunning?: boolean; max?: number } = {}) {
+  const main = async () => {
+    const running = options.preferRunning ? runningDatabaseUrl() : null;
+    const { url, embedded } = running ? { url: running, embedded: null } : await resolveDatabase();
+    try {
+      const sql = await connectChecked(url, { max: options.max ?? 2 });
+      try {
+        await task(sql);
+      } finally {
+        await sql.end();
+      }
+    } finally {
+      await embedded?.stop();
+    }
+  };
+  main().catch((error) => {
+    console.error((error as Error).message);
+    process.exit(1);
+  });
+}
