@@ -13,6 +13,8 @@ test('the overview shows tiles, the latency chart, the distribution, breaches an
   // At a 50% target the 14.4x and 6x rules can never fire and say so.
   await expect(page.getByTestId('rule-p50-1h')).toHaveAttribute('data-feasible', 'false');
   await expect(page.getByTestId('rule-p95-1h')).toHaveAttribute('data-feasible', 'true');
+  await page.getByText('Data table').click();
+  await expect(page.getByTestId('latency-table').locator('tbody tr').first()).toBeVisible();
   await attachScreenshot(page, testInfo, 'overview-light');
   await page.getByTestId('theme-dark').click();
   await expect(page.locator('html')).toHaveClass(/dark/);
