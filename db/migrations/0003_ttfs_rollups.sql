@@ -324,6 +324,25 @@ BEGIN
   RETURN moved_cells;
 END $$;
 
+-- Aggregates raw events of [p_from, p_to) into the delta tables, like the
+-- insert trigger does for new rows (used by rebuild and the initial backfill).
+CREATE OR REPLACE FUNCTION scheduler.ttfs_rollup_stage_events(p_from TIMESTAMPTZ, p_to TIMESTAMPTZ) RETURNS VOID
+LANGUAGE sql AS $$
+  INSERT INTO scheduler.ttfs_rollup_cells_delta
+  SELECT date_trunc('hour', ts), tenant_id, surface, cache_hit, count(*),
+    count(*) FILTER (WHERE event_type = 'signal.start'), count(*) FILTER (WHERE event_type = 'signal.rendered'),
+    count(*) FILTER (WHERE event_type = 'signal.timeout'), count(*) FILTER (WHERE event_type = 'signal.error'),
+    count(*) FILTER (WHERE event_type <> 'signal.start'), coalesce(sum(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'), 0),
+    min(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'), max(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'),
+    count(*) FILTER (WHERE event_type <> 'signal.start' AND ttfs_ms > 2000), count(*) FILTER (WHERE event_type <> 'signal.start' AND ttfs_ms > 5000),
+    count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 2000), count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 5000)
+  FROM scheduler.ttfs_events WHERE ts >= p_from AND ts < p_to GROUP BY 1, 2, 3, 4;
+  INSERT INTO scheduler.ttfs_rollup_buckets_delta
+  SELECT date_trunc('hour', ts), tenant_id, surface, cache_hit, scheduler.ttfs_bucket(ttfs_ms), count(*)
+  FROM scheduler.ttfs_events WHERE ts >= p_from AND ts < p_to AND event_type <> 'signal.start'
+  GROUP BY 1, 2, 3, 4, 5;
+$$;
+
 -- Recompute the rollups of [p_from, p_to) from raw events: for repairs after an
 -- UPDATE or a DELETE of raw rows, which the rollups do not follow on their own.
 CREATE OR REPLACE FUNCTION scheduler.ttfs_rollup_rebuild(p_from TIMESTAMPTZ, p_to TIMESTAMPTZ) RETURNS VOID
@@ -335,21 +354,16 @@ BEGIN
   DELETE FROM scheduler.ttfs_rollup_buckets WHERE hour >= date_trunc('hour', p_from) AND hour < p_to;
   DELETE FROM scheduler.ttfs_summary_hourly WHERE hour >= date_trunc('hour', p_from) AND hour < p_to;
   DELETE FROM scheduler.ttfs_summary_daily WHERE day >= date_trunc('day', p_from) AND day < p_to;
-  -- Re-aggregate through the same trigger code path by selecting into the deltas.
-  INSERT INTO scheduler.ttfs_rollup_cells_delta
-  SELECT date_trunc('hour', ts), tenant_id, surface, cache_hit, count(*),
-    count(*) FILTER (WHERE event_type = 'signal.start'), count(*) FILTER (WHERE event_type = 'signal.rendered'),
-    count(*) FILTER (WHERE event_type = 'signal.timeout'), count(*) FILTER (WHERE event_type = 'signal.error'),
-    count(*) FILTER (WHERE event_type <> 'signal.start'), coalesce(sum(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'), 0),
-    min(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'), max(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'),
-    count(*) FILTER (WHERE event_type <> 'signal.start' AND ttfs_ms > 2000), count(*) FILTER (WHERE event_type <> 'signal.start' AND ttfs_ms > 5000),
-    count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 2000), count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 5000)
-  FROM scheduler.ttfs_events WHERE ts >= date_trunc('hour', p_from) AND ts < p_to GROUP BY 1, 2, 3, 4;
-  INSERT INTO scheduler.ttfs_rollup_buckets_delta
-  SELECT date_trunc('hour', ts), tenant_id, surface, cache_hit, scheduler.ttfs_bucket(ttfs_ms), count(*)
-  FROM scheduler.ttfs_events WHERE ts >= date_trunc('hour', p_from) AND ts < p_to AND event_type <> 'signal.start'
-  GROUP BY 1, 2, 3, 4, 5;
+  PERFORM scheduler.ttfs_rollup_stage_events(date_trunc('hour', p_from), p_to);
   PERFORM scheduler.ttfs_rollup_fold();
+  -- Days only partly inside the window keep hours outside it: recompute their
+  -- percentiles from every remaining cell, touched by the fold or not.
+  INSERT INTO scheduler.ttfs_summary_daily AS s
+  SELECT * FROM scheduler.ttfs_daily_quantiles((
+    SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('day', date_trunc('day', hour), 'tenant_id', tenant_id, 'surface', surface)), '[]')
+    FROM scheduler.ttfs_rollup_cells
+    WHERE hour >= date_trunc('day', p_from) AND hour < date_trunc('day', p_to) + interval '1 day'))
+  ON CONFLICT (tenant_id, day, surface) DO UPDATE SET p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms;
 END $$;
 
 -- Drops rollup rows older than p_before (retention of the rollups themselves).
@@ -367,18 +381,7 @@ BEGIN
 END $$;
 
 -- Existing rows (a database migrated with data in it) enter the rollups once.
-INSERT INTO scheduler.ttfs_rollup_cells_delta
-SELECT date_trunc('hour', ts), tenant_id, surface, cache_hit, count(*),
-  count(*) FILTER (WHERE event_type = 'signal.start'), count(*) FILTER (WHERE event_type = 'signal.rendered'),
-  count(*) FILTER (WHERE event_type = 'signal.timeout'), count(*) FILTER (WHERE event_type = 'signal.error'),
-  count(*) FILTER (WHERE event_type <> 'signal.start'), coalesce(sum(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'), 0),
-  min(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'), max(ttfs_ms) FILTER (WHERE event_type <> 'signal.start'),
-  count(*) FILTER (WHERE event_type <> 'signal.start' AND ttfs_ms > 2000), count(*) FILTER (WHERE event_type <> 'signal.start' AND ttfs_ms > 5000),
-  count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 2000), count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 5000)
-FROM scheduler.ttfs_events GROUP BY 1, 2, 3, 4;
-INSERT INTO scheduler.ttfs_rollup_buckets_delta
-SELECT date_trunc('hour', ts), tenant_id, surface, cache_hit, scheduler.ttfs_bucket(ttfs_ms), count(*)
-FROM scheduler.ttfs_events WHERE event_type <> 'signal.start' GROUP BY 1, 2, 3, 4, 5;
+SELECT scheduler.ttfs_rollup_stage_events('-infinity', 'infinity');
 SELECT scheduler.ttfs_rollup_fold();
 
 -- ---------------------------------------------------------------------------
