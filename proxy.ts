@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isSecureRequest, SESSION_COOKIE } from '@/lib/auth/config';
 import { hasBearer, isCrossOrigin } from '@/lib/auth/csrf';
-import { contentSecurityPolicy, securityHeaders } from '@/lib/auth/headers';
+import { API_CSP, contentSecurityPolicy, securityHeaders } from '@/lib/auth/headers';
+import { requestIdFrom } from '@/lib/http/request-id';
 import { isPublicPage, pageRole } from '@/lib/auth/pages';
 import { roleAtLeast } from '@/lib/auth/roles';
 import { sessionViewer } from '@/lib/auth/sessions';
@@ -23,7 +24,7 @@ export async function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-ttfs-path', `${pathname}${search}`);
   // One id per request, in logs and in the response, to find a request's log lines.
-  const requestId = /^[\w-]{8,64}$/.test(request.headers.get('x-request-id') ?? '') ? request.headers.get('x-request-id')! : crypto.randomUUID();
+  const requestId = requestIdFrom(request.headers.get('x-request-id'));
   requestHeaders.set('x-request-id', requestId);
   const nonce = api ? null : Buffer.from(crypto.randomUUID()).toString('base64');
   if (nonce) requestHeaders.set('content-security-policy', contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https }));
@@ -54,7 +55,7 @@ function withHeaders(response: NextResponse, https: boolean, nonce: string | nul
   for (const [name, value] of Object.entries(securityHeaders({ https }))) response.headers.set(name, value);
   response.headers.set(
     'Content-Security-Policy',
-    nonce ? contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https }) : "default-src 'none'; frame-ancestors 'none'",
+    nonce ? contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https }) : API_CSP,
   );
   return response;
 }

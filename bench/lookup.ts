@@ -5,6 +5,7 @@
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase } from './_db';
+import { BenchConnection } from './_http';
 import { benchTenant } from './_token';
 
 export default async function lookup(args: string[]) {
@@ -26,26 +27,28 @@ export default async function lookup(args: string[]) {
     await sql`analyze scheduler.first_signal_snapshots`;
 
     const etags = new Map<string, string>();
+    const known: string[] = [];
     const http: number[] = [];
     const statuses: Record<number, number> = {};
     const headers = { authorization: `Bearer ${bench.token}` };
     const deadline = performance.now() + seconds * 1000;
     await Promise.all(
       Array.from({ length: clients }, async () => {
+        const connection = new BenchConnection(new URL(base));
         while (performance.now() < deadline) {
           // Half the requests revalidate a job this run already fetched (a 304 when unchanged).
-          const known = [...etags.keys()];
           const revalidate = known.length > 0 && Math.random() < 0.5;
           const id = revalidate ? known[Math.floor(Math.random() * known.length)]! : ids[Math.floor(Math.random() * ids.length)]!;
           const etag = revalidate ? etags.get(id) : undefined;
           const started = performance.now();
-          const response = await fetch(`${base}/api/v1/jobs/${id}/signal`, { headers: etag ? { ...headers, 'if-none-match': etag } : headers });
-          await response.arrayBuffer();
+          const response = await connection.request('GET', `/api/v1/jobs/${id}/signal`, etag ? { ...headers, 'if-none-match': etag } : headers);
           http.push(performance.now() - started);
           statuses[response.status] = (statuses[response.status] ?? 0) + 1;
           const tag = response.headers.get('etag');
+          if (tag && !etags.has(id)) known.push(id);
           if (tag) etags.set(id, tag);
         }
+        connection.close();
       }),
     );
     const sqlTimes: number[] = [];

@@ -16,11 +16,16 @@ function databaseUrl() {
   return (JSON.parse(readFileSync(`.data/e2e-${process.env.E2E_PORT ?? '3100'}/runtime.json`, 'utf8')) as { url: string }).url;
 }
 
-async function startInstance(port: number): Promise<ChildProcess> {
-  const child = spawn('node_modules/.bin/next', ['start', '-p', String(port)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(), TTFS_DEMO: '1', PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
+/** One app process as `npm start` runs it: scripts/http-server.ts (machine lane + Next.js) on the e2e build. */
+function spawnApp(port: number, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'scripts/http-server.ts'], {
+    env: { ...process.env, TTFS_DEMO: '1', PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: 'ignore',
   });
+}
+
+async function startInstance(port: number): Promise<ChildProcess> {
+  const child = spawnApp(port, { DATABASE_URL: databaseUrl() });
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`http://localhost:${port}/api/health`)).ok) return child;
@@ -157,11 +162,8 @@ test('a crash (SIGKILL) mid-ingest loses nothing that was acknowledged, and a re
 test('with the database unreachable, pages show a clear banner and the API answers 503, without crashing', async ({ browser }) => {
   test.setTimeout(60_000);
   const port = 3193;
-  const child = spawn('node_modules/.bin/next', ['start', '-p', String(port)], {
-    // Nothing listens on port 1: every query fails with ECONNREFUSED.
-    env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TTFS_DEMO: '1', PORT: String(port), NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: 'ignore',
-  });
+  // Nothing listens on port 1: every query fails with ECONNREFUSED.
+  const child = spawnApp(port, { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
   try {
     let health: Response | null = null;
     for (let i = 0; i < 120 && !health; i++) {

@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { metrics, routeLabel } from '@/lib/ops/metrics';
 import { isShuttingDown } from '@/lib/ops/shutdown';
+import { jsonReply, toWebResponse, type Reply } from '@/lib/http/reply';
 
 /** The one error type route handlers throw; `toResponse` maps anything to HTTP. */
 export class ApiError extends Error {
@@ -54,33 +55,33 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return typeof code === 'string' && DB_UNAVAILABLE.has(code);
 }
 
-export function toResponse(error: unknown, requestId?: string | null): Response {
+/** Any thrown value as a reply: ApiError as it says, zod -> 422, database down -> 503, else 500 without internals. */
+export function errorReply(error: unknown, requestId?: string | null): Reply {
   if (error instanceof ApiError) {
-    return Response.json(
+    return jsonReply(
+      error.status,
       {
         error: error.code,
         message: error.message,
         ...(error.details !== undefined ? { details: error.details } : {}),
         ...(error.issues ? { issues: error.issues } : {}),
       },
-      { status: error.status, headers: error.headers },
+      error.headers,
     );
   }
   if (error instanceof ZodError) {
-    return Response.json(
-      { error: 'validation_failed', message: 'The request did not pass validation; nothing was changed.', issues: fieldIssues(error) },
-      { status: 422 },
-    );
+    return jsonReply(422, { error: 'validation_failed', message: 'The request did not pass validation; nothing was changed.', issues: fieldIssues(error) });
   }
   if (isDatabaseUnavailable(error)) {
-    return Response.json(
-      { error: 'database_unavailable', message: 'The database is not reachable right now. Retry shortly.' },
-      { status: 503, headers: { 'Retry-After': '5' } },
-    );
+    return jsonReply(503, { error: 'database_unavailable', message: 'The database is not reachable right now. Retry shortly.' }, { 'Retry-After': '5' });
   }
   // Unexpected: log the detail on the server, never send it to the client.
   console.error(JSON.stringify({ level: 'error', msg: 'unhandled route error', requestId: requestId ?? undefined, error: (error as Error)?.message }));
-  return Response.json({ error: 'internal', message: 'Something went wrong on our side.' }, { status: 500 });
+  return jsonReply(500, { error: 'internal', message: 'Something went wrong on our side.' });
+}
+
+export function toResponse(error: unknown, requestId?: string | null): Response {
+  return toWebResponse(errorReply(error, requestId));
 }
 
 /** Wraps a route handler so every thrown error becomes a proper response. */

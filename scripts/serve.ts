@@ -71,7 +71,11 @@ async function main() {
   if (simulator) log('live demo simulator on (TTFS_DEMO_LIVE=0 turns it off)');
 
   if (!dev) buildIfStale();
-  const next: ChildProcess = spawn(NEXT_BIN, [dev ? 'dev' : 'start', '-p', String(port)], {
+  // Production: Next.js behind the machine lane (scripts/http-server.ts). Dev:
+  // plain `next dev`, where the route handlers answer every request.
+  const command = dev ? NEXT_BIN : process.execPath;
+  const args = dev ? ['dev', '-p', String(port)] : ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'http-server.ts')];
+  const next: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     stdio: 'inherit',
     env: {
@@ -81,6 +85,8 @@ async function main() {
       TTFS_DEMO: demo ? '1' : '0',
       TTFS_DEMO_USERS: demoUsers ? '1' : '0',
       NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      ...(dev ? {} : { NODE_ENV: 'production' }),
     },
   });
   log(`console at http://localhost:${port}`);

@@ -1,4 +1,5 @@
 // Everything auth reads from the environment, in one place.
+import type { RequestLike } from '@/lib/http/reply';
 
 /**
  * Demo mode: local demo users (admin, support, sre) may sign in with the
@@ -58,7 +59,7 @@ export function ingestRatePerSecond(): number {
 }
 
 /** Whether cookies get the Secure flag: on for https requests, or forced by TTFS_COOKIE_SECURE=1. */
-export function isSecureRequest(request: Request): boolean {
+export function isSecureRequest(request: RequestLike): boolean {
   if (process.env.TTFS_COOKIE_SECURE === '1') return true;
   const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   return (forwarded ?? new URL(request.url).protocol.replace(':', '')) === 'https';

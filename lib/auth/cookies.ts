@@ -1,7 +1,8 @@
+import type { RequestLike } from '@/lib/http/reply';
 import { isSecureRequest } from './config';
 
 /** Reads one cookie from a Cookie header. */
-export function readCookie(request: Request, name: string): string | undefined {
+export function readCookie(request: RequestLike, name: string): string | undefined {
   const header = request.headers.get('cookie');
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -13,7 +14,7 @@ export function readCookie(request: Request, name: string): string | undefined {
 }
 
 /** HTTP-only, SameSite=Lax, Secure on https; maxAge 0 deletes. */
-export function serializeCookie(request: Request, name: string, value: string, maxAgeSeconds: number, path = '/'): string {
+export function serializeCookie(request: RequestLike, name: string, value: string, maxAgeSeconds: number, path = '/'): string {
   const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${path}`, 'HttpOnly', 'SameSite=Lax', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`];
   if (isSecureRequest(request)) parts.push('Secure');
   return parts.join('; ');

@@ -1,3 +1,4 @@
+import type { RequestLike } from '@/lib/http/reply';
 // Cross-site request forgery: a cookie-authenticated state-changing request must
 // come from our own origin. Same algorithm as Go's net/http
 // CrossOriginProtection: trust Sec-Fetch-Site when the browser sends it, else
@@ -13,12 +14,12 @@ export function isSafeMethod(method: string): boolean {
   return SAFE_METHODS.has(method.toUpperCase());
 }
 
-export function hasBearer(request: Request): boolean {
+export function hasBearer(request: RequestLike): boolean {
   return /^bearer\s/i.test(request.headers.get('authorization') ?? '');
 }
 
 /** True when a state-changing request comes from another origin. */
-export function isCrossOrigin(request: Request): boolean {
+export function isCrossOrigin(request: RequestLike): boolean {
   if (isSafeMethod(request.method)) return false;
   const site = request.headers.get('sec-fetch-site');
   if (site) return site !== 'same-origin' && site !== 'none';

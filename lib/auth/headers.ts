@@ -31,3 +31,10 @@ export function securityHeaders(options: { https: boolean }): Record<string, str
     ...(options.https ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
   };
 }
+
+/** Headers of every API response: the security headers and a CSP that allows nothing (JSON is never rendered). */
+export function apiResponseHeaders(options: { https: boolean }): Record<string, string> {
+  return { ...securityHeaders(options), 'Content-Security-Policy': API_CSP };
+}
+
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";

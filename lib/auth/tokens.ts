@@ -1,4 +1,6 @@
+import { cachedToken, cacheTicket, invalidateLocally, storeToken } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
+import { ensureHubListening } from '@/lib/signals/hub';
 import type { Scope, Viewer } from './roles';
 import { looksLikeApiToken, newApiToken, sha256Hex } from './secrets';
 
@@ -42,7 +44,8 @@ export async function listApiTokens(tenants: readonly string[] | 'all'): Promise
 /**
  * Revokes a token of one of the given tenants. Returns false when there is no
  * such token (or it belongs to a tenant the caller cannot see). Takes effect on
- * the next request: tokens are looked up on every request, never cached.
+ * the next request here, and on other instances as soon as the database's
+ * invalidation message reaches them (lib/cache/lookup-cache.ts).
  */
 export async function revokeApiToken(id: string, tenants: readonly string[] | 'all', revokedBy: string | null): Promise<boolean> {
   const all = tenants === 'all';
@@ -51,6 +54,8 @@ export async function revokeApiToken(id: string, tenants: readonly string[] | 'a
     update console.api_tokens set revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, ${revokedBy})
     where id = ${id} and (${all} or tenant_id = any(${ids}::uuid[]))
     returning id`;
+  // This instance forgets the token now; the others on the trigger's NOTIFY.
+  invalidateLocally({ tokens: 'all' });
   return rows.length > 0;
 }
 
@@ -58,6 +63,17 @@ export async function revokeApiToken(id: string, tenants: readonly string[] | 'a
 export async function tokenViewer(raw: string): Promise<Viewer | null> {
   if (!looksLikeApiToken(raw)) return null;
   const hash = sha256Hex(raw);
+  const cached = cachedToken<Viewer>(hash);
+  if (cached) {
+    // "Last used" to the half minute, as below, without waiting for the write.
+    if (Date.now() - cached.usedWrittenAt > 30_000) {
+      cached.usedWrittenAt = Date.now();
+      void sql`update console.api_tokens set last_used_at = now() where id = ${cached.viewer.id}`.catch(() => {});
+    }
+    return cached.viewer;
+  }
+  ensureHubListening();
+  const ticket = cacheTicket();
   const [row] = await sql<{ id: string; name: string; tenantId: string; scopes: Scope[]; stale: boolean }[]>`
     select id, name, tenant_id as "tenantId", scopes,
       last_used_at is null or last_used_at < now() - interval '30 seconds' as stale
@@ -66,5 +82,7 @@ export async function tokenViewer(raw: string): Promise<Viewer | null> {
   if (!row) return null;
   // "Last used" to the half minute: one write per token per 30 s, not per request.
   if (row.stale) await sql`update console.api_tokens set last_used_at = now() where id = ${row.id}`;
-  return { kind: 'token', id: row.id, name: row.name, role: 'viewer', tenants: [row.tenantId], scopes: row.scopes };
+  const viewer: Viewer = { kind: 'token', id: row.id, name: row.name, role: 'viewer', tenants: [row.tenantId], scopes: row.scopes };
+  storeToken(hash, ticket, viewer);
+  return viewer;
 }

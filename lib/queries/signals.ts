@@ -1,4 +1,5 @@
 import 'server-only';
+import { invalidateLocally } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
 import type { JobListFilters, SignalWrite } from '@/lib/schemas/signal';
 import type { SnapshotRow } from '@/lib/signals/map';
@@ -61,6 +62,8 @@ export async function upsertSnapshot(jobId: string, input: SignalWrite): Promise
       ${jobId}, ${input.tenant_id}, ${input.run_id ?? null}, ${input.kind}, ${input.phase}, ${input.summary},
       ${input.eta_seconds ?? null}, ${input.last_known_outcome ? sql.json(input.last_known_outcome as never) : null},
       ${input.next_actions ? sql.json(input.next_actions as never) : null}, ${sql.json(input.diagnostics as never)})`;
+  // Read-your-writes on this instance; others drop it on the trigger's NOTIFY.
+  invalidateLocally({ jobs: [jobId] });
   return row!;
 }
 

@@ -1,10 +1,14 @@
 import 'server-only';
+import net from 'node:net';
 import postgres from 'postgres';
+import { applyInvalidation, listenerDown, listenerUp } from '@/lib/cache/lookup-cache';
 import { getSnapshots } from '@/lib/queries/signals';
 import type { Signal } from '@/lib/schemas/signal';
 import { toSignal, type SnapshotRow } from './map';
 
 export const CHANNEL = 'ttfs_signal_update';
+/** Invalidation messages for lib/cache/lookup-cache.ts (db/migrations/0060). */
+export const CACHE_CHANNEL = 'ttfs_cache_invalidate';
 
 export interface Subscriber {
   jobId?: string;
@@ -45,15 +49,29 @@ const hub: Hub = (globalForHub.ttfsSignalHub ??= {
   closeHooks: new Set(),
 });
 
+/**
+ * The listener's socket, watched: when it closes, the lookup caches stop being
+ * used at once (notifications sent until the LISTEN is back would be missed).
+ * postgres.js re-listens on its own and calls each channel's onlisten again.
+ */
+function watchedSocket(options: { host: string[]; port: number[]; path?: string }): net.Socket {
+  // Returned before it connects: postgres.js writes once it is open and treats
+  // a failed connect like its own (error, close, retry).
+  const socket = options.path ? net.connect(options.path) : net.connect(options.port[0]!, options.host[0]!);
+  socket.once('close', () => listenerDown());
+  return socket;
+}
+
 function ensureListening(): Promise<void> {
   if (hub.start) return hub.start;
   hub.listener = postgres(process.env.DATABASE_URL ?? '', {
     max: 1,
     onnotice: () => {},
     connection: { application_name: 'ttfs-console-listener' },
-  });
-  hub.start = hub.listener
-    .listen(
+    socket: watchedSocket,
+  } as postgres.Options<Record<string, never>>);
+  hub.start = Promise.all([
+    hub.listener.listen(
       CHANNEL,
       (payload) => enqueue(payload),
       // Runs on the first LISTEN and after every reconnect (e.g. a database
@@ -63,15 +81,24 @@ function ensureListening(): Promise<void> {
         hub.listening = true;
         if (reconnect) for (const s of hub.subscribers) s.onResync();
       },
-    )
+    ),
+    // Invalidations for the lookup caches, on the same connection.
+    hub.listener.listen(CACHE_CHANNEL, applyInvalidation, listenerUp),
+  ])
     .then(() => undefined)
     .catch((error) => {
       hub.start = null;
+      listenerDown();
       hub.listener?.end({ timeout: 1 }).catch(() => {});
       hub.listener = null;
       throw error;
     });
   return hub.start;
+}
+
+/** Starts the listener if nothing has yet (the lookup caches need it); never throws. */
+export function ensureHubListening(): void {
+  if (!hub.start) ensureListening().catch(() => {});
 }
 
 function enqueue(payload: string) {
@@ -148,5 +175,6 @@ export async function stopHub() {
   hub.listener = null;
   hub.start = null;
   hub.listening = false;
+  listenerDown();
   await listener?.end({ timeout: 2 });
 }

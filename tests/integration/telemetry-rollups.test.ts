@@ -90,6 +90,25 @@ describe('rollup-backed views against percentile_cont', () => {
     }
   });
 
+  it('puts every value in the same histogram bucket as the numeric formula of 0003 (float8 since 0007)', async () => {
+    // Values on both sides of every bucket boundary up to 2^31 ms, plus a dense low range.
+    const [row] = await sql<[{ checked: number; differing: number }]>`
+      with v as (
+        select distinct ms from (
+          select generate_series(0, 20000) as ms
+          union all
+          select (floor(100 * power(1.02::numeric, k)) + d)::int
+          from generate_series(0, 950) k, generate_series(-1, 1) d
+          where 100 * power(1.02::numeric, k) + 1 < 2147483647
+        ) x
+      )
+      select count(*)::int as checked,
+        count(*) filter (where scheduler.ttfs_bucket(ms) <> case when ms <= 100 then ms else 100 + ceil(ln(ms / 100.0) / ln(1.02))::int end)::int as differing
+      from v`;
+    expect(row.checked).toBeGreaterThan(21500);
+    expect(row.differing).toBe(0);
+  });
+
   it('counts exactly under concurrent batches, concurrent folds and a late event', async () => {
     const tenant = newTenant();
     const now = Date.now();

@@ -1,6 +1,8 @@
 import { authorize, canSeeTenant } from '@/lib/auth';
 import { ApiError, handle } from '@/lib/errors';
-import { coldStartSnapshot, getSnapshot, upsertSnapshot } from '@/lib/queries/signals';
+import { toWebResponse } from '@/lib/http/reply';
+import { getSnapshot, upsertSnapshot } from '@/lib/queries/signals';
+import { jobSignalReply } from '@/lib/signals/lookup';
 import { signalWrite } from '@/lib/schemas/signal';
 import { z } from 'zod';
 import { signalResponse, uuidParam } from '@/lib/signals/respond';
@@ -8,14 +10,11 @@ import { signalResponse, uuidParam } from '@/lib/signals/respond';
 export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ jobId: string }> };
 
+// The machine lane (lib/http/machine-lane.ts) answers GET in production with the
+// same jobSignalReply; this handler serves `next dev` and servers without the lane.
 export const GET = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { scope: 'signals:read' });
-  const jobId = z.object({ jobId: uuidParam }).parse(await params).jobId;
-  const snapshot = await getSnapshot(jobId);
-  const row = snapshot ?? (await coldStartSnapshot(jobId));
-  // Another tenant's job answers exactly like a missing one.
-  if (!row || !canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('job');
-  return signalResponse(request, row, snapshot !== null);
+  return toWebResponse(await jobSignalReply(viewer, (await params).jobId, request.headers.get('if-none-match')));
 });
 
 export const PUT = handle(async (request: Request, { params }: Context) => {

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { canSeeTenant, type Viewer } from '@/lib/auth/roles';
+import { cachedSignal, cacheTicket, storeSignal } from '@/lib/cache/lookup-cache';
+import { ApiError } from '@/lib/errors';
+import type { Reply } from '@/lib/http/reply';
+import { coldStartSnapshot, getSnapshots } from '@/lib/queries/signals';
+import type { SnapshotRow } from './map';
+import { ensureHubListening } from './hub';
+import { renderedReply, renderSignal, uuidParam } from './respond';
+
+const params = z.object({ jobId: uuidParam });
+
+// Lookups that miss the cache in the same turn of the event loop share one
+// query (`job_id = any(...)`): under load that is one round trip for dozens of
+// requests instead of one each.
+let pending: Map<string, ((row: SnapshotRow | null | Error) => void)[]> | null = null;
+
+function loadSnapshot(jobId: string): Promise<SnapshotRow | null> {
+  if (!pending) {
+    const batch = (pending = new Map());
+    setImmediate(() => {
+      pending = null;
+      getSnapshots([...batch.keys()]).then(
+        (rows) => {
+          const byId = new Map(rows.map((r) => [r.job_id, r]));
+          for (const [id, waiters] of batch) for (const w of waiters) w(byId.get(id) ?? null);
+        },
+        (error: Error) => {
+          for (const waiters of batch.values()) for (const w of waiters) w(error);
+        },
+      );
+    });
+  }
+  return new Promise((resolve, reject) => {
+    const waiters = pending!.get(jobId) ?? [];
+    waiters.push((result) => (result instanceof Error ? reject(result) : resolve(result)));
+    pending!.set(jobId, waiters);
+  });
+}
+
+/**
+ * GET /api/v1/jobs/{jobId}/signal for an authorized viewer, whichever transport
+ * carried it: the snapshot, else the job's last state from telemetry (cold
+ * start), else 404. Another tenant's job answers exactly like a missing one.
+ * Rendered snapshots are cached (lib/cache/lookup-cache.ts) except failed ones,
+ * whose prediction follows the failure signatures as they are now.
+ */
+export async function jobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Promise<Reply> {
+  // One spelling per job for the batch and the cache (PostgreSQL prints UUIDs in lower case).
+  const id = params.parse({ jobId }).jobId.toLowerCase();
+  const cached = cachedSignal(id);
+  if (cached) {
+    if (!canSeeTenant(viewer, cached.tenantId)) throw ApiError.notFound('job');
+    return renderedReply(cached, ifNoneMatch);
+  }
+  ensureHubListening();
+  const ticket = cacheTicket();
+  const snapshot = await loadSnapshot(id);
+  const row = snapshot ?? (await coldStartSnapshot(id));
+  if (!row || !canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('job');
+  const rendered = renderSignal(row, snapshot !== null);
+  if (snapshot && snapshot.kind !== 'failed') storeSignal(id, ticket, rendered);
+  return renderedReply(rendered, ifNoneMatch);
+}

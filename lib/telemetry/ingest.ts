@@ -1,0 +1,70 @@
+import { assertTenantWritable } from '@/lib/auth/authorize';
+import type { Viewer } from '@/lib/auth/roles';
+import { ApiError, fieldIssues } from '@/lib/errors';
+import { metrics, observeIngested } from '@/lib/ops/metrics';
+import { insertTtfsEvents } from '@/lib/queries/telemetry';
+import { MAX_EVENTS_PER_REQUEST, ttfsBatch, ttfsEventV1, type IngestResult, type TtfsEventV1 } from '@/lib/schemas/telemetry';
+import { parseJsonText } from './read-body';
+
+// One ingest request, whichever transport carried it (route handler or machine
+// lane): validate all of it, store all of it in one statement, or nothing.
+
+/** Validates every item and lists each bad one by index and field path. */
+export function parseBatch(body: unknown): TtfsEventV1[] {
+  if (Array.isArray(body) && body.length > MAX_EVENTS_PER_REQUEST) {
+    throw new ApiError(413, 'too_many_events', `A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${body.length}. Split it into smaller batches.`);
+  }
+  const parsed = ttfsBatch.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const items = Array.isArray(body) ? body : [body];
+  const errors = items.flatMap((item, index) => {
+    const one = ttfsEventV1.safeParse(item);
+    return one.success ? [] : fieldIssues(one.error).map((issue) => ({ index, ...issue }));
+  });
+  throw rejected(items.length, errors.length ? errors : fieldIssues(parsed.error).map((issue) => ({ index: null, ...issue })));
+}
+
+function rejected(total: number, errors: { index: number | null; path: string; message: string }[]) {
+  return new ApiError(422, 'validation_failed', `${new Set(errors.map((e) => e.index)).size} of ${total} events are invalid; nothing from this request was stored.`, {
+    stored: 0,
+    errors,
+  });
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, which JSON can only carry as the escape
+ * \u0000: look for it only when the raw text contains that escape at all.
+ */
+function assertNoNul(text: string, events: TtfsEventV1[]) {
+  if (!text.includes('\\u0000')) return;
+  const errors: { index: number; path: string; message: string }[] = [];
+  const visit = (value: unknown, index: number, path: string[]) => {
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) errors.push({ index, path: path.join('.'), message: 'must not contain the NUL character (\\u0000)' });
+    } else if (value && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key.includes('\u0000')) errors.push({ index, path: [...path, key].join('.'), message: 'keys must not contain the NUL character (\\u0000)' });
+        visit(inner, index, [...path, key]);
+      }
+    }
+  };
+  events.forEach((event, index) => visit(event, index, []));
+  if (errors.length) throw rejected(events.length, errors);
+}
+
+export interface IngestOutcome extends IngestResult {
+  received: number;
+}
+
+/** Parses, validates, authorizes per tenant and stores one request body. */
+export async function ingestTelemetry(viewer: Viewer, text: string): Promise<IngestOutcome> {
+  const events = parseBatch(parseJsonText(text));
+  for (const tenantId of new Set(events.map((e) => e.tenant_id))) assertTenantWritable(viewer, tenantId);
+  assertNoNul(text, events);
+  const result = await insertTtfsEvents(events);
+  // Duplicates were counted when first accepted.
+  if (result.duplicates === 0) observeIngested(events);
+  metrics.ingestEvents.inc({ result: 'accepted' }, result.accepted);
+  if (result.duplicates) metrics.ingestEvents.inc({ result: 'duplicate' }, result.duplicates);
+  return { ...result, received: events.length };
+}

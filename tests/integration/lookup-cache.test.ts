@@ -1,0 +1,152 @@
+// The per-process lookup caches (lib/cache/lookup-cache.ts): hits skip the
+// database, and every change, whoever makes it, reaches them through the
+// database's invalidation messages; a read that raced a change never stores
+// the old value; without a listener nothing is cached.
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GET as getJob, PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
+import { GET as getMe } from '@/app/api/auth/me/route';
+import { cacheStats, cacheTicket, cachedSignal, cachedToken, invalidateLocally, listenerDown, listenerUp, storeSignal } from '@/lib/cache/lookup-cache';
+import { newTenant, testSql } from '../helpers/db';
+import { testToken, type TestCredentials } from '../helpers/auth';
+
+const sql = testSql();
+const listener = testSql({ max: 1 });
+const tenant = newTenant();
+let reader: TestCredentials;
+let writer: TestCredentials;
+
+const get = (jobId: string, headers: Record<string, string> = reader.headers) =>
+  getJob(new Request(`http://console.test/api/v1/jobs/${jobId}/signal`, { headers }), { params: Promise.resolve({ jobId }) });
+
+async function summaryOf(jobId: string) {
+  const response = await get(jobId);
+  return response.status === 200 ? ((await response.json()) as { summary: string }).summary : response.status;
+}
+
+async function eventually<T>(read: () => Promise<T>, expected: T, ms = 3000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last = await read();
+  while (last !== expected && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    last = await read();
+  }
+  return last;
+}
+
+async function cachedJob(summary: string) {
+  const job = randomUUID();
+  await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', ${summary})`;
+  // Warm: the first lookup starts the listener, later ones fill the cache once it is up.
+  await eventually(async () => {
+    await get(job);
+    return cachedSignal(job) !== undefined;
+  }, true);
+  return job;
+}
+
+beforeAll(async () => {
+  reader = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
+  writer = await testToken(sql, { tenantId: tenant, scopes: ['signals:write'] });
+});
+afterAll(async () => {
+  await listener.end();
+  await sql.end();
+});
+
+describe('job signal cache', () => {
+  it('answers a repeated lookup from memory', async () => {
+    const job = await cachedJob('Queued at position 1');
+    const before = cacheStats().hits;
+    expect(await summaryOf(job)).toBe('Queued at position 1');
+    expect(await summaryOf(job)).toBe('Queued at position 1');
+    expect(cacheStats().hits).toBe(before + 2);
+  });
+
+  it('sees changes made by other writers: the schema function, a plain UPDATE, a DELETE', async () => {
+    const job = await cachedJob('one');
+    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'started', 'resolve', 'two')`;
+    expect(await eventually(() => summaryOf(job), 'two')).toBe('two');
+    await eventually(async () => {
+      await get(job);
+      return cachedSignal(job) !== undefined;
+    }, true);
+    await sql`update scheduler.first_signal_snapshots set summary = 'three' where job_id = ${job}`;
+    expect(await eventually(() => summaryOf(job), 'three')).toBe('three');
+    await sql`delete from scheduler.first_signal_snapshots where job_id = ${job}`;
+    expect(await eventually(() => summaryOf(job), 404)).toBe(404);
+  });
+
+  it("reads its own writes at once (a PUT through this instance)", async () => {
+    const job = await cachedJob('before');
+    const put = await putJob(
+      new Request(`http://console.test/api/v1/jobs/${job}/signal`, { method: 'PUT', headers: { ...writer.headers, 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant, kind: 'phase', phase: 'fetch', summary: 'after' }) }),
+      { params: Promise.resolve({ jobId: job }) },
+    );
+    expect(put.status).toBe(200);
+    expect(await summaryOf(job)).toBe('after');
+  });
+
+  it('never caches a failed job, whose prediction follows the signatures as they are now', async () => {
+    const job = randomUUID();
+    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed')`;
+    await get(job);
+    await get(job);
+    expect(cachedSignal(job)).toBeUndefined();
+  });
+
+  it('drops a value read before an invalidation arrived instead of storing it', () => {
+    const job = randomUUID();
+    const ticket = cacheTicket();
+    invalidateLocally({ jobs: [randomUUID()] });
+    storeSignal(job, ticket, { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot' });
+    expect(cachedSignal(job)).toBeUndefined();
+    storeSignal(job, cacheTicket(), { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot' });
+    expect(cachedSignal(job)).toBeDefined();
+    invalidateLocally({ jobs: [job] });
+  });
+
+  it('is bypassed while the listener is down, and starts empty when it is back', async () => {
+    const job = await cachedJob('listener');
+    listenerDown();
+    expect(cacheStats().ready).toBe(false);
+    expect(cachedSignal(job)).toBeUndefined();
+    expect(await summaryOf(job)).toBe('listener');
+    expect(cachedSignal(job)).toBeUndefined();
+    listenerUp();
+    expect(cacheStats()).toMatchObject({ ready: true, signals: 0, tokens: 0 });
+  });
+});
+
+describe('token cache', () => {
+  it('stops accepting a token revoked by another instance (plain SQL here) once the message arrives', async () => {
+    const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
+    const me = () => getMe(new Request('http://console.test/api/auth/me', { headers: token.headers })).then((r) => r.status);
+    expect(await eventually(me, 200)).toBe(200);
+    const hash = createHash('sha256').update(token.token).digest('hex');
+    expect(await eventually(async () => (await me(), cachedToken(hash) !== undefined), true)).toBe(true);
+    await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
+    expect(await eventually(me, 401)).toBe(401);
+  });
+});
+
+describe('invalidation messages (db/migrations/0060)', () => {
+  it('names changed snapshots, says "all" for large statements, and ignores last_used_at', async () => {
+    const messages: string[] = [];
+    await listener.listen('ttfs_cache_invalidate', (payload) => messages.push(payload));
+    const jobs = Array.from({ length: 3 }, () => randomUUID());
+    for (const job of jobs) await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', 'x')`;
+    await sql`update scheduler.first_signal_snapshots set summary = 'y' where job_id = any(${jobs}::uuid[])`;
+    const many = Array.from({ length: 101 }, () => randomUUID());
+    await sql`insert into scheduler.first_signal_snapshots (job_id, tenant_id, kind, phase, summary) select unnest(${many}::uuid[]), ${tenant}, 'queued', 'unknown', 'bulk'`;
+    await sql`delete from scheduler.first_signal_snapshots where job_id = any(${many}::uuid[])`;
+    const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
+    await sql`update console.api_tokens set last_used_at = now() where id = ${token.id}`;
+    await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
+    await eventually(async () => messages.length, 3);
+    await new Promise((r) => setTimeout(r, 100));
+    // Inserts of new snapshots need no message: nothing can be cached for them.
+    expect(messages.map((m) => JSON.parse(m))).toEqual([{ jobs: expect.arrayContaining(jobs) }, { jobs: 'all' }, { tokens: 'all' }]);
+    expect((JSON.parse(messages[0]!) as { jobs: string[] }).jobs).toHaveLength(3);
+  });
+});
