@@ -74,7 +74,9 @@ async function main() {
   // Production: Next.js behind the machine lane (scripts/http-server.ts). Dev:
   // plain `next dev`, where the route handlers answer every request.
   const command = dev ? NEXT_BIN : process.execPath;
-  const args = dev ? ['dev', '-p', String(port)] : ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'http-server.ts')];
+  // A larger young generation: each request allocates a little and keeps
+  // nothing, so fewer, cheaper scavenges (less CPU and shorter pauses under load).
+  const args = dev ? ['dev', '-p', String(port)] : ['--max-semi-space-size=32', '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'http-server.ts')];
   const next: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     stdio: 'inherit',

@@ -4,8 +4,9 @@
 -- messages name, so a change through ANY write path (the scheduler's upsert
 -- function, plain SQL, retention deletes, TRUNCATE, token revocation) reaches
 -- every instance within the NOTIFY delivery time. Channel `ttfs_cache_invalidate`,
--- payload JSON: {"jobs":[ids]} | {"jobs":"all"} | {"tokens":"all"}. The
--- schema's own channel `ttfs_signal_update` is left exactly as it is.
+-- payload JSON: {"jobs":[ids]} | {"jobs":"all"} | {"failed":"all"} |
+-- {"tokens":"all"}. The schema's own channel `ttfs_signal_update` is left
+-- exactly as it is.
 
 -- Changed or deleted snapshots, one message per statement: their ids when few
 -- (NOTIFY payloads are capped at 8,000 bytes), else "all".
@@ -46,6 +47,20 @@ DROP TRIGGER IF EXISTS ttfs_snapshot_cache_truncate ON scheduler.first_signal_sn
 CREATE TRIGGER ttfs_snapshot_cache_truncate
   AFTER TRUNCATE ON scheduler.first_signal_snapshots
   FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_snapshot_cache_notify();
+
+-- Failure signatures decide the prediction shown on every failed job (the match
+-- is made at read time): any change of them drops the cached failed jobs.
+CREATE OR REPLACE FUNCTION scheduler.failure_signature_cache_notify() RETURNS TRIGGER
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('ttfs_cache_invalidate', '{"failed":"all"}');
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS failure_signature_cache_change ON scheduler.failure_signatures;
+CREATE TRIGGER failure_signature_cache_change
+  AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scheduler.failure_signatures
+  FOR EACH STATEMENT EXECUTE FUNCTION scheduler.failure_signature_cache_notify();
 
 -- Tokens: what decides who a token is (revocation, scopes, tenant, hash), or
 -- its removal. Not last_used_at, which changes every 30 s while a token is used.

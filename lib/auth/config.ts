@@ -62,5 +62,5 @@ export function ingestRatePerSecond(): number {
 export function isSecureRequest(request: RequestLike): boolean {
   if (process.env.TTFS_COOKIE_SECURE === '1') return true;
   const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-  return (forwarded ?? new URL(request.url).protocol.replace(':', '')) === 'https';
+  return (forwarded ?? request.url.slice(0, request.url.indexOf(':'))) === 'https';
 }

@@ -11,7 +11,10 @@
 //     arrived (and the listener did not reconnect) while it was reading, so a
 //     read that raced a change can never store the old value;
 //   * this process's own writes drop their entries at once (read-your-writes);
-//     other writers' changes arrive within the NOTIFY delivery time.
+//     other writers' changes arrive within the NOTIFY delivery time;
+//   * a failed job's prediction is matched at read time against the failure
+//     signatures: any signature change drops every cached failed job, and an
+//     entry never outlives the expiry of the signature it matched.
 // Entries still expire (TTFS_LOOKUP_CACHE_TTL_S, default 300 s) as a backstop,
 // and each cache holds at most TTFS_LOOKUP_CACHE_SIZE entries (default 100,000,
 // about 1 KB each), evicting the oldest.
@@ -23,7 +26,10 @@ export interface CachedSignal {
   etag: string;
   body: string;
   source: string;
-  storedAt: number;
+  /** A failed job: its prediction depends on the failure signatures too. */
+  failed: boolean;
+  /** Epoch ms after which the entry must not be served. */
+  expiresAt: number;
 }
 
 export interface CachedToken<V> {
@@ -81,7 +87,7 @@ function put<T>(map: Map<string, T>, key: string, value: T) {
 export function cachedSignal(jobId: string): CachedSignal | undefined {
   if (!cacheUsable()) return undefined;
   const entry = state.signals.get(jobId);
-  if (entry && fresh(entry.storedAt)) {
+  if (entry && Date.now() < entry.expiresAt) {
     state.hits++;
     return entry;
   }
@@ -90,9 +96,10 @@ export function cachedSignal(jobId: string): CachedSignal | undefined {
   return undefined;
 }
 
-export function storeSignal(jobId: string, ticket: number, entry: Omit<CachedSignal, 'storedAt'>) {
+/** `validUntil` (epoch ms) shortens the entry's life, e.g. to when the matched signature expires. */
+export function storeSignal(jobId: string, ticket: number, entry: Omit<CachedSignal, 'expiresAt'>, validUntil = Infinity) {
   if (!cacheUsable() || ticket !== state.generation) return;
-  put(state.signals, jobId, { ...entry, storedAt: Date.now() });
+  put(state.signals, jobId, { ...entry, expiresAt: Math.min(Date.now() + ttlMs(), validUntil) });
 }
 
 export function cachedToken<V>(hash: string): CachedToken<V> | undefined {
@@ -110,23 +117,24 @@ export function storeToken<V>(hash: string, ticket: number, viewer: V) {
 }
 
 /** Drops entries after a change made by this process (e.g. a PUT or a token revocation). */
-export function invalidateLocally(change: { jobs?: string[] | 'all'; tokens?: 'all' }) {
+export function invalidateLocally(change: { jobs?: string[] | 'all'; failed?: 'all'; tokens?: 'all' }) {
   state.generation++;
   if (change.jobs === 'all') state.signals.clear();
   else for (const id of change.jobs ?? []) state.signals.delete(id);
+  if (change.failed) for (const [id, entry] of state.signals) if (entry.failed) state.signals.delete(id);
   if (change.tokens) state.tokens.clear();
 }
 
 /** A `ttfs_cache_invalidate` message; anything unreadable empties both caches. */
 export function applyInvalidation(payload: string) {
-  let message: { jobs?: unknown; tokens?: unknown };
+  let message: { jobs?: unknown; failed?: unknown; tokens?: unknown };
   try {
     message = JSON.parse(payload) as typeof message;
   } catch {
     message = { jobs: 'all', tokens: 'all' };
   }
   const jobs = message.jobs === 'all' ? 'all' : Array.isArray(message.jobs) ? message.jobs.map(String) : undefined;
-  invalidateLocally({ jobs, tokens: message.tokens === undefined ? undefined : 'all' });
+  invalidateLocally({ jobs, failed: message.failed === undefined ? undefined : 'all', tokens: message.tokens === undefined ? undefined : 'all' });
 }
 
 /** The listener is (again) listening: start from empty, messages may have been missed. */

@@ -8,7 +8,8 @@ const COLUMNS = sql`job_id, tenant_id, run_id, kind, phase, summary, eta_seconds
 // The failure signature that matches a failed job now (an admin may have
 // disabled, edited or added signatures since the failure was recorded).
 const LIVE_MATCH = sql`case when kind = 'failed' then (
-    select jsonb_build_object('signature_id', m.signature_id, 'outcome', m.outcome, 'confidence', m.confidence)
+    select jsonb_build_object('signature_id', m.signature_id, 'outcome', m.outcome, 'confidence', m.confidence,
+      'expires_at', (select fs.expires_at from scheduler.failure_signatures fs where fs.id = m.signature_id))
     from scheduler.match_failure_signature(tenant_id, phase,
       coalesce(diagnostics->>'error_code', payload_json->>'error_code'),
       coalesce(diagnostics->>'image_reference', payload_json->>'image_reference')) m) end as live_match`;

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Sql } from 'postgres';
+import { invalidateLocally } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
 import { ApiError } from '@/lib/errors';
 import type { Viewer } from '@/lib/auth/roles';
@@ -73,10 +74,16 @@ function duplicate(error: unknown) {
   return error;
 }
 
+/** Failed jobs cached on this instance show predictions from the signatures: drop them now (others on NOTIFY). */
+function changed<T>(result: T): T {
+  invalidateLocally({ failed: 'all' });
+  return result;
+}
+
 export async function createSignature(viewer: Viewer, input: SignatureCreate): Promise<SignatureRow> {
   await assertRegex(input.pattern);
   try {
-    return await sql.begin(async (tx) => {
+    return changed(await sql.begin(async (tx) => {
       const [row] = await tx<SignatureRow[]>`
         insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, enabled, expires_at)
         values (${input.tenant_id}, ${signatureHash(input.pattern)}, ${tx.json(input.pattern as never)}, ${tx.json(input.outcome as never)},
@@ -84,7 +91,7 @@ export async function createSignature(viewer: Viewer, input: SignatureCreate): P
         returning ${COLUMNS}`;
       await audit(tx as unknown as Sql, viewer, row!, 'create', input.reason, null, snapshot(row!));
       return row!;
-    });
+    }));
   } catch (error) {
     throw duplicate(error);
   }
@@ -100,7 +107,7 @@ async function assertRegex(pattern: SignaturePattern) {
 export async function updateSignature(viewer: Viewer, id: string, patch: SignaturePatch): Promise<SignatureRow> {
   if (patch.pattern) await assertRegex(patch.pattern);
   try {
-    return await sql.begin(async (tx) => {
+    return changed(await sql.begin(async (tx) => {
       const [before] = await tx<SignatureRow[]>`select ${COLUMNS} from scheduler.failure_signatures where id = ${id} for update`;
       if (!before) throw ApiError.notFound('signature');
       const [row] = await tx<SignatureRow[]>`
@@ -119,7 +126,7 @@ export async function updateSignature(viewer: Viewer, id: string, patch: Signatu
       const action = onlyToggle && patch.enabled !== undefined ? (patch.enabled ? 'enable' : 'disable') : 'edit';
       await audit(tx as unknown as Sql, viewer, row!, action, patch.reason, snapshot(before), snapshot(row!));
       return row!;
-    });
+    }));
   } catch (error) {
     throw duplicate(error);
   }
@@ -127,12 +134,12 @@ export async function updateSignature(viewer: Viewer, id: string, patch: Signatu
 
 export async function deleteSignature(viewer: Viewer, id: string, hard: boolean, reason?: string): Promise<SignatureRow | null> {
   if (!hard) return updateSignature(viewer, id, { enabled: false, reason });
-  return sql.begin(async (tx) => {
+  return changed(await sql.begin(async (tx) => {
     const [before] = await tx<SignatureRow[]>`delete from scheduler.failure_signatures where id = ${id} returning ${COLUMNS}`;
     if (!before) throw ApiError.notFound('signature');
     await audit(tx as unknown as Sql, viewer, before, 'delete', reason, snapshot(before), null);
     return null;
-  });
+  }));
 }
 
 export interface AuditRow {

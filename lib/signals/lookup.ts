@@ -42,8 +42,9 @@ function loadSnapshot(jobId: string): Promise<SnapshotRow | null> {
  * GET /api/v1/jobs/{jobId}/signal for an authorized viewer, whichever transport
  * carried it: the snapshot, else the job's last state from telemetry (cold
  * start), else 404. Another tenant's job answers exactly like a missing one.
- * Rendered snapshots are cached (lib/cache/lookup-cache.ts) except failed ones,
- * whose prediction follows the failure signatures as they are now.
+ * Rendered snapshots are cached (lib/cache/lookup-cache.ts); a failed job's
+ * entry is dropped when any failure signature changes, and never outlives the
+ * expiry of the signature it matched, so its prediction is the one of now.
  */
 export async function jobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Promise<Reply> {
   // One spelling per job for the batch and the cache (PostgreSQL prints UUIDs in lower case).
@@ -59,6 +60,11 @@ export async function jobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch:
   const row = snapshot ?? (await coldStartSnapshot(id));
   if (!row || !canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('job');
   const rendered = renderSignal(row, snapshot !== null);
-  if (snapshot && snapshot.kind !== 'failed') storeSignal(id, ticket, rendered);
+  // Cold-start answers come from telemetry, which sends no invalidations: not cached.
+  if (snapshot) {
+    const failed = snapshot.kind === 'failed';
+    const matchExpires = failed && snapshot.live_match?.expires_at ? Date.parse(snapshot.live_match.expires_at) : Infinity;
+    storeSignal(id, ticket, { ...rendered, failed }, matchExpires);
+  }
   return renderedReply(rendered, ifNoneMatch);
 }

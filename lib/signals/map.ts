@@ -17,7 +17,7 @@ export interface SnapshotRow {
   payload_json: Record<string, unknown>;
   updated_at: Date;
   /** The signature matching a failed job now; undefined when not looked up. */
-  live_match?: { signature_id: string; outcome: Record<string, unknown>; confidence: number | string } | null;
+  live_match?: { signature_id: string; outcome: Record<string, unknown>; confidence: number | string; expires_at?: string | null } | null;
 }
 
 interface FailureMatch {

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getJob, PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { GET as getMe } from '@/app/api/auth/me/route';
 import { cacheStats, cacheTicket, cachedSignal, cachedToken, invalidateLocally, listenerDown, listenerUp, storeSignal } from '@/lib/cache/lookup-cache';
+import { signatureHash } from '@/lib/signatures/hash';
 import { newTenant, testSql } from '../helpers/db';
+import { eventually } from '../helpers/wait';
 import { testToken, type TestCredentials } from '../helpers/auth';
 
 const sql = testSql();
@@ -24,15 +26,6 @@ async function summaryOf(jobId: string) {
   return response.status === 200 ? ((await response.json()) as { summary: string }).summary : response.status;
 }
 
-async function eventually<T>(read: () => Promise<T>, expected: T, ms = 3000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last = await read();
-  while (last !== expected && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-    last = await read();
-  }
-  return last;
-}
 
 async function cachedJob(summary: string) {
   const job = randomUUID();
@@ -87,21 +80,35 @@ describe('job signal cache', () => {
     expect(await summaryOf(job)).toBe('after');
   });
 
-  it('never caches a failed job, whose prediction follows the signatures as they are now', async () => {
+  it('keeps a failed job until a failure signature changes, and not past the expiry of the one it matched', async () => {
+    const code = `E_${randomUUID().slice(0, 8)}`;
+    const pattern = { error_code: code };
+    const [signature] = await sql<[{ id: string }]>`
+      insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, expires_at)
+      values (${tenant}, ${signatureHash(pattern)}, ${sql.json(pattern)}, ${sql.json({ likely_cause: 'Cause one' })}, 0.8, now() + interval '1 second')
+      returning id`;
     const job = randomUUID();
-    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed')`;
-    await get(job);
-    await get(job);
+    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: code })})`;
+    const cause = async () => ((await (await get(job)).json()) as { prediction: { likelyCause: string } | null }).prediction?.likelyCause ?? null;
+    expect(await eventually(async () => (await cause(), cachedSignal(job) !== undefined), true)).toBe(true);
+    expect(cachedSignal(job)!.failed).toBe(true);
+    // Any signature change (here by plain SQL, as another instance would) drops it.
+    await sql`update scheduler.failure_signatures set outcome = ${sql.json({ likely_cause: 'Cause two' })} where id = ${signature.id}`;
+    expect(await eventually(cause, 'Cause two')).toBe('Cause two');
+    // Past the matched signature's expiry the entry is not served: the match is gone.
+    expect(cachedSignal(job)!.expiresAt).toBeLessThanOrEqual(Date.now() + 1000);
+    await new Promise((r) => setTimeout(r, 1100));
     expect(cachedSignal(job)).toBeUndefined();
+    expect(await cause()).toBeNull();
   });
 
   it('drops a value read before an invalidation arrived instead of storing it', () => {
     const job = randomUUID();
     const ticket = cacheTicket();
     invalidateLocally({ jobs: [randomUUID()] });
-    storeSignal(job, ticket, { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot' });
+    storeSignal(job, ticket, { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot', failed: false });
     expect(cachedSignal(job)).toBeUndefined();
-    storeSignal(job, cacheTicket(), { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot' });
+    storeSignal(job, cacheTicket(), { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot', failed: false });
     expect(cachedSignal(job)).toBeDefined();
     invalidateLocally({ jobs: [job] });
   });
@@ -143,10 +150,11 @@ describe('invalidation messages (db/migrations/0060)', () => {
     const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
     await sql`update console.api_tokens set last_used_at = now() where id = ${token.id}`;
     await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
-    await eventually(async () => messages.length, 3);
+    await sql`update scheduler.failure_signatures set confidence = confidence where tenant_id = ${tenant}`;
+    await eventually(async () => messages.length, 4);
     await new Promise((r) => setTimeout(r, 100));
     // Inserts of new snapshots need no message: nothing can be cached for them.
-    expect(messages.map((m) => JSON.parse(m))).toEqual([{ jobs: expect.arrayContaining(jobs) }, { jobs: 'all' }, { tokens: 'all' }]);
+    expect(messages.map((m) => JSON.parse(m))).toEqual([{ jobs: expect.arrayContaining(jobs) }, { jobs: 'all' }, { tokens: 'all' }, { failed: 'all' }]);
     expect((JSON.parse(messages[0]!) as { jobs: string[] }).jobs).toHaveLength(3);
   });
 });
