@@ -50,6 +50,21 @@ describe('POST /api/v1/telemetry/ttfs', () => {
     expect(await (await post([event, event])).json()).toEqual({ accepted: 1, duplicates: 1, received: 2 });
   });
 
+  it('stores a batch that overlaps stored events exactly once, and concurrent copies of a batch once in all', async () => {
+    const stored = Array.from({ length: 5 }, () => wireEvent(tenant));
+    expect(await (await post(stored)).json()).toEqual({ accepted: 5, duplicates: 0, received: 5 });
+    const fresh = Array.from({ length: 7 }, () => wireEvent(tenant));
+    // Old and new events mixed: the new ones are stored, the old ones counted as duplicates.
+    expect(await (await post([fresh[0], stored[2], ...fresh.slice(1), stored[4]])).json()).toEqual({ accepted: 7, duplicates: 2, received: 9 });
+    const copies = Array.from({ length: 40 }, () => wireEvent(tenant));
+    const results = await Promise.all(Array.from({ length: 4 }, async () => (await post(copies)).json() as Promise<{ accepted: number; duplicates: number }>));
+    expect(results.reduce((sum, r) => sum + r.accepted, 0)).toBe(40);
+    expect(results.reduce((sum, r) => sum + r.duplicates, 0)).toBe(120);
+    const ids = [...stored, ...fresh, ...copies].map((e) => e.event_id!);
+    const [row] = await sql<[{ n: number; distinct: number }]>`select count(*)::int as n, count(distinct event_id)::int as distinct from scheduler.ttfs_events where event_id = any(${ids}::uuid[])`;
+    expect(row).toEqual({ n: 52, distinct: 52 });
+  });
+
   it('rejects a batch with bad items with 422, listing index and field path, and stores nothing', async () => {
     const before = await storedFor(tenant);
     const batch = [wireEvent(tenant), wireEvent(tenant, { surface: 'tv' as never }), wireEvent(tenant), wireEvent(tenant, { ttfs_ms: -5, job_id: 'nope' })];
