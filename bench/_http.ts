@@ -8,8 +8,23 @@ import net from 'node:net';
 
 export interface BenchResponse {
   status: number;
-  headers: Map<string, string>;
+  headers: { get(name: string): string | undefined };
   body: Buffer;
+}
+
+/** Header lookups straight in the raw header block: no per-response map or line split. */
+class RawHeaders {
+  private readonly lower: string;
+  constructor(private readonly head: string) {
+    this.lower = head.toLowerCase();
+  }
+  get(name: string): string | undefined {
+    const at = this.lower.indexOf(`\r\n${name}:`);
+    if (at < 0) return undefined;
+    const start = at + name.length + 3;
+    const end = this.head.indexOf('\r\n', start);
+    return this.head.slice(start, end < 0 ? undefined : end).trim();
+  }
 }
 
 export class BenchConnection {
@@ -52,13 +67,9 @@ export class BenchConnection {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const end = this.buffer.indexOf('\r\n\r\n');
     if (end < 0 || !this.waiting) return;
-    const lines = this.buffer.subarray(0, end).toString('latin1').split('\r\n');
-    const status = Number(lines[0]!.split(' ')[1]);
-    const headers = new Map<string, string>();
-    for (const line of lines.slice(1)) {
-      const colon = line.indexOf(':');
-      headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-    }
+    const head = this.buffer.subarray(0, end).toString('latin1');
+    const status = Number(head.slice(9, 12));
+    const headers = new RawHeaders(head);
     const rest = this.buffer.subarray(end + 4);
     let body: Buffer | null;
     if (headers.get('transfer-encoding') === 'chunked') body = dechunk(rest);

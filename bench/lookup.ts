@@ -1,6 +1,7 @@
-// `npm run bench -- lookup [--url U] [--snapshots N] [--clients C] [--seconds S]`:
+// `npm run bench -- lookup [--url U] [--snapshots N] [--clients C] [--seconds S] [--revalidate R]`:
 // job signal lookups against a running console: N snapshots, C concurrent
-// clients, half of the requests revalidating with If-None-Match (304).
+// clients, a share R (default half) of the requests revalidating with
+// If-None-Match (304) a job the run already fetched.
 // The baseline is the same lookup as one SQL query on the same database.
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';
@@ -14,6 +15,7 @@ export default async function lookup(args: string[]) {
   const snapshots = Number(options.snapshots ?? 100_000);
   const clients = Number(options.clients ?? 50);
   const seconds = Number(options.seconds ?? 10);
+  const revalidateShare = Number(options.revalidate ?? 0.5);
   const server = await benchDatabase();
   const sql = postgres(server.url, { max: 10, onnotice: () => {} });
   const bench = await benchTenant(sql, ['signals:read'], 'lookup bench');
@@ -37,7 +39,7 @@ export default async function lookup(args: string[]) {
         const connection = new BenchConnection(new URL(base));
         while (performance.now() < deadline) {
           // Half the requests revalidate a job this run already fetched (a 304 when unchanged).
-          const revalidate = known.length > 0 && Math.random() < 0.5;
+          const revalidate = known.length > 0 && Math.random() < revalidateShare;
           const id = revalidate ? known[Math.floor(Math.random() * known.length)]! : ids[Math.floor(Math.random() * ids.length)]!;
           const etag = revalidate ? etags.get(id) : undefined;
           const started = performance.now();

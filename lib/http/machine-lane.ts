@@ -3,7 +3,7 @@ import { authorize } from '@/lib/auth/authorize';
 import { isSecureRequest } from '@/lib/auth/config';
 import { apiResponseHeaders } from '@/lib/auth/headers';
 import { errorReply } from '@/lib/errors';
-import { metrics, routeLabel } from '@/lib/ops/metrics';
+import { metrics } from '@/lib/ops/metrics';
 import { isShuttingDown } from '@/lib/ops/shutdown';
 import { MAX_BODY_BYTES } from '@/lib/schemas/telemetry';
 import { jobSignalReply } from '@/lib/signals/lookup';
@@ -31,12 +31,14 @@ type Handler = (request: LaneRequest, match: string) => Promise<Reply>;
 interface Route {
   method: string;
   pattern: RegExp;
+  /** The metrics label, as routeLabel() would give it. */
+  label: string;
   handler: Handler;
 }
 
 const routes: Route[] = [
-  { method: 'GET', pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/, handler: jobSignal },
-  { method: 'POST', pattern: /^\/api\/v1\/telemetry\/ttfs$/, handler: telemetry },
+  { method: 'GET', pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/, label: '/api/v1/jobs/:id/signal', handler: jobSignal },
+  { method: 'POST', pattern: /^\/api\/v1\/telemetry\/ttfs$/, label: '/api/v1/telemetry/ttfs', handler: telemetry },
 ];
 
 /** A Node request seen through the RequestLike interface the shared handlers read. */
@@ -115,18 +117,18 @@ export function machineLane(req: IncomingMessage, res: ServerResponse): boolean 
         return false; // malformed escapes: Next.js answers those
       }
     }
-    void serve(new LaneRequest(req), res, pathname, route.handler, param);
+    void serve(new LaneRequest(req), res, route, param);
     return true;
   }
   return false;
 }
 
-async function serve(request: LaneRequest, res: ServerResponse, pathname: string, handler: Handler, param: string) {
+async function serve(request: LaneRequest, res: ServerResponse, route: Route, param: string) {
   const started = performance.now();
   const requestId = requestIdFrom(request.headers.get('x-request-id'));
   let reply: Reply;
   try {
-    reply = await handler(request, param);
+    reply = await route.handler(request, param);
   } catch (error) {
     reply = errorReply(error, requestId);
   }
@@ -138,5 +140,5 @@ async function serve(request: LaneRequest, res: ServerResponse, pathname: string
     res.writeHead(reply.status, headers);
     res.end(reply.body ?? undefined);
   }
-  metrics.httpDuration.observe({ method: request.method, route: routeLabel(pathname), status: String(reply.status) }, (performance.now() - started) / 1000);
+  metrics.httpDuration.observe({ method: route.method, route: route.label, status: String(reply.status) }, (performance.now() - started) / 1000);
 }
