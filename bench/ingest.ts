@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { parseArgs, printTable } from './_args';
 import { benchDatabase } from './_db';
+import { processCpuSeconds } from './_cpu';
 import { BenchConnection } from './_http';
 
 const BATCH = 500;
@@ -58,6 +59,7 @@ export default async function ingest(args: string[]) {
     let requests = 0;
     let failures = 0;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const pgBefore = processCpuSeconds();
     const httpStarted = performance.now();
     const deadline = httpStarted + seconds * 1000;
     await Promise.all(
@@ -74,6 +76,7 @@ export default async function ingest(args: string[]) {
       }),
     );
     const httpSeconds = (performance.now() - httpStarted) / 1000;
+    const pgAfter = processCpuSeconds();
 
     // The schema's path: one record_ttfs_event call per event, same concurrency.
     let seedEvents = 0;
@@ -105,7 +108,11 @@ export default async function ingest(args: string[]) {
       { path: 'record_ttfs_event per event', events: seedEvents, seconds: seedSeconds.toFixed(1), events_per_s: seedPerS, failed_requests: 0, requests: seedEvents },
     ]);
     console.log(`\nverified: ${stored.ids} of ${acknowledged.length} acknowledged events stored, ${duplicated} duplicated`);
-    console.log(JSON.stringify({ bench: 'ingest', events_per_s: eventsPerS, seed_events_per_s: seedPerS, ratio: Math.round((eventsPerS / seedPerS) * 10) / 10, lost, duplicated, failed_requests: failures }));
+    // PostgreSQL's CPU during the HTTP phase, when it runs on this machine.
+    const pgCores = pgBefore !== null && pgAfter !== null ? Math.round(((pgAfter - pgBefore) / httpSeconds) * 100) / 100 : null;
+    const pgUsPerEvent = pgBefore !== null && pgAfter !== null && acknowledged.length ? Math.round(((pgAfter - pgBefore) * 1e6) / acknowledged.length * 10) / 10 : null;
+    if (pgCores !== null) console.log(`PostgreSQL used ${pgCores} cores during the HTTP phase: ${pgUsPerEvent} us of CPU per event`);
+    console.log(JSON.stringify({ bench: 'ingest', events_per_s: eventsPerS, seed_events_per_s: seedPerS, ratio: Math.round((eventsPerS / seedPerS) * 10) / 10, lost, duplicated, failed_requests: failures, pg_cores: pgCores, pg_cpu_us_per_event: pgUsPerEvent }));
   } finally {
     // Remove the bench's rows and let the rollups forget them.
     const [span] = await sql<[{ from: Date | null; to: Date | null }]>`select min(ts) as from, max(ts) as to from scheduler.ttfs_events where tenant_id = ${tenant}`;
