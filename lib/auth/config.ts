@@ -59,8 +59,10 @@ export function ingestRatePerSecond(): number {
 }
 
 /** Whether cookies get the Secure flag: on for https requests, or forced by TTFS_COOKIE_SECURE=1. */
+const COOKIE_SECURE = process.env.TTFS_COOKIE_SECURE === '1';
+
 export function isSecureRequest(request: RequestLike): boolean {
-  if (process.env.TTFS_COOKIE_SECURE === '1') return true;
+  if (COOKIE_SECURE) return true;
   const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   return (forwarded ?? request.url.slice(0, request.url.indexOf(':'))) === 'https';
 }

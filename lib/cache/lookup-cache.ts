@@ -60,12 +60,13 @@ const state: State = (globalForCache.ttfsLookupCache ??= {
   misses: 0,
 });
 
-const ttlMs = () => Number(process.env.TTFS_LOOKUP_CACHE_TTL_S ?? 300) * 1000;
-const capacity = () => Number(process.env.TTFS_LOOKUP_CACHE_SIZE ?? 100_000);
-const enabled = () => process.env.TTFS_LOOKUP_CACHE !== '0';
+// Read once: process.env is a slow accessor, and these are read on every lookup.
+const TTL_MS = Number(process.env.TTFS_LOOKUP_CACHE_TTL_S ?? 300) * 1000;
+const CAPACITY = Number(process.env.TTFS_LOOKUP_CACHE_SIZE ?? 100_000);
+const ENABLED = process.env.TTFS_LOOKUP_CACHE !== '0';
 
 export function cacheUsable(): boolean {
-  return state.ready && enabled();
+  return state.ready && ENABLED;
 }
 
 /** Taken before a database read; pass it to the matching `store*` after. */
@@ -74,14 +75,14 @@ export function cacheTicket(): number {
 }
 
 function fresh(storedAt: number) {
-  return Date.now() - storedAt < ttlMs();
+  return Date.now() - storedAt < TTL_MS;
 }
 
 function put<T>(map: Map<string, T>, key: string, value: T) {
   map.delete(key);
   map.set(key, value);
   // Maps iterate in insertion order: the first key is the oldest entry.
-  if (map.size > capacity()) map.delete(map.keys().next().value!);
+  if (map.size > CAPACITY) map.delete(map.keys().next().value!);
 }
 
 export function cachedSignal(jobId: string): CachedSignal | undefined {
@@ -99,7 +100,7 @@ export function cachedSignal(jobId: string): CachedSignal | undefined {
 /** `validUntil` (epoch ms) shortens the entry's life, e.g. to when the matched signature expires. */
 export function storeSignal(jobId: string, ticket: number, entry: Omit<CachedSignal, 'expiresAt'>, validUntil = Infinity) {
   if (!cacheUsable() || ticket !== state.generation) return;
-  put(state.signals, jobId, { ...entry, expiresAt: Math.min(Date.now() + ttlMs(), validUntil) });
+  put(state.signals, jobId, { ...entry, expiresAt: Math.min(Date.now() + TTL_MS, validUntil) });
 }
 
 export function cachedToken<V>(hash: string): CachedToken<V> | undefined {

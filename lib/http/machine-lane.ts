@@ -23,8 +23,8 @@ import { requestIdFrom } from './request-id';
 // (status codes, bodies, security headers, request ids, metrics), which
 // tests/integration/machine-lane.test.ts checks side by side.
 
-const HTTP_HEADERS = apiResponseHeaders({ https: false });
-const HTTPS_HEADERS = apiResponseHeaders({ https: true });
+const HTTP_HEADERS = Object.entries(apiResponseHeaders({ https: false })).flat();
+const HTTPS_HEADERS = Object.entries(apiResponseHeaders({ https: true })).flat();
 
 type Handler = (request: LaneRequest, match: string) => Promise<Reply>;
 
@@ -132,12 +132,14 @@ async function serve(request: LaneRequest, res: ServerResponse, route: Route, pa
   } catch (error) {
     reply = errorReply(error, requestId);
   }
-  const headers: Record<string, string | number> = { ...(isSecureRequest(request) ? HTTPS_HEADERS : HTTP_HEADERS), ...reply.headers, 'X-Request-Id': requestId };
-  if (reply.body !== null) headers['Content-Length'] = Buffer.byteLength(reply.body);
+  // A flat [name, value, ...] list: Node writes it without walking an object.
+  const headers: (string | number)[] = [...(isSecureRequest(request) ? HTTPS_HEADERS : HTTP_HEADERS), 'X-Request-Id', requestId];
+  for (const name in reply.headers) headers.push(name, reply.headers[name]!);
+  if (reply.body !== null) headers.push('Content-Length', Buffer.byteLength(reply.body));
   // Draining, or a body left unread (413): do not keep the connection.
-  if (isShuttingDown() || !request.raw.complete) headers.Connection = 'close';
+  if (isShuttingDown() || !request.raw.complete) headers.push('Connection', 'close');
   if (!res.headersSent && !res.destroyed) {
-    res.writeHead(reply.status, headers);
+    res.writeHead(reply.status, headers as unknown as string[]);
     res.end(reply.body ?? undefined);
   }
   metrics.httpDuration.observe({ method: route.method, route: route.label, status: String(reply.status) }, (performance.now() - started) / 1000);

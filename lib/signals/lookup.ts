@@ -10,31 +10,47 @@ import { renderedReply, renderSignal, uuidParam } from './respond';
 
 const params = z.object({ jobId: uuidParam });
 
-// Lookups that miss the cache in the same turn of the event loop share one
-// query (`job_id = any(...)`): under load that is one round trip for dozens of
-// requests instead of one each.
-let pending: Map<string, ((row: SnapshotRow | null | Error) => void)[]> | null = null;
+// Lookups that miss the cache share queries: a miss is sent at once while
+// fewer than MAX_IN_FLIGHT lookup queries run; beyond that, misses gather and
+// go together (`job_id = any(...)`) as soon as a query returns. Low load pays
+// one round trip; under load dozens of requests share one.
+const MAX_IN_FLIGHT = 2;
+type Waiter = (row: SnapshotRow | null | Error) => void;
+const pending = new Map<string, Waiter[]>();
+let inFlight = 0;
+let scheduled = false;
+
+function drain() {
+  scheduled = false;
+  if (inFlight >= MAX_IN_FLIGHT || pending.size === 0) return;
+  const batch = new Map(pending);
+  pending.clear();
+  inFlight++;
+  getSnapshots([...batch.keys()])
+    .then(
+      (rows) => {
+        const byId = new Map(rows.map((r) => [r.job_id, r]));
+        for (const [id, waiters] of batch) for (const w of waiters) w(byId.get(id) ?? null);
+      },
+      (error: Error) => {
+        for (const waiters of batch.values()) for (const w of waiters) w(error);
+      },
+    )
+    .finally(() => {
+      inFlight--;
+      drain();
+    });
+}
 
 function loadSnapshot(jobId: string): Promise<SnapshotRow | null> {
-  if (!pending) {
-    const batch = (pending = new Map());
-    setImmediate(() => {
-      pending = null;
-      getSnapshots([...batch.keys()]).then(
-        (rows) => {
-          const byId = new Map(rows.map((r) => [r.job_id, r]));
-          for (const [id, waiters] of batch) for (const w of waiters) w(byId.get(id) ?? null);
-        },
-        (error: Error) => {
-          for (const waiters of batch.values()) for (const w of waiters) w(error);
-        },
-      );
-    });
-  }
   return new Promise((resolve, reject) => {
-    const waiters = pending!.get(jobId) ?? [];
+    const waiters = pending.get(jobId) ?? [];
     waiters.push((result) => (result instanceof Error ? reject(result) : resolve(result)));
-    pending!.set(jobId, waiters);
+    pending.set(jobId, waiters);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(drain);
+    }
   });
 }
 

@@ -106,6 +106,7 @@ export function signalEtag(signal: Signal): string {
 /** True when an If-None-Match header matches the ETag (weak comparison, lists and *). */
 export function etagMatches(header: string | null, etag: string): boolean {
   if (!header) return false;
+  if (header === etag) return true; // what clients send back, verbatim
   if (header.trim() === '*') return true;
   const bare = etag.replace(/^W\//, '');
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);

@@ -102,6 +102,15 @@ describe('job signal cache', () => {
     expect(await cause()).toBeNull();
   });
 
+  it('answers concurrent misses, which share queries, each with its own job (or 404)', async () => {
+    const jobs = Array.from({ length: 30 }, () => randomUUID());
+    for (const [n, job] of jobs.entries()) await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', ${`job ${n}`})`;
+    const unknown = Array.from({ length: 5 }, () => randomUUID());
+    const ids = [...jobs, ...unknown, ...jobs.slice(0, 5)].sort(() => Math.random() - 0.5);
+    const answers = await Promise.all(ids.map(async (id) => ({ id, summary: await summaryOf(id) })));
+    for (const { id, summary } of answers) expect(summary).toBe(jobs.includes(id) ? `job ${jobs.indexOf(id)}` : 404);
+  });
+
   it('drops a value read before an invalidation arrived instead of storing it', () => {
     const job = randomUUID();
     const ticket = cacheTicket();
