@@ -16,10 +16,6 @@ DECLARE
   ids JSONB;
   n INT;
 BEGIN
-  IF TG_OP = 'TRUNCATE' THEN
-    PERFORM pg_notify('ttfs_cache_invalidate', '{"jobs":"all"}');
-    RETURN NULL;
-  END IF;
   SELECT count(*), jsonb_agg(DISTINCT job_id) INTO n, ids
   FROM (SELECT job_id FROM old_rows LIMIT 101) r;
   IF n = 0 THEN RETURN NULL; END IF;
@@ -43,35 +39,29 @@ CREATE TRIGGER ttfs_snapshot_cache_delete
   REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_snapshot_cache_notify();
 
+-- A whole class of entries at once, named by the trigger's argument.
+CREATE OR REPLACE FUNCTION scheduler.ttfs_cache_notify_all() RETURNS TRIGGER
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('ttfs_cache_invalidate', TG_ARGV[0]);
+  RETURN NULL;
+END $$;
+
 DROP TRIGGER IF EXISTS ttfs_snapshot_cache_truncate ON scheduler.first_signal_snapshots;
 CREATE TRIGGER ttfs_snapshot_cache_truncate
   AFTER TRUNCATE ON scheduler.first_signal_snapshots
-  FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_snapshot_cache_notify();
+  FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"jobs":"all"}');
 
 -- Failure signatures decide the prediction shown on every failed job (the match
 -- is made at read time): any change of them drops the cached failed jobs.
-CREATE OR REPLACE FUNCTION scheduler.failure_signature_cache_notify() RETURNS TRIGGER
-LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('ttfs_cache_invalidate', '{"failed":"all"}');
-  RETURN NULL;
-END $$;
-
 DROP TRIGGER IF EXISTS failure_signature_cache_change ON scheduler.failure_signatures;
 CREATE TRIGGER failure_signature_cache_change
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON scheduler.failure_signatures
-  FOR EACH STATEMENT EXECUTE FUNCTION scheduler.failure_signature_cache_notify();
+  FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"failed":"all"}');
 
 -- Tokens: what decides who a token is (revocation, scopes, tenant, hash), or
 -- its removal. Not last_used_at, which changes every 30 s while a token is used.
-CREATE OR REPLACE FUNCTION console.api_token_cache_notify() RETURNS TRIGGER
-LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('ttfs_cache_invalidate', '{"tokens":"all"}');
-  RETURN NULL;
-END $$;
-
 DROP TRIGGER IF EXISTS api_token_cache_change ON console.api_tokens;
 CREATE TRIGGER api_token_cache_change
   AFTER UPDATE OF revoked_at, scopes, tenant_id, token_hash OR DELETE OR TRUNCATE ON console.api_tokens
-  FOR EACH STATEMENT EXECUTE FUNCTION console.api_token_cache_notify();
+  FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"tokens":"all"}');
