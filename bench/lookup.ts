@@ -1,7 +1,10 @@
-// `npm run bench -- lookup [--url U] [--snapshots N] [--clients C] [--seconds S] [--revalidate R]`:
+// `npm run bench -- lookup [--url U] [--snapshots N] [--clients C] [--seconds S] [--revalidate R] [--rate Q]`:
 // job signal lookups against a running console: N snapshots, C concurrent
 // clients, a share R (default half) of the requests revalidating with
-// If-None-Match (304) a job the run already fetched.
+// If-None-Match (304) a job the run already fetched. First a closed loop (each
+// client sends its next request when the answer arrives: the target's measure),
+// then an open loop at Q requests/s (default 2,000; 0 skips it): latency at a
+// given load rather than at saturation.
 // The baseline is the same lookup as one SQL query on the same database.
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';
@@ -16,6 +19,7 @@ export default async function lookup(args: string[]) {
   const clients = Number(options.clients ?? 50);
   const seconds = Number(options.seconds ?? 10);
   const revalidateShare = Number(options.revalidate ?? 0.5);
+  const rate = Number(options.rate ?? 2000);
   const server = await benchDatabase();
   const sql = postgres(server.url, { max: 10, onnotice: () => {} });
   const bench = await benchTenant(sql, ['signals:read'], 'lookup bench');
@@ -30,29 +34,57 @@ export default async function lookup(args: string[]) {
 
     const etags = new Map<string, string>();
     const known: string[] = [];
-    const http: number[] = [];
     const statuses: Record<number, number> = {};
     const headers = { authorization: `Bearer ${bench.token}` };
+
+    /** One lookup; a share of them revalidates a job this run already fetched (a 304 when unchanged). */
+    const lookupOnce = async (connection: BenchConnection) => {
+      const revalidate = known.length > 0 && Math.random() < revalidateShare;
+      const id = revalidate ? known[Math.floor(Math.random() * known.length)]! : ids[Math.floor(Math.random() * ids.length)]!;
+      const etag = revalidate ? etags.get(id) : undefined;
+      const response = await connection.request('GET', `/api/v1/jobs/${id}/signal`, etag ? { ...headers, 'if-none-match': etag } : headers);
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      const tag = response.headers.get('etag');
+      if (tag && !etags.has(id)) known.push(id);
+      if (tag) etags.set(id, tag);
+    };
+
+    // Closed loop (the target's measure): each client sends its next request when the answer arrives.
+    const http: number[] = [];
     const deadline = performance.now() + seconds * 1000;
     await Promise.all(
       Array.from({ length: clients }, async () => {
         const connection = new BenchConnection(new URL(base));
         while (performance.now() < deadline) {
-          // Half the requests revalidate a job this run already fetched (a 304 when unchanged).
-          const revalidate = known.length > 0 && Math.random() < revalidateShare;
-          const id = revalidate ? known[Math.floor(Math.random() * known.length)]! : ids[Math.floor(Math.random() * ids.length)]!;
-          const etag = revalidate ? etags.get(id) : undefined;
           const started = performance.now();
-          const response = await connection.request('GET', `/api/v1/jobs/${id}/signal`, etag ? { ...headers, 'if-none-match': etag } : headers);
+          await lookupOnce(connection);
           http.push(performance.now() - started);
-          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-          const tag = response.headers.get('etag');
-          if (tag && !etags.has(id)) known.push(id);
-          if (tag) etags.set(id, tag);
         }
         connection.close();
       }),
     );
+
+    // Open loop at a fixed rate: latency counted from when each request was due, so a
+    // request that had to wait for the previous one on its connection pays for it.
+    const openLoop: number[] = [];
+    if (rate > 0) {
+      const interval = (clients / rate) * 1000;
+      const start = performance.now() + 50;
+      const end = start + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: clients }, async (_, c) => {
+          const connection = new BenchConnection(new URL(base));
+          for (let due = start + (c * interval) / clients; due < end; due += interval) {
+            const wait = due - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, Math.ceil(wait)));
+            await lookupOnce(connection);
+            openLoop.push(performance.now() - due);
+          }
+          connection.close();
+        }),
+      );
+      openLoop.sort((a, b) => a - b);
+    }
     const sqlTimes: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const id = ids[Math.floor(Math.random() * ids.length)]!;
@@ -64,10 +96,15 @@ export default async function lookup(args: string[]) {
     sqlTimes.sort((a, b) => a - b);
     const row = (name: string, t: number[], n: number) => ({ path: name, requests: n, p50_ms: percentile(t, 0.5).toFixed(2), p95_ms: percentile(t, 0.95).toFixed(2), p99_ms: percentile(t, 0.99).toFixed(2) });
     console.log(`\nlookup bench against ${base}: ${snapshots.toLocaleString('en')} snapshots, ${clients} clients, ${seconds} s; statuses ${JSON.stringify(statuses)}\n`);
-    printTable([row('GET /api/v1/jobs/{id}/signal', http, http.length), row('SQL primary-key lookup (1 client)', sqlTimes, sqlTimes.length)]);
+    printTable([
+      row(`GET /api/v1/jobs/{id}/signal, closed loop (${Math.round(http.length / seconds)}/s)`, http, http.length),
+      ...(rate > 0 ? [row(`GET /api/v1/jobs/{id}/signal, open loop at ${rate}/s`, openLoop, openLoop.length)] : []),
+      row('SQL primary-key lookup (1 client)', sqlTimes, sqlTimes.length),
+    ]);
     console.log(JSON.stringify({
       bench: 'lookup', snapshots, clients, requests: http.length, rps: Math.round(http.length / seconds), statuses,
       p50_ms: +percentile(http, 0.5).toFixed(2), p99_ms: +percentile(http, 0.99).toFixed(2), sql_p99_ms: +percentile(sqlTimes, 0.99).toFixed(3),
+      ...(rate > 0 ? { open_loop: { rate, requests: openLoop.length, p50_ms: +percentile(openLoop, 0.5).toFixed(2), p99_ms: +percentile(openLoop, 0.99).toFixed(2) } } : {}),
     }));
   } finally {
     await bench.remove();
