@@ -15,6 +15,7 @@ export async function benchTenant(sql: Sql, scopes: string[], name: string) {
       await sql`delete from scheduler.first_signal_snapshots where tenant_id = ${tenant}`;
       await sql`delete from console.api_tokens where tenant_id = ${tenant}`;
       await sql`delete from console.tenants where id = ${tenant}`;
+      await sql`vacuum analyze scheduler.first_signal_snapshots`;
     },
   };
 }

@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { parseArgs, printTable } from './_args';
 import { benchDatabase } from './_db';
-import { processCpuSeconds } from './_cpu';
+import { cpuSecondsBetween, processCpu } from './_cpu';
 import { BenchConnection } from './_http';
 
 const BATCH = 500;
@@ -59,7 +59,7 @@ export default async function ingest(args: string[]) {
     let requests = 0;
     let failures = 0;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
-    const pgBefore = processCpuSeconds();
+    const pgBefore = processCpu();
     const httpStarted = performance.now();
     const deadline = httpStarted + seconds * 1000;
     await Promise.all(
@@ -76,7 +76,7 @@ export default async function ingest(args: string[]) {
       }),
     );
     const httpSeconds = (performance.now() - httpStarted) / 1000;
-    const pgAfter = processCpuSeconds();
+    const pgSeconds = cpuSecondsBetween(pgBefore, processCpu());
 
     // The schema's path: one record_ttfs_event call per event, same concurrency.
     let seedEvents = 0;
@@ -109,8 +109,8 @@ export default async function ingest(args: string[]) {
     ]);
     console.log(`\nverified: ${stored.ids} of ${acknowledged.length} acknowledged events stored, ${duplicated} duplicated`);
     // PostgreSQL's CPU during the HTTP phase, when it runs on this machine.
-    const pgCores = pgBefore !== null && pgAfter !== null ? Math.round(((pgAfter - pgBefore) / httpSeconds) * 100) / 100 : null;
-    const pgUsPerEvent = pgBefore !== null && pgAfter !== null && acknowledged.length ? Math.round(((pgAfter - pgBefore) * 1e6) / acknowledged.length * 10) / 10 : null;
+    const pgCores = pgSeconds === null ? null : Math.round((pgSeconds / httpSeconds) * 100) / 100;
+    const pgUsPerEvent = pgSeconds === null || !acknowledged.length ? null : Math.round(((pgSeconds * 1e6) / acknowledged.length) * 10) / 10;
     if (pgCores !== null) console.log(`PostgreSQL used ${pgCores} cores during the HTTP phase: ${pgUsPerEvent} us of CPU per event`);
     console.log(JSON.stringify({ bench: 'ingest', events_per_s: eventsPerS, seed_events_per_s: seedPerS, ratio: Math.round((eventsPerS / seedPerS) * 10) / 10, lost, duplicated, failed_requests: failures, pg_cores: pgCores, pg_cpu_us_per_event: pgUsPerEvent }));
   } finally {
@@ -120,6 +120,8 @@ export default async function ingest(args: string[]) {
     if (span.from && span.to) await sql`select scheduler.ttfs_rollup_rebuild(${span.from}, ${new Date(span.to.getTime() + 3600_000)})`;
     await sql`delete from console.api_tokens where tenant_id = ${tenant}`;
     await sql`delete from console.tenants where id = ${tenant}`;
+    // Hundreds of thousands of dead rows would slow the next run's inserts (and the app's).
+    await sql`vacuum scheduler.ttfs_events`;
     await sql.end();
     await server.stop();
   }
