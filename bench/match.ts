@@ -47,7 +47,8 @@ export default async function match(args: string[]) {
       let hits = 0;
       for (const q of queries) {
         const started = performance.now();
-        const rows = await sql.unsafe(`select * from ${fn}($1, $2, $3, $4)`, [tenant, q.phase, q.code, q.image]);
+        // Prepared, as application callers run it (postgres.js prepares its queries).
+        const rows = await sql.unsafe(`select * from ${fn}($1, $2, $3, $4)`, [tenant, q.phase, q.code, q.image], { prepare: true });
         times.push(performance.now() - started);
         hits += rows.length;
         ids.push(String(rows[0]?.signature_id ?? '-'));
