@@ -22,7 +22,7 @@ export async function BudgetCard({ search }: { search: Search }) {
   const [period, days, totals, ...byWindow] = await Promise.all([
     sliCounts(from, now, scope),
     dailyBad(from, now, scope),
-    surfaceTotals({ from, to: now, bucket: 'hour' }, scope),
+    surfaceTotals({ from, to: now }, scope),
     ...windows.map((h) => sliCounts(new Date(now.getTime() - h * 3600_000), now, scope)),
   ]);
   const windowRows = new Map(windows.map((h, i) => [h, byWindow[i]!]));

@@ -1,4 +1,5 @@
 import 'server-only';
+import { cache } from 'react';
 import { currentViewer } from '@/lib/auth';
 import type { Scope } from '@/lib/queries/dashboard';
 import { listTenants } from '@/lib/queries/tenants';
@@ -16,8 +17,12 @@ export interface DashboardContext {
   now: Date;
 }
 
-/** Filters, tenant scope and time window of an overview request. */
-export async function dashboardContext(search: Search): Promise<DashboardContext> {
+/**
+ * Filters, tenant scope and time window of an overview request. Memoised per
+ * request (every card gets the page's one `search` object), so the cards share
+ * one viewer and tenant lookup, one window and one "now".
+ */
+export const dashboardContext = cache(async (search: Search): Promise<DashboardContext> => {
   const viewer = await currentViewer({ role: 'viewer' });
   const tenants = await listTenants(viewer);
   const { ids } = selectedTenants(tenants, search.tenant);
@@ -29,4 +34,4 @@ export async function dashboardContext(search: Search): Promise<DashboardContext
     tenantNames: Object.fromEntries(tenants.map((t) => [t.id, t.name])),
     now: new Date(),
   };
-}
+});
