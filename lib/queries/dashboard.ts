@@ -2,6 +2,7 @@ import 'server-only';
 import { cache } from 'react';
 import { sql } from '@/lib/db';
 import type { Window } from '@/lib/schemas/dashboard';
+import { planShortWindows, sumTerms } from '@/lib/slo/short-windows';
 
 // Every chart reads the rollups (scheduler.ttfs_window_stats and friends):
 // percentiles are merged from histograms, never averaged; counts are exact.
@@ -179,23 +180,14 @@ export interface SliCounts {
 /**
  * SLI counts per tenant and surface since `from`: every first-signal outcome
  * (signal.rendered, signal.timeout, signal.error); good when rendered within the
- * threshold; timeouts and errors are always bad. Windows under 6 hours come from
- * raw events (minute precision), longer ones from the hourly rollups.
+ * threshold; timeouts and errors are always bad. Windows under 6 hours are exact
+ * to the millisecond (whole hours from the rollup cells, the partial hours at
+ * their edges from raw events: see sliCountsEndingAt); longer ones count whole
+ * hours of the rollups from the hour holding `from`.
  */
 export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<SliCounts[]> {
   const hours = (to.getTime() - from.getTime()) / 3600_000;
-  if (hours < 6) {
-    return sql<SliCounts[]>`
-      select tenant_id as "tenantId", surface, count(*)::int as total,
-        count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 2000)::int as bad2000,
-        count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 5000)::int as bad5000
-      from scheduler.ttfs_events
-      where ts >= ${from} and ts < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
-        and event_type in ('signal.rendered', 'signal.timeout', 'signal.error')
-        ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
-        ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
-      group by 1, 2`;
-  }
+  if (hours < 6) return (await sliCountsEndingAt(to, [hours], scope)).get(hours)!;
   return sql<SliCounts[]>`
     select tenant_id as "tenantId", surface, sum(n_rendered + n_timeout + n_error)::int as total,
       sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
@@ -204,6 +196,60 @@ export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<Sli
       ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
       ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
     group by 1, 2`;
+}
+
+/**
+ * SLI counts of several short windows [to - h, to) (h < 6 hours), exactly as a
+ * count of raw events in each window would give them, in one statement: whole
+ * hours come from the rollup cells (with pending deltas) and only the minutes at
+ * the windows' edges from raw events, the cheaper side of each partial hour
+ * (lib/slo/short-windows.ts). One statement reads cells and raw rows in one
+ * snapshot, so "cell minus the rest of its hour" is exact.
+ */
+export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: Scope): Promise<Map<number, SliCounts[]>> {
+  const plan = planShortWindows(to.getTime(), windowHours.map((h) => Math.round(h * 3600_000)), Math.max(to.getTime(), Date.now()));
+  // Sent as ISO text and cast in SQL.
+  const hours = plan.hours.map((h) => new Date(h).toISOString());
+  const boundaries = plan.boundaries.map((b) => new Date(b).toISOString());
+  const filters = sql`${scope.surface ? sql`and surface = ${scope.surface}` : sql``} ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}`;
+  const rawRanges = plan.rawRanges.length
+    ? plan.rawRanges.map(([a, b]) => sql`(ts >= ${new Date(a)} and ts < ${new Date(b)})`).reduce((x, y) => sql`${x} or ${y}`)
+    : sql`false`;
+  const rows = await sql<{ tenantId: string; surface: string; hour: Date | null; i: number | null; total: number; bad2000: number; bad5000: number }[]>`
+    select tenant_id as "tenantId", surface, hour, null::int as i, sum(n_rendered + n_timeout + n_error)::int as total,
+      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
+    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    where hour = any(${hours}::timestamptz[]) and tenant_id = any(${scope.tenantIds}::uuid[]) ${filters}
+    group by 1, 2, 3
+    union all
+    select tenant_id, surface, null, width_bucket(ts, ${boundaries}::timestamptz[]), count(*)::int,
+      count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 2000)::int,
+      count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 5000)::int
+    from scheduler.ttfs_events
+    where (${rawRanges}) and tenant_id = any(${scope.tenantIds}::uuid[])
+      and event_type in ('signal.rendered', 'signal.timeout', 'signal.error') ${filters}
+    group by 1, 2, 4`;
+  const segments = new Map<string, { tenantId: string; surface: string; cells: Map<number, (typeof rows)[number]>; raw: Map<number, (typeof rows)[number]> }>();
+  for (const r of rows) {
+    const key = `${r.tenantId}|${r.surface}`;
+    const seg = segments.get(key) ?? { tenantId: r.tenantId, surface: r.surface, cells: new Map(), raw: new Map() };
+    if (r.hour) seg.cells.set(r.hour.getTime(), r);
+    else seg.raw.set(r.i!, r);
+    segments.set(key, seg);
+  }
+  const keys = ['total', 'bad2000', 'bad5000'] as const;
+  return new Map(
+    windowHours.map((h, w) => [
+      h,
+      [...segments.values()]
+        .map((seg) => ({
+          tenantId: seg.tenantId,
+          surface: seg.surface,
+          ...sumTerms(plan.windows[w]!, plan.boundaries, (hour) => seg.cells.get(hour), (i) => seg.raw.get(i), keys),
+        }))
+        .filter((c) => c.total > 0),
+    ]),
+  );
 }
 
 /** Bad events per day over the budget window, for the burn-down chart. */
