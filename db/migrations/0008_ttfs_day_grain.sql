@@ -1,5 +1,6 @@
 -- 0008: a day grain for the rollups, per-tenant percentile summaries, and window
--- reads that use them. See docs/telemetry.md ("Day grain and percentile summaries").
+-- reads that use them. See docs/telemetry.md ("Day grain, percentile summaries and
+-- shared reads").
 --
 -- Why: every overview card merged hour-grain histograms: 7 days x 3 surfaces x
 -- 2 cache states x ~300 occupied buckets is ~300k rows per window query, and the
@@ -507,14 +508,25 @@ BEGIN
     WHERE h.day >= w.d_lo AND h.day < w.d_hi
       AND (p_tenants IS NULL OR h.tenant_id = ANY (p_tenants)) AND (p_surfaces IS NULL OR h.surface = ANY (p_surfaces))
       AND (p_cache_hit IS NULL OR h.cache_hit = p_cache_hit)
+    -- One branch per hour range (each an index range scan, whatever the statistics say).
     UNION ALL
     SELECT h.surface, h.cache_hit, h.bucket, h.n FROM scheduler.ttfs_rollup_buckets h
-    WHERE ((h.hour >= w.add1_lo AND h.hour < w.add1_hi) OR (h.hour >= w.add2_lo AND h.hour < w.add2_hi))
+    WHERE h.hour >= w.add1_lo AND h.hour < w.add1_hi
+      AND (p_tenants IS NULL OR h.tenant_id = ANY (p_tenants)) AND (p_surfaces IS NULL OR h.surface = ANY (p_surfaces))
+      AND (p_cache_hit IS NULL OR h.cache_hit = p_cache_hit)
+    UNION ALL
+    SELECT h.surface, h.cache_hit, h.bucket, h.n FROM scheduler.ttfs_rollup_buckets h
+    WHERE h.hour >= w.add2_lo AND h.hour < w.add2_hi
       AND (p_tenants IS NULL OR h.tenant_id = ANY (p_tenants)) AND (p_surfaces IS NULL OR h.surface = ANY (p_surfaces))
       AND (p_cache_hit IS NULL OR h.cache_hit = p_cache_hit)
     UNION ALL
     SELECT h.surface, h.cache_hit, h.bucket, -h.n FROM scheduler.ttfs_rollup_buckets h
-    WHERE ((h.hour >= w.sub1_lo AND h.hour < w.sub1_hi) OR (h.hour >= w.sub2_lo AND h.hour < w.sub2_hi))
+    WHERE h.hour >= w.sub1_lo AND h.hour < w.sub1_hi
+      AND (p_tenants IS NULL OR h.tenant_id = ANY (p_tenants)) AND (p_surfaces IS NULL OR h.surface = ANY (p_surfaces))
+      AND (p_cache_hit IS NULL OR h.cache_hit = p_cache_hit)
+    UNION ALL
+    SELECT h.surface, h.cache_hit, h.bucket, -h.n FROM scheduler.ttfs_rollup_buckets h
+    WHERE h.hour >= w.sub2_lo AND h.hour < w.sub2_hi
       AND (p_tenants IS NULL OR h.tenant_id = ANY (p_tenants)) AND (p_surfaces IS NULL OR h.surface = ANY (p_surfaces))
       AND (p_cache_hit IS NULL OR h.cache_hit = p_cache_hit)
     UNION ALL

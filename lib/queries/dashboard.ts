@@ -212,9 +212,17 @@ export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: 
   const hours = plan.hours.map((h) => new Date(h).toISOString());
   const boundaries = plan.boundaries.map((b) => new Date(b).toISOString());
   const filters = sql`${scope.surface ? sql`and surface = ${scope.surface}` : sql``} ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}`;
-  const rawRanges = plan.rawRanges.length
-    ? plan.rawRanges.map(([a, b]) => sql`(ts >= ${new Date(a)} and ts < ${new Date(b)})`).reduce((x, y) => sql`${x} or ${y}`)
-    : sql`false`;
+  // One branch per raw range: each an index range scan on (tenant_id, ts), whatever the statistics say.
+  const rawRows = plan.rawRanges.length
+    ? plan.rawRanges
+        .map(
+          ([a, b]) => sql`
+            select tenant_id, surface, ts, event_type, ttfs_ms from scheduler.ttfs_events
+            where ts >= ${new Date(a)} and ts < ${new Date(b)} and tenant_id = any(${scope.tenantIds}::uuid[])
+              and event_type in ('signal.rendered', 'signal.timeout', 'signal.error') ${filters}`,
+        )
+        .reduce((x, y) => sql`${x} union all ${y}`)
+    : sql`select tenant_id, surface, ts, event_type, ttfs_ms from scheduler.ttfs_events where false`;
   const rows = await sql<{ tenantId: string; surface: string; hour: Date | null; i: number | null; total: number; bad2000: number; bad5000: number }[]>`
     select tenant_id as "tenantId", surface, hour, null::int as i, sum(n_rendered + n_timeout + n_error)::int as total,
       sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
@@ -225,9 +233,7 @@ export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: 
     select tenant_id, surface, null, width_bucket(ts, ${boundaries}::timestamptz[]), count(*)::int,
       count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 2000)::int,
       count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 5000)::int
-    from scheduler.ttfs_events
-    where (${rawRanges}) and tenant_id = any(${scope.tenantIds}::uuid[])
-      and event_type in ('signal.rendered', 'signal.timeout', 'signal.error') ${filters}
+    from (${rawRows}) r
     group by 1, 2, 4`;
   const segments = new Map<string, { tenantId: string; surface: string; cells: Map<number, (typeof rows)[number]>; raw: Map<number, (typeof rows)[number]> }>();
   for (const r of rows) {
