@@ -10,10 +10,12 @@
 --     adds each batch of deltas to the hour AND the day grain in one transaction,
 --     so both grains always hold the same events; late events land in their hour
 --     and their day alike.
---   * ttfs_rollup_quantiles holds p50/p95/p99 of every folded tenant-hour and
---     tenant-day, per surface or all surfaces x per cache state or both: what a
---     chart bucket of one tenant shows. The fold refreshes the hours and days it
---     touched; readers compute buckets with pending deltas from the histograms.
+--   * ttfs_rollup_quantiles holds p50/p95/p99 of folded tenant-hours and
+--     tenant-days, per surface or all surfaces x per cache state or both: what a
+--     chart bucket of one tenant shows. It is a cache: the fold drops the
+--     summaries of the hours and days it changes and computes them once they are
+--     over; readers merge the histograms of buckets with pending deltas or
+--     without a summary.
 --   * window reads take full UTC days from the day grain, the partial hours at the
 --     window's edges and every pending delta from the hour grain. Percentiles are
 --     still merged from histograms (or read from a summary computed exactly that
@@ -170,6 +172,136 @@ BEGIN
 END $fn$;
 
 -- ---------------------------------------------------------------------------
+-- ttfs_hourly_quantiles (0003), same signature and rows: each (hour, surface,
+-- cache_hit) key reads its rows through the (hour, surface, cache_hit) index.
+-- 0003's join let the planner hash-join the keys against a full scan of the
+-- hour-grain histograms, on every fold (~70 ms at 10M events, growing with them).
+CREATE OR REPLACE FUNCTION scheduler.ttfs_hourly_quantiles(p_keys JSONB)
+RETURNS TABLE (hour TIMESTAMPTZ, surface TEXT, cache_hit BOOLEAN, p50_ms FLOAT8, p95_ms FLOAT8, p99_ms FLOAT8)
+LANGUAGE plpgsql STABLE AS $fn$
+#variable_conflict use_column
+BEGIN
+  IF p_keys IS NULL OR jsonb_array_length(p_keys) = 0 THEN RETURN; END IF;
+  RETURN QUERY
+  WITH keys AS (
+    SELECT DISTINCT (k->>'hour')::timestamptz AS hour, k->>'surface' AS surface, (k->>'cache_hit')::boolean AS cache_hit
+    FROM jsonb_array_elements(p_keys) k
+  ),
+  b AS (
+    SELECT keys.hour, keys.surface, keys.cache_hit, x.bucket, sum(x.n) AS n
+    FROM keys CROSS JOIN LATERAL (
+      SELECT r.bucket, r.n FROM scheduler.ttfs_rollup_buckets r
+      WHERE r.hour = keys.hour AND r.surface = keys.surface AND r.cache_hit = keys.cache_hit
+      UNION ALL
+      SELECT d.bucket, d.n FROM scheduler.ttfs_rollup_buckets_delta d
+      WHERE d.hour = keys.hour AND d.surface = keys.surface AND d.cache_hit = keys.cache_hit
+    ) x GROUP BY 1, 2, 3, 4
+  ),
+  c AS (
+    SELECT b.*, sum(b.n) OVER (PARTITION BY b.hour, b.surface, b.cache_hit ORDER BY b.bucket) AS cum,
+      sum(b.n) OVER (PARTITION BY b.hour, b.surface, b.cache_hit) AS total
+    FROM b
+  ),
+  picked AS (
+    SELECT c.hour, c.surface, c.cache_hit, max(c.total)::bigint AS total,
+      min(c.bucket) AS b_min, max(c.bucket) AS b_max,
+      min(c.bucket) FILTER (WHERE c.cum > floor(0.50 * (c.total - 1))) AS l50, min(c.bucket) FILTER (WHERE c.cum > ceil(0.50 * (c.total - 1))) AS h50,
+      min(c.bucket) FILTER (WHERE c.cum > floor(0.95 * (c.total - 1))) AS l95, min(c.bucket) FILTER (WHERE c.cum > ceil(0.95 * (c.total - 1))) AS h95,
+      min(c.bucket) FILTER (WHERE c.cum > floor(0.99 * (c.total - 1))) AS l99, min(c.bucket) FILTER (WHERE c.cum > ceil(0.99 * (c.total - 1))) AS h99
+    FROM c GROUP BY 1, 2, 3
+  ),
+  bounds AS (
+    SELECT keys.hour, keys.surface, keys.cache_hit, min(x.m_min) AS mn, max(x.m_max) AS mx
+    FROM keys CROSS JOIN LATERAL (
+      SELECT r.m_min, r.m_max FROM scheduler.ttfs_rollup_cells r
+      WHERE r.hour = keys.hour AND r.surface = keys.surface AND r.cache_hit = keys.cache_hit
+      UNION ALL
+      SELECT d.m_min, d.m_max FROM scheduler.ttfs_rollup_cells_delta d
+      WHERE d.hour = keys.hour AND d.surface = keys.surface AND d.cache_hit = keys.cache_hit
+    ) x GROUP BY 1, 2, 3
+  )
+  SELECT p.hour, p.surface, p.cache_hit,
+    scheduler.ttfs_quantile(0.50, p.total, p.l50, p.h50, bo.mn, bo.mx),
+    scheduler.ttfs_quantile(0.95, p.total, p.l95, p.h95, bo.mn, bo.mx),
+    scheduler.ttfs_quantile(0.99, p.total, p.l99, p.h99, bo.mn, bo.mx)
+  FROM picked p JOIN bounds bo ON bo.hour = p.hour AND bo.surface = p.surface AND bo.cache_hit = p.cache_hit;
+END $fn$;
+
+-- ---------------------------------------------------------------------------
+-- ttfs_daily_quantiles (0003), same signature and rows: a key's day is a day of
+-- the session's time zone. When that day is a UTC day (a UTC midnight, 24 hours
+-- long: sessions in UTC, or in a zone at UTC+0 that day), its histogram is one
+-- day-grain row per cache state instead of 24 x 2 hour rows; other days merge
+-- their hours as before. Pending deltas come from the hour grain either way.
+-- The fold calls it for every (day, tenant, surface) it touches.
+CREATE OR REPLACE FUNCTION scheduler.ttfs_daily_quantiles(p_keys JSONB)
+RETURNS TABLE (day TIMESTAMPTZ, tenant_id UUID, surface TEXT, p50_ms FLOAT8, p95_ms FLOAT8)
+LANGUAGE plpgsql STABLE AS $fn$
+#variable_conflict use_column
+BEGIN
+  IF p_keys IS NULL OR jsonb_array_length(p_keys) = 0 THEN RETURN; END IF;
+  RETURN QUERY
+  WITH keys AS (
+    SELECT DISTINCT (k->>'day')::timestamptz AS day, (k->>'tenant_id')::uuid AS tenant_id, k->>'surface' AS surface
+    FROM jsonb_array_elements(p_keys) k
+  ),
+  typed AS (
+    SELECT keys.*, (keys.day = date_trunc('day', keys.day, 'UTC')
+      AND date_trunc('day', keys.day + interval '1 day') = keys.day + interval '24 hours') AS utc_day
+    FROM keys
+  ),
+  hours AS (
+    SELECT typed.day, typed.tenant_id, typed.surface, typed.utc_day, h AS hour
+    FROM typed, generate_series(typed.day, typed.day + interval '23 hours', interval '1 hour') h
+  ),
+  b AS (
+    SELECT x.day, x.tenant_id, x.surface, x.bucket, sum(x.n) AS n
+    FROM (
+      SELECT typed.day, r.tenant_id, r.surface, r.bucket, r.n FROM typed
+      JOIN scheduler.ttfs_rollup_buckets_daily r ON r.tenant_id = typed.tenant_id AND r.day = typed.day AND r.surface = typed.surface
+      WHERE typed.utc_day
+      UNION ALL
+      SELECT hours.day, r.tenant_id, r.surface, r.bucket, r.n FROM hours
+      JOIN scheduler.ttfs_rollup_buckets r ON r.tenant_id = hours.tenant_id AND r.hour = hours.hour AND r.surface = hours.surface
+      WHERE NOT hours.utc_day
+      UNION ALL
+      SELECT hours.day, d.tenant_id, d.surface, d.bucket, d.n FROM hours
+      JOIN scheduler.ttfs_rollup_buckets_delta d ON d.tenant_id = hours.tenant_id AND d.hour = hours.hour AND d.surface = hours.surface
+    ) x GROUP BY 1, 2, 3, 4
+  ),
+  c AS (
+    SELECT b.*, sum(b.n) OVER (PARTITION BY b.day, b.tenant_id, b.surface ORDER BY b.bucket) AS cum,
+      sum(b.n) OVER (PARTITION BY b.day, b.tenant_id, b.surface) AS total
+    FROM b
+  ),
+  picked AS (
+    SELECT c.day, c.tenant_id, c.surface, max(c.total)::bigint AS total,
+      min(c.bucket) FILTER (WHERE c.cum > floor(0.50 * (c.total - 1))) AS l50, min(c.bucket) FILTER (WHERE c.cum > ceil(0.50 * (c.total - 1))) AS h50,
+      min(c.bucket) FILTER (WHERE c.cum > floor(0.95 * (c.total - 1))) AS l95, min(c.bucket) FILTER (WHERE c.cum > ceil(0.95 * (c.total - 1))) AS h95
+    FROM c GROUP BY 1, 2, 3
+  ),
+  bounds AS (
+    SELECT x.day, x.tenant_id, x.surface, min(x.m_min) AS mn, max(x.m_max) AS mx
+    FROM (
+      SELECT typed.day, r.tenant_id, r.surface, r.m_min, r.m_max FROM typed
+      JOIN scheduler.ttfs_rollup_cells_daily r ON r.tenant_id = typed.tenant_id AND r.day = typed.day AND r.surface = typed.surface
+      WHERE typed.utc_day
+      UNION ALL
+      SELECT hours.day, r.tenant_id, r.surface, r.m_min, r.m_max FROM hours
+      JOIN scheduler.ttfs_rollup_cells r ON r.tenant_id = hours.tenant_id AND r.hour = hours.hour AND r.surface = hours.surface
+      WHERE NOT hours.utc_day
+      UNION ALL
+      SELECT hours.day, d.tenant_id, d.surface, d.m_min, d.m_max FROM hours
+      JOIN scheduler.ttfs_rollup_cells_delta d ON d.tenant_id = hours.tenant_id AND d.hour = hours.hour AND d.surface = hours.surface
+    ) x GROUP BY 1, 2, 3
+  )
+  SELECT p.day, p.tenant_id, p.surface,
+    scheduler.ttfs_quantile(0.50, p.total, p.l50, p.h50, bo.mn, bo.mx),
+    scheduler.ttfs_quantile(0.95, p.total, p.l95, p.h95, bo.mn, bo.mx)
+  FROM picked p JOIN bounds bo ON bo.day = p.day AND bo.tenant_id = p.tenant_id AND bo.surface = p.surface;
+END $fn$;
+
+-- ---------------------------------------------------------------------------
 -- Fold: as in 0003, plus the day grain (same deltas, same transaction) and the
 -- summaries of every tenant-hour and tenant-day it touched.
 CREATE OR REPLACE FUNCTION scheduler.ttfs_rollup_fold() RETURNS BIGINT
@@ -256,18 +388,43 @@ BEGIN
     ON CONFLICT (tenant_id, day, surface) DO UPDATE SET p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms;
   END IF;
 
-  -- Hours whose cells or histograms changed (a batch committed between the two
-  -- DELETEs above can have its histogram moved and its cells not yet: its hour
-  -- stays dirty for readers until the next fold, which refreshes it again).
+  -- Percentile summaries are a cache readers can do without: a summary row, when
+  -- present, always holds the percentiles of its hour's (or day's) folded
+  -- histogram, and readers merge the histograms of any hour or day that has
+  -- pending deltas or no summary. So every hour and day this fold changed loses
+  -- its summary, and gets a fresh one once it is over: the current hour and day
+  -- keep changing under live ingest, computing theirs on every fold would be
+  -- wasted work. Hours and days that ended lately without one get it here too.
+  -- (A batch committed between the two DELETEs above can have its histogram
+  -- moved and its cells not yet: its cells delta keeps the hour pending.)
   IF c_tenants IS NOT NULL OR b_tenants IS NOT NULL THEN
-    SELECT array_agg(k.tenant_id ORDER BY k.tenant_id, k.t), array_agg(k.t ORDER BY k.tenant_id, k.t) INTO k_tenants, k_ts
-    FROM (SELECT tenant_id, t FROM unnest(c_tenants, c_hours) AS x(tenant_id, t)
-          UNION SELECT tenant_id, t FROM unnest(b_tenants, b_hours) AS x(tenant_id, t)) k;
-    PERFORM scheduler.ttfs_rollup_quantiles_refresh('hour', k_tenants, k_ts);
-    SELECT array_agg(k.tenant_id ORDER BY k.tenant_id, k.t), array_agg(k.t ORDER BY k.tenant_id, k.t) INTO k_tenants, k_ts
-    FROM (SELECT DISTINCT tenant_id, date_trunc('day', t, 'UTC') AS t FROM unnest(k_tenants, k_ts) AS x(tenant_id, t)) k;
-    PERFORM scheduler.ttfs_rollup_quantiles_refresh('day', k_tenants, k_ts);
+    DELETE FROM scheduler.ttfs_rollup_quantiles q
+    USING (SELECT x.tenant_id, 'hour' AS grain, x.t FROM unnest(c_tenants || b_tenants, c_hours || b_hours) AS x(tenant_id, t)
+           UNION SELECT x.tenant_id, 'day', date_trunc('day', x.t, 'UTC') FROM unnest(c_tenants || b_tenants, c_hours || b_hours) AS x(tenant_id, t)) k
+    WHERE q.tenant_id = k.tenant_id AND q.grain = k.grain AND q.t = k.t;
   END IF;
+  SELECT array_agg(k.tenant_id ORDER BY k.tenant_id, k.t), array_agg(k.t ORDER BY k.tenant_id, k.t) INTO k_tenants, k_ts
+  FROM (
+    SELECT x.tenant_id, x.t FROM unnest(c_tenants || b_tenants, c_hours || b_hours) AS x(tenant_id, t)
+    WHERE x.t < date_trunc('hour', now())
+    UNION
+    SELECT c.tenant_id, c.hour FROM scheduler.ttfs_rollup_cells c
+    WHERE c.hour >= date_trunc('hour', now()) - interval '26 hours' AND c.hour < date_trunc('hour', now()) AND c.m_count > 0
+      AND NOT EXISTS (SELECT 1 FROM scheduler.ttfs_rollup_quantiles q
+        WHERE q.tenant_id = c.tenant_id AND q.grain = 'hour' AND q.t = c.hour AND q.surface = '*' AND q.cache = '*')
+  ) k;
+  PERFORM scheduler.ttfs_rollup_quantiles_refresh('hour', k_tenants, k_ts);
+  SELECT array_agg(k.tenant_id ORDER BY k.tenant_id, k.t), array_agg(k.t ORDER BY k.tenant_id, k.t) INTO k_tenants, k_ts
+  FROM (
+    SELECT x.tenant_id, date_trunc('day', x.t, 'UTC') AS t FROM unnest(c_tenants || b_tenants, c_hours || b_hours) AS x(tenant_id, t)
+    WHERE x.t < date_trunc('day', now(), 'UTC')
+    UNION
+    SELECT c.tenant_id, c.day FROM scheduler.ttfs_rollup_cells_daily c
+    WHERE c.day >= date_trunc('day', now(), 'UTC') - interval '3 days' AND c.day < date_trunc('day', now(), 'UTC') AND c.m_count > 0
+      AND NOT EXISTS (SELECT 1 FROM scheduler.ttfs_rollup_quantiles q
+        WHERE q.tenant_id = c.tenant_id AND q.grain = 'day' AND q.t = c.day AND q.surface = '*' AND q.cache = '*')
+  ) k;
+  PERFORM scheduler.ttfs_rollup_quantiles_refresh('day', k_tenants, k_ts);
   RETURN moved_cells;
 END $$;
 
@@ -596,9 +753,10 @@ END $fn$;
 
 -- ttfs_window_stats: same signature and rows as in 0004. When every bucket is one
 -- tenant-hour (bucket 1 hour from a whole hour) or one UTC tenant-day (bucket
--- 1 day from a UTC midnight) of a single tenant, percentiles of buckets without
--- pending deltas come from ttfs_rollup_quantiles and counts from the cells; the
--- other buckets (pending deltas, a partial last day) merge histograms as above.
+-- 1 day from a UTC midnight) of a single tenant, percentiles of buckets that have
+-- a summary and no pending deltas come from ttfs_rollup_quantiles, counts from
+-- the cells; the other buckets (pending deltas, no summary yet such as the
+-- current hour, a partial last day) merge histograms as above.
 CREATE OR REPLACE FUNCTION scheduler.ttfs_window_stats(
   p_from TIMESTAMPTZ, p_to TIMESTAMPTZ, p_bucket INTERVAL,
   p_tenants UUID[] DEFAULT NULL, p_surfaces TEXT[] DEFAULT NULL, p_cache_hit BOOLEAN DEFAULT NULL,
@@ -612,7 +770,6 @@ DECLARE
   v_grain TEXT;
   v_step INTERVAL;
   v_units_to TIMESTAMPTZ;
-  v_dirty TIMESTAMPTZ[];
   v_tenant UUID;
   v_cache TEXT := CASE WHEN p_cache_hit IS NULL THEN '*' WHEN p_cache_hit THEN 'hit' ELSE 'cold' END;
   w RECORD;
@@ -633,26 +790,34 @@ BEGIN
   SELECT * INTO w FROM scheduler.ttfs_window_bounds(p_from, p_to, v_step);
   -- Summary units (whole hours or whole UTC days) inside the window: [p_from, v_units_to).
   v_units_to := greatest(p_from, CASE v_grain WHEN 'hour' THEN w.h_to ELSE w.d_hi END);
-  SELECT coalesce(array_agg(DISTINCT x.u), '{}') INTO v_dirty FROM (
-    SELECT date_bin(v_step, d.hour, p_from) AS u FROM scheduler.ttfs_rollup_cells_delta d
-    WHERE d.tenant_id = v_tenant AND d.hour >= p_from AND d.hour < v_units_to
-    UNION ALL
-    SELECT date_bin(v_step, d.hour, p_from) FROM scheduler.ttfs_rollup_buckets_delta d
-    WHERE d.tenant_id = v_tenant AND d.hour >= p_from AND d.hour < v_units_to) x;
 
+  -- One statement, one snapshot: a unit is read from its summary only when it has
+  -- one and no pending deltas; every other unit, and a partial last day, merges
+  -- its histograms (ttfs_window_stats_merge runs in this statement's snapshot).
   RETURN QUERY
   WITH cells AS (
     SELECT c.hour AS t, c.surface, c.cache_hit, c.m_count, c.m_min, c.m_max, c.m_over_2000, c.m_over_5000, c.n_error, c.n_timeout,
       c.n_rendered, c.r_over_2000, c.r_over_5000
     FROM scheduler.ttfs_rollup_cells c
-    WHERE v_grain = 'hour' AND c.tenant_id = v_tenant AND c.hour >= p_from AND c.hour < v_units_to AND c.hour <> ALL (v_dirty)
-      AND (p_surfaces IS NULL OR c.surface = ANY (p_surfaces)) AND (p_cache_hit IS NULL OR c.cache_hit = p_cache_hit)
+    WHERE v_grain = 'hour' AND c.tenant_id = v_tenant AND c.hour >= p_from AND c.hour < v_units_to
     UNION ALL
     SELECT c.day, c.surface, c.cache_hit, c.m_count, c.m_min, c.m_max, c.m_over_2000, c.m_over_5000, c.n_error, c.n_timeout,
       c.n_rendered, c.r_over_2000, c.r_over_5000
     FROM scheduler.ttfs_rollup_cells_daily c
-    WHERE v_grain = 'day' AND c.tenant_id = v_tenant AND c.day >= p_from AND c.day < v_units_to AND c.day <> ALL (v_dirty)
-      AND (p_surfaces IS NULL OR c.surface = ANY (p_surfaces)) AND (p_cache_hit IS NULL OR c.cache_hit = p_cache_hit)
+    WHERE v_grain = 'day' AND c.tenant_id = v_tenant AND c.day >= p_from AND c.day < v_units_to
+  ),
+  summarised AS (
+    SELECT x.t FROM scheduler.ttfs_rollup_quantiles x
+    WHERE x.tenant_id = v_tenant AND x.grain = v_grain AND x.t >= p_from AND x.t < v_units_to AND x.surface = '*' AND x.cache = '*'
+  ),
+  dirty AS (
+    SELECT date_bin(v_step, d.hour, p_from) AS u FROM scheduler.ttfs_rollup_cells_delta d
+    WHERE d.tenant_id = v_tenant AND d.hour >= p_from AND d.hour < v_units_to
+    UNION
+    SELECT date_bin(v_step, d.hour, p_from) FROM scheduler.ttfs_rollup_buckets_delta d
+    WHERE d.tenant_id = v_tenant AND d.hour >= p_from AND d.hour < v_units_to
+    UNION
+    SELECT cells.t FROM cells GROUP BY cells.t HAVING sum(cells.m_count) > 0 AND cells.t NOT IN (SELECT summarised.t FROM summarised)
   ),
   agg AS (
     SELECT cells.t, CASE WHEN p_split_surface THEN cells.surface ELSE 'all' END AS s,
@@ -660,7 +825,10 @@ BEGIN
       sum(cells.m_over_2000)::bigint AS o2, sum(cells.m_over_5000)::bigint AS o5, sum(cells.n_error)::bigint AS e, sum(cells.n_timeout)::bigint AS to_,
       coalesce(sum(cells.m_count) FILTER (WHERE cells.cache_hit), 0)::bigint AS hits,
       sum(cells.n_rendered)::bigint AS r, sum(cells.r_over_2000)::bigint AS r2, sum(cells.r_over_5000)::bigint AS r5
-    FROM cells GROUP BY 1, 2
+    FROM cells
+    WHERE (p_surfaces IS NULL OR cells.surface = ANY (p_surfaces)) AND (p_cache_hit IS NULL OR cells.cache_hit = p_cache_hit)
+      AND cells.t NOT IN (SELECT dirty.u FROM dirty)
+    GROUP BY 1, 2
   ),
   q AS (
     SELECT x.t, CASE WHEN p_split_surface THEN x.surface ELSE 'all' END AS s, x.p50_ms AS q50, x.p95_ms AS q95, x.p99_ms AS q99
@@ -670,7 +838,7 @@ BEGIN
                ELSE x.surface = coalesce(p_surfaces[1], '*') END
   ),
   rest AS (
-    SELECT b.u FROM unnest(v_dirty) AS b(u)
+    SELECT dirty.u FROM dirty
     UNION ALL
     SELECT v_units_to WHERE v_units_to < w.h_to
   )

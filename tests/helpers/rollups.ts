@@ -7,15 +7,19 @@ import { prng } from '../../db/demo/tenants';
 import { lognormalMs } from './telemetry';
 
 /**
- * The window functions exactly as migration 0004 defined them (hour grain and
- * pending deltas only), installed as ttfs_ref.*: the reference the day grain and
- * the percentile summaries must reproduce row for row.
+ * The window functions exactly as migration 0004 defined them and the hourly and
+ * daily percentiles as 0003 did (hour grain and pending deltas only), installed as
+ * ttfs_ref.*: the reference the day grain and the percentile summaries must
+ * reproduce row for row.
  */
 export async function installHourGrainReference(sql: postgres.Sql) {
-  const source = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0004_ttfs_window_stats.sql'), 'utf8')
+  const windows = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0004_ttfs_window_stats.sql'), 'utf8')
     .replaceAll('CREATE OR REPLACE FUNCTION scheduler.ttfs_window_stats(', 'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_stats(')
     .replaceAll('CREATE OR REPLACE FUNCTION scheduler.ttfs_window_histogram(', 'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_histogram(');
-  await sql.unsafe(`create schema if not exists ttfs_ref;\n${source}`).simple();
+  const rollups = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0003_ttfs_rollups.sql'), 'utf8');
+  const fn = (name: string) =>
+    rollups.match(new RegExp(`CREATE OR REPLACE FUNCTION scheduler\\.${name}\\([\\s\\S]*?END \\$fn\\$;`))![0].replace(`scheduler.${name}(`, `ttfs_ref.${name}(`);
+  await sql.unsafe(`create schema if not exists ttfs_ref;\n${windows}\n${fn('ttfs_daily_quantiles')}\n${fn('ttfs_hourly_quantiles')}`).simple();
 }
 
 export interface EventRow {

@@ -113,7 +113,33 @@ async function expectCubeMatches(db: Db, from: Date, to: Date, tenants: string[]
   expect(cube.length, label).toBe(compared);
 }
 
+/** ttfs_daily_quantiles and ttfs_hourly_quantiles (the views' percentiles) against 0003's. */
+async function expectDailyQuantilesMatch(db: Db) {
+  const [keys] = await db<[{ keys: unknown }]>`
+    select coalesce(jsonb_agg(distinct jsonb_build_object('day', date_trunc('day', hour), 'tenant_id', tenant_id, 'surface', surface)), '[]') as keys
+    from (select hour, tenant_id, surface from scheduler.ttfs_rollup_cells union all select hour, tenant_id, surface from scheduler.ttfs_rollup_cells_delta) c
+    where tenant_id = any(${[tenant, other]}::uuid[])`;
+  const [ours, ref] = await Promise.all([
+    db`select * from scheduler.ttfs_daily_quantiles(${keys.keys as never}::jsonb) order by 1, 2, 3`,
+    db`select * from ttfs_ref.ttfs_daily_quantiles(${keys.keys as never}::jsonb) order by 1, 2, 3`,
+  ]);
+  expect(ref.length).toBeGreaterThan(10);
+  expect([...ours]).toEqual([...ref]);
+  // And ttfs_hourly_quantiles (the hourly view's percentiles, over every tenant) for the same hours.
+  const [hourKeys] = await db<[{ keys: unknown }]>`
+    select coalesce(jsonb_agg(distinct jsonb_build_object('hour', hour, 'surface', surface, 'cache_hit', cache_hit)), '[]') as keys
+    from (select hour, tenant_id, surface, cache_hit from scheduler.ttfs_rollup_cells union all select hour, tenant_id, surface, cache_hit from scheduler.ttfs_rollup_cells_delta) c
+    where tenant_id = any(${[tenant, other]}::uuid[])`;
+  const [oursH, refH] = await Promise.all([
+    db`select * from scheduler.ttfs_hourly_quantiles(${hourKeys.keys as never}::jsonb) order by 1, 2, 3`,
+    db`select * from ttfs_ref.ttfs_hourly_quantiles(${hourKeys.keys as never}::jsonb) order by 1, 2, 3`,
+  ]);
+  expect(refH.length).toBeGreaterThan(100);
+  expect([...oursH]).toEqual([...refH]);
+}
+
 async function expectAllWindowsMatch(db: Db = sql) {
+  await expectDailyQuantilesMatch(db);
   for (const w of windows()) {
     for (const s of scopes()) await expectWindowStatsMatch(db, w, s, `${w.name} ${JSON.stringify(s)}`);
   }
@@ -196,6 +222,17 @@ describe('day grain and percentile summaries against the hour grain', () => {
     await expectGrainsConsistent();
   });
 
+  it('stay exact when batches land while folds run', async () => {
+    const batches = Array.from({ length: 8 }, (_, i) => randomEvents(60 + i, tenant, at(0, 9), at(0, 12), 150));
+    const inserts = batches.map((rows, i) => new Promise((r) => setTimeout(r, i * 10)).then(() => insertEvents(sql, rows)));
+    const folds = Array.from({ length: 6 }, (_, i) => new Promise((r) => setTimeout(r, i * 12)).then(() => sql`select scheduler.ttfs_rollup_fold()`));
+    await Promise.all([...inserts, ...folds]);
+    await expectAllWindowsMatch();
+    await sql`select scheduler.ttfs_rollup_fold()`;
+    await expectAllWindowsMatch();
+    await expectGrainsConsistent();
+  });
+
   it('read the same in a session time zone other than UTC (whole-hour offset)', async () => {
     const reserved = await sql.reserve();
     try {
@@ -231,6 +268,25 @@ describe('day grain and percentile summaries against the hour grain', () => {
       select (select count(*)::int from scheduler.ttfs_rollup_cells_daily where day < ${at(-1)}) as days,
         (select count(*)::int from scheduler.ttfs_rollup_quantiles where grain = 'hour' and t < ${at(-1, 9)}) as hours`;
     expect(left).toEqual({ days: 0, hours: 0 });
+    await expectAllWindowsMatch();
+    await expectGrainsConsistent();
+  });
+});
+
+describe('percentile summaries are a cache', () => {
+  it('answer the same without them, and the fold computes them for hours and days that are over', async () => {
+    await sql`delete from scheduler.ttfs_rollup_quantiles where tenant_id = any(${[tenant, other]}::uuid[])`;
+    await expectAllWindowsMatch();
+    // A late event for yesterday: the fold computes yesterday's hour and day again, and catches up on
+    // every hour of the last day and the last days that have none; the current hour and day stay merged.
+    await insertEvents(sql, randomEvents(71, tenant, new Date(Date.now() - 20 * H), new Date(Date.now() - 19 * H), 20));
+    await sql`select scheduler.ttfs_rollup_fold()`;
+    const [counts] = await sql<[{ recent: number; current: number }]>`
+      select count(*) filter (where grain = 'hour' and t >= date_trunc('hour', now()) - interval '26 hours' and t < date_trunc('hour', now()))::int as recent,
+        count(*) filter (where (grain = 'hour' and t >= date_trunc('hour', now())) or (grain = 'day' and t >= date_trunc('day', now(), 'UTC')))::int as current
+      from scheduler.ttfs_rollup_quantiles where tenant_id = ${tenant} and surface = '*' and cache = '*'`;
+    expect(counts.recent).toBeGreaterThanOrEqual(20);
+    expect(counts.current).toBe(0);
     await expectAllWindowsMatch();
     await expectGrainsConsistent();
   });
