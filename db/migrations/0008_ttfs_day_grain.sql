@@ -302,8 +302,9 @@ BEGIN
 END $fn$;
 
 -- ---------------------------------------------------------------------------
--- Fold: as in 0003, plus the day grain (same deltas, same transaction) and the
--- summaries of every tenant-hour and tenant-day it touched.
+-- Fold: as in 0003, plus the day grain (same deltas, same transaction); drops the
+-- percentile summaries of the tenant-hours and tenant-days it changes and
+-- computes those that are over (see the end of the function).
 CREATE OR REPLACE FUNCTION scheduler.ttfs_rollup_fold() RETURNS BIGINT
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -545,7 +546,7 @@ END $fn$;
 
 -- Cells of a window split as above: day rows of [p_d_lo, p_d_hi), folded hour rows
 -- of [p_h_from, p_d_lo) and [p_d_hi, p_h_to), pending hour deltas of [p_h_from, p_h_to).
--- `hour` holds the day for day rows. Inlined into its callers.
+-- `hour` holds the day for day rows.
 CREATE OR REPLACE FUNCTION scheduler.ttfs_window_cell_rows(p_h_from TIMESTAMPTZ, p_h_to TIMESTAMPTZ, p_d_lo TIMESTAMPTZ, p_d_hi TIMESTAMPTZ,
   p_tenants UUID[], p_surfaces TEXT[], p_cache_hit BOOLEAN)
 RETURNS SETOF scheduler.ttfs_rollup_cells LANGUAGE sql STABLE AS $$
