@@ -6,13 +6,14 @@ import { DistributionCard } from '@/components/dashboard/distribution-card';
 import { DrillDownCard } from '@/components/dashboard/drill-down-card';
 import { FiltersBar } from '@/components/dashboard/filters-bar';
 import { LatencyCard } from '@/components/dashboard/latency-card';
-import type { Search } from '@/components/dashboard/scope';
+import { preloadShortWindows, type Search } from '@/components/dashboard/scope';
 import { Tiles } from '@/components/dashboard/tiles';
 import { CardSkeleton, PageHeader } from '@/components/ui/card';
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Search> }) {
   const search = await searchParams;
   const key = JSON.stringify(search);
+  preloadShortWindows(search);
   return (
     <>
       <PageHeader title="Overview" description="Time to first signal against the SLO: p50 ≤ 2 s and p95 ≤ 5 s on every surface" />

@@ -33,6 +33,7 @@ export default async function dashboard(args: string[]) {
   const slug = `bench-${tenant.slice(0, 8)}`;
   const session = randomBytes(30).toString('base64url');
   const rows: Record<string, string | number>[] = [];
+  const runs: { bench: 'dashboard'; events: number; ttfb_ms_p95: number; full_ms_p95: number }[] = [];
   let last: Record<string, unknown> = {};
   try {
     await sql`insert into console.tenants (id, slug, name) values (${tenant}, ${slug}, 'Dashboard bench')`;
@@ -63,10 +64,13 @@ export default async function dashboard(args: string[]) {
       const full = samples.map((s) => s.full).sort((a, b) => a - b);
       rows.push({ events: size, status: samples[0]!.status, ttfb_p50_ms: percentile(ttfb, 0.5).toFixed(1), ttfb_p95_ms: percentile(ttfb, 0.95).toFixed(1), full_p50_ms: percentile(full, 0.5).toFixed(1), full_p95_ms: percentile(full, 0.95).toFixed(1), kib: Math.round(samples[0]!.bytes / 1024) });
       last = { bench: 'dashboard', events: size, ttfb_ms_p95: +percentile(ttfb, 0.95).toFixed(1), full_ms_p95: +percentile(full, 0.95).toFixed(1), status: samples[0]!.status };
+      runs.push({ bench: 'dashboard', events: size, ttfb_ms_p95: +percentile(ttfb, 0.95).toFixed(1), full_ms_p95: +percentile(full, 0.95).toFixed(1) });
     }
     console.log(`\ndashboard bench against ${base}: overview, 7 days, ${requests} requests per size\n`);
     printTable(rows);
-    console.log(JSON.stringify({ ...last, sizes: rows }));
+    // Last line: the largest size's figures at the top level (as before), every
+    // size's in `sizes` (table rows) and in `runs` ({bench, events, ttfb_ms_p95, full_ms_p95}).
+    console.log(JSON.stringify({ ...last, sizes: rows, runs }));
   } finally {
     process.stderr.write('cleaning up\n');
     await sql`delete from scheduler.ttfs_events where tenant_id = ${tenant}`;
@@ -75,6 +79,9 @@ export default async function dashboard(args: string[]) {
     await sql`delete from scheduler.ttfs_rollup_cells_delta where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_rollup_buckets_delta where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_summary_daily where tenant_id = ${tenant}`;
+    await sql`delete from scheduler.ttfs_rollup_cells_daily where tenant_id = ${tenant}`;
+    await sql`delete from scheduler.ttfs_rollup_buckets_daily where tenant_id = ${tenant}`;
+    await sql`delete from scheduler.ttfs_rollup_quantiles where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_release_first_seen where tenant_id = ${tenant}`;
     await sql`select scheduler.ttfs_rollup_rebuild(now() - interval '8 days', now() + interval '1 hour')`;
     await sql`delete from console.users where username = ${`bench-${tenant.slice(0, 8)}`}`;

@@ -1,7 +1,7 @@
 import { Card } from '@/components/ui/card';
 import { dailyBad, sliCounts, surfaceTotals, type SliCounts } from '@/lib/queries/dashboard';
 import { errorBudget, evaluateRule, OBJECTIVES, planRule, WORKBOOK_RULES, type WindowCounts } from '@/lib/slo/burn';
-import { dashboardContext, type Search } from './scope';
+import { dashboardContext, shortWindowCounts, type Search } from './scope';
 import { fmtMs, fmtPct } from './format';
 
 const MIN_EVENTS = Number(process.env.TTFS_SLO_MIN_EVENTS ?? 30);
@@ -19,13 +19,16 @@ export async function BudgetCard({ search }: { search: Search }) {
   const { scope, filters, tenantNames, now } = await dashboardContext(search);
   const from = budgetFrom(filters.budget, now);
   const windows = [...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours]))];
-  const [period, days, totals, ...byWindow] = await Promise.all([
+  // Windows under 6 hours are exact to the millisecond, all in one statement (started by the page); longer ones count whole hours.
+  const longWindows = windows.filter((h) => h >= 6);
+  const [period, days, totals, shortRows, ...longRows] = await Promise.all([
     sliCounts(from, now, scope),
     dailyBad(from, now, scope),
-    surfaceTotals({ from, to: now, bucket: 'hour' }, scope),
-    ...windows.map((h) => sliCounts(new Date(now.getTime() - h * 3600_000), now, scope)),
+    surfaceTotals({ from, to: now }, scope),
+    shortWindowCounts(search),
+    ...longWindows.map((h) => sliCounts(new Date(now.getTime() - h * 3600_000), now, scope)),
   ]);
-  const windowRows = new Map(windows.map((h, i) => [h, byWindow[i]!]));
+  const windowRows = new Map([...shortRows, ...longWindows.map((h, i) => [h, longRows[i]!] as const)]);
   const segments = [...new Set(period.map((r) => `${r.tenantId}|${r.surface}`))].sort();
 
   return (

@@ -1,8 +1,10 @@
 import 'server-only';
+import { cache } from 'react';
 import { currentViewer } from '@/lib/auth';
-import type { Scope } from '@/lib/queries/dashboard';
+import { sliCountsEndingAt, type Scope } from '@/lib/queries/dashboard';
 import { listTenants } from '@/lib/queries/tenants';
 import { dashboardFilters, windowFor, type DashboardFilters, type Window } from '@/lib/schemas/dashboard';
+import { WORKBOOK_RULES } from '@/lib/slo/burn';
 import { selectedTenants } from '@/lib/tenant-scope';
 
 export type Search = Record<string, string | string[] | undefined>;
@@ -16,8 +18,12 @@ export interface DashboardContext {
   now: Date;
 }
 
-/** Filters, tenant scope and time window of an overview request. */
-export async function dashboardContext(search: Search): Promise<DashboardContext> {
+/**
+ * Filters, tenant scope and time window of an overview request. Memoised per
+ * request (every card gets the page's one `search` object), so the cards share
+ * one viewer and tenant lookup, one window and one "now".
+ */
+export const dashboardContext = cache(async (search: Search): Promise<DashboardContext> => {
   const viewer = await currentViewer({ role: 'viewer' });
   const tenants = await listTenants(viewer);
   const { ids } = selectedTenants(tenants, search.tenant);
@@ -29,4 +35,23 @@ export async function dashboardContext(search: Search): Promise<DashboardContext
     tenantNames: Object.fromEntries(tenants.map((t) => [t.id, t.name])),
     now: new Date(),
   };
+});
+
+/** Burn-rate windows under 6 hours: exact to the millisecond, so partly read from raw events. */
+export const SHORT_WINDOW_HOURS = [...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours]))].filter((h) => h < 6);
+
+/**
+ * SLI counts of the short burn-rate windows, once per request. The page starts
+ * this read before rendering the cards (`preloadShortWindows`): it is the
+ * slowest read of the page at 10M events, and the cards' own reads would
+ * otherwise take the pool's connections first.
+ */
+export const shortWindowCounts = cache(async (search: Search) => {
+  const { scope, now } = await dashboardContext(search);
+  return sliCountsEndingAt(now, SHORT_WINDOW_HOURS, scope);
+});
+
+export function preloadShortWindows(search: Search) {
+  // The budget card awaits the same memoised promise and reports its errors.
+  shortWindowCounts(search).catch(() => {});
 }

@@ -1,9 +1,13 @@
 import 'server-only';
+import { cache } from 'react';
 import { sql } from '@/lib/db';
 import type { Window } from '@/lib/schemas/dashboard';
+import { planShortWindows, sumTerms } from '@/lib/slo/short-windows';
 
 // Every chart reads the rollups (scheduler.ttfs_window_stats and friends):
 // percentiles are merged from histograms, never averaged; counts are exact.
+// Full UTC days come from the day grain, the hours at a window's edges and
+// pending deltas from the hour grain (migration 0008).
 
 export interface SeriesPoint {
   bucket: Date;
@@ -63,10 +67,63 @@ export async function latencySeries(w: Window, scope: Scope, split: 'surface' | 
   return parts.flat().sort((a, b) => a.bucket.getTime() - b.bucket.getTime());
 }
 
-/** One row per surface over the whole window. */
-export async function surfaceTotals(w: Window, scope: Scope): Promise<SeriesPoint[]> {
-  const seconds = Math.round((w.to.getTime() - w.from.getTime()) / 1000);
-  return windowStats(w, scope, { bucket: `${seconds} seconds`, splitSurface: true });
+type CubeRow = {
+  surface: string;
+  cache: string;
+  events: string;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  over_2000: string;
+  over_5000: string;
+  errors: string;
+  timeouts: string;
+  cache_hits: string;
+  rendered: string;
+  rendered_over_2000: string;
+  rendered_over_5000: string;
+  /** Merged histogram (rows over all surfaces only): bucket values and counts. */
+  hist_values: number[] | null;
+  hist_counts: string[] | null;
+};
+
+/**
+ * Whole-window totals per surface x cache state, per surface, per cache state and
+ * overall ('*'), with the merged histograms, from one pass over the rollups
+ * (scheduler.ttfs_window_cube). Memoised per request: the tiles, distribution,
+ * attribution and budget cards share it.
+ */
+const windowCube = cache(async (fromMs: number, toMs: number, tenantIds: string, surface: string | null): Promise<CubeRow[]> =>
+  sql<CubeRow[]>`
+    select * from scheduler.ttfs_window_cube(${new Date(fromMs)}, ${new Date(toMs)}, ${tenantIds.split(',').filter(Boolean)}::uuid[],
+      ${surface ? [surface] : null}::text[])`,
+);
+
+async function cubeRows(w: Pick<Window, 'from' | 'to'>, scope: Scope, pick: (r: CubeRow) => boolean, label?: (r: CubeRow) => string): Promise<SeriesPoint[]> {
+  const rows = await windowCube(w.from.getTime(), w.to.getTime(), scope.tenantIds.join(','), scope.surface ?? null);
+  return rows.filter(pick).map((r) => ({
+    bucket: w.from,
+    series: label ? label(r) : r.surface,
+    events: Number(r.events),
+    p50: r.p50_ms,
+    p95: r.p95_ms,
+    p99: r.p99_ms,
+    over2000: Number(r.over_2000),
+    over5000: Number(r.over_5000),
+    errors: Number(r.errors),
+    timeouts: Number(r.timeouts),
+    cacheHits: Number(r.cache_hits),
+    rendered: Number(r.rendered),
+    renderedOver2000: Number(r.rendered_over_2000),
+    renderedOver5000: Number(r.rendered_over_5000),
+  }));
+}
+
+const cacheKey = (cache?: 'hit' | 'cold') => cache ?? '*';
+
+/** One row per surface over the whole window (the hours from the one holding w.from up to w.to). */
+export async function surfaceTotals(w: Pick<Window, 'from' | 'to'>, scope: Scope): Promise<SeriesPoint[]> {
+  return cubeRows(w, scope, (r) => r.surface !== '*' && r.cache === cacheKey(scope.cache));
 }
 
 export interface HistogramBin {
@@ -76,16 +133,16 @@ export interface HistogramBin {
 }
 
 /** The merged latency histogram, folded into ~24 log-spaced display bins. */
-export async function latencyHistogram(w: Window, scope: Scope): Promise<HistogramBin[]> {
-  const rows = await sql<{ value_ms: number; n: string }[]>`
-    select value_ms, n from scheduler.ttfs_window_histogram(${w.from}, ${w.to}, ${scope.tenantIds}::uuid[],
-      ${scope.surface ? [scope.surface] : null}::text[], ${cacheArg(scope.cache)})`;
+export async function latencyHistogram(w: Pick<Window, 'from' | 'to'>, scope: Scope): Promise<HistogramBin[]> {
+  const rows = await windowCube(w.from.getTime(), w.to.getTime(), scope.tenantIds.join(','), scope.surface ?? null);
+  const merged = rows.find((r) => r.surface === '*' && r.cache === cacheKey(scope.cache));
   const edges = [0, 100, 200, 300, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000, Infinity];
   const bins = edges.slice(0, -1).map((from, i) => ({ fromMs: from, toMs: edges[i + 1]!, n: 0 }));
-  for (const r of rows) {
-    const bin = bins.find((b) => r.value_ms >= b.fromMs && r.value_ms < b.toMs) ?? bins.at(-1)!;
-    bin.n += Number(r.n);
-  }
+  const values = merged?.hist_values ?? [];
+  values.forEach((value, i) => {
+    const bin = bins.find((b) => value >= b.fromMs && value < b.toMs) ?? bins.at(-1)!;
+    bin.n += Number(merged!.hist_counts![i]);
+  });
   return bins;
 }
 
@@ -123,23 +180,14 @@ export interface SliCounts {
 /**
  * SLI counts per tenant and surface since `from`: every first-signal outcome
  * (signal.rendered, signal.timeout, signal.error); good when rendered within the
- * threshold; timeouts and errors are always bad. Windows under 6 hours come from
- * raw events (minute precision), longer ones from the hourly rollups.
+ * threshold; timeouts and errors are always bad. Windows under 6 hours are exact
+ * to the millisecond (whole hours from the rollup cells, the partial hours at
+ * their edges from raw events: see sliCountsEndingAt); longer ones count whole
+ * hours of the rollups from the hour holding `from`.
  */
 export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<SliCounts[]> {
   const hours = (to.getTime() - from.getTime()) / 3600_000;
-  if (hours < 6) {
-    return sql<SliCounts[]>`
-      select tenant_id as "tenantId", surface, count(*)::int as total,
-        count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 2000)::int as bad2000,
-        count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 5000)::int as bad5000
-      from scheduler.ttfs_events
-      where ts >= ${from} and ts < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
-        and event_type in ('signal.rendered', 'signal.timeout', 'signal.error')
-        ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
-        ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
-      group by 1, 2`;
-  }
+  if (hours < 6) return (await sliCountsEndingAt(to, [hours], scope)).get(hours)!;
   return sql<SliCounts[]>`
     select tenant_id as "tenantId", surface, sum(n_rendered + n_timeout + n_error)::int as total,
       sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
@@ -148,6 +196,66 @@ export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<Sli
       ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
       ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
     group by 1, 2`;
+}
+
+/**
+ * SLI counts of several short windows [to - h, to) (h < 6 hours), exactly as a
+ * count of raw events in each window would give them, in one statement: whole
+ * hours come from the rollup cells (with pending deltas) and only the minutes at
+ * the windows' edges from raw events, the cheaper side of each partial hour
+ * (lib/slo/short-windows.ts). One statement reads cells and raw rows in one
+ * snapshot, so "cell minus the rest of its hour" is exact.
+ */
+export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: Scope): Promise<Map<number, SliCounts[]>> {
+  const plan = planShortWindows(to.getTime(), windowHours.map((h) => Math.round(h * 3600_000)), Math.max(to.getTime(), Date.now()));
+  // Sent as ISO text and cast in SQL.
+  const hours = plan.hours.map((h) => new Date(h).toISOString());
+  const boundaries = plan.boundaries.map((b) => new Date(b).toISOString());
+  const filters = sql`${scope.surface ? sql`and surface = ${scope.surface}` : sql``} ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}`;
+  // One branch per raw range: each an index range scan on (tenant_id, ts), whatever the statistics say.
+  const rawRows = plan.rawRanges.length
+    ? plan.rawRanges
+        .map(
+          ([a, b]) => sql`
+            select tenant_id, surface, ts, event_type, ttfs_ms from scheduler.ttfs_events
+            where ts >= ${new Date(a)} and ts < ${new Date(b)} and tenant_id = any(${scope.tenantIds}::uuid[])
+              and event_type in ('signal.rendered', 'signal.timeout', 'signal.error') ${filters}`,
+        )
+        .reduce((x, y) => sql`${x} union all ${y}`)
+    : sql`select tenant_id, surface, ts, event_type, ttfs_ms from scheduler.ttfs_events where false`;
+  const rows = await sql<{ tenantId: string; surface: string; hour: Date | null; i: number | null; total: number; bad2000: number; bad5000: number }[]>`
+    select tenant_id as "tenantId", surface, hour, null::int as i, sum(n_rendered + n_timeout + n_error)::int as total,
+      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
+    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    where hour = any(${hours}::timestamptz[]) and tenant_id = any(${scope.tenantIds}::uuid[]) ${filters}
+    group by 1, 2, 3
+    union all
+    select tenant_id, surface, null, width_bucket(ts, ${boundaries}::timestamptz[]), count(*)::int,
+      count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 2000)::int,
+      count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 5000)::int
+    from (${rawRows}) r
+    group by 1, 2, 4`;
+  const segments = new Map<string, { tenantId: string; surface: string; cells: Map<number, (typeof rows)[number]>; raw: Map<number, (typeof rows)[number]> }>();
+  for (const r of rows) {
+    const key = `${r.tenantId}|${r.surface}`;
+    const seg = segments.get(key) ?? { tenantId: r.tenantId, surface: r.surface, cells: new Map(), raw: new Map() };
+    if (r.hour) seg.cells.set(r.hour.getTime(), r);
+    else seg.raw.set(r.i!, r);
+    segments.set(key, seg);
+  }
+  const keys = ['total', 'bad2000', 'bad5000'] as const;
+  return new Map(
+    windowHours.map((h, w) => [
+      h,
+      [...segments.values()]
+        .map((seg) => ({
+          tenantId: seg.tenantId,
+          surface: seg.surface,
+          ...sumTerms(plan.windows[w]!, plan.boundaries, (hour) => seg.cells.get(hour), (i) => seg.raw.get(i), keys),
+        }))
+        .filter((c) => c.total > 0),
+    ]),
+  );
 }
 
 /** Bad events per day over the budget window, for the burn-down chart. */
@@ -247,12 +355,9 @@ export async function budgetSpendBySegment(from: Date, to: Date, scope: Scope): 
 }
 
 /** p95 and volume per cache state over a whole window (for mix-shift analysis). */
-export async function cacheStateTotals(w: Window, scope: Scope) {
-  const seconds = Math.round((w.to.getTime() - w.from.getTime()) / 1000);
-  const [hit, cold, all] = await Promise.all([
-    windowStats(w, { ...scope, cache: undefined }, { bucket: `${seconds} seconds`, splitSurface: false, cacheHit: true, label: 'cache hit' }),
-    windowStats(w, { ...scope, cache: undefined }, { bucket: `${seconds} seconds`, splitSurface: false, cacheHit: false, label: 'cold start' }),
-    windowStats(w, { ...scope, cache: undefined }, { bucket: `${seconds} seconds`, splitSurface: false, cacheHit: null, label: 'all' }),
-  ]);
-  return { hit: hit[0] ?? null, cold: cold[0] ?? null, all: all[0] ?? null };
+export async function cacheStateTotals(w: Pick<Window, 'from' | 'to'>, scope: Scope) {
+  const label = (r: CubeRow) => (r.cache === 'hit' ? 'cache hit' : r.cache === 'cold' ? 'cold start' : 'all');
+  const rows = await cubeRows(w, { ...scope, cache: undefined }, (r) => r.surface === '*', label);
+  const find = (series: string) => rows.find((r) => r.series === series) ?? null;
+  return { hit: find('cache hit'), cold: find('cold start'), all: find('all') };
 }
