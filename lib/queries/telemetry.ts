@@ -8,9 +8,12 @@ import type { IngestResult, TtfsEventV1 } from '@/lib/schemas/telemetry';
  * skipped, so a retried batch never counts twice. When this resolves the rows
  * are committed: an acknowledged event is durable.
  *
- * The batch travels as one JSON text parameter in the wire format (keys are the
- * column names, `timestamp` for `ts`) and PostgreSQL expands it with
- * json_to_recordset: no per-event objects or parameters on the Node side.
+ * The batch travels column by column: one PostgreSQL array literal per column,
+ * expanded row by row by a multi-argument unnest(). PostgreSQL parses a typed
+ * array with each type's own input function and no per-row projection, about a
+ * quarter less CPU per event than parsing the same batch as JSON with
+ * json_to_recordset (docs/performance.md). A column no event sets is sent as
+ * NULL: unnest() pads it with NULLs.
  *
  * Most batches hold no duplicate, so the statement first runs without ON
  * CONFLICT (speculative insertion costs ~15% of an event's database time);
@@ -18,32 +21,90 @@ import type { IngestResult, TtfsEventV1 } from '@/lib/schemas/telemetry';
  * skipping duplicates. The failed attempt stored nothing (one statement).
  */
 export async function insertTtfsEvents(events: TtfsEventV1[]): Promise<IngestResult> {
-  const batch = JSON.stringify(events);
+  const columns = toColumns(events);
   let accepted: number;
   try {
-    accepted = await insertBatch(batch, false);
+    accepted = await insertBatch(columns, false);
   } catch (error) {
     if ((error as { code?: string; constraint_name?: string }).code !== '23505' || (error as { constraint_name?: string }).constraint_name !== 'ux_ttfs_events_tenant_event') throw error;
-    accepted = await insertBatch(batch, true);
+    accepted = await insertBatch(columns, true);
   }
   return { accepted, duplicates: events.length - accepted };
 }
 
-async function insertBatch(batch: string, skipDuplicates: boolean): Promise<number> {
-  const [result] = await sql<[{ accepted: number }]>`
-    with inserted as (
-      insert into scheduler.ttfs_events (event_id, ts, tenant_id, job_id, run_id, surface, event_type, ttfs_ms, cache_hit,
-        signal_source, kind, phase, network_state, device, release, correlation_id, trace_id, span_id, error_code, error_message, metadata)
-      select event_id, coalesce("timestamp", now()), tenant_id, job_id, run_id, surface, event_type, ttfs_ms, coalesce(cache_hit, false),
-        signal_source, kind, phase, network_state, device, release, correlation_id, trace_id, span_id, error_code, error_message, coalesce(metadata, '{}')
-      from json_to_recordset(${batch}::text::json) as r(
-        event_id uuid, "timestamp" timestamptz, tenant_id uuid, job_id uuid, run_id uuid, surface text, event_type text, ttfs_ms int,
-        cache_hit boolean, signal_source text, kind text, phase text, network_state text, device text, release text,
-        correlation_id text, trace_id text, span_id text, error_code text, error_message text, metadata jsonb)
-      ${skipDuplicates ? sql`on conflict (tenant_id, event_id) where event_id is not null do nothing` : sql``}
-      returning 1
-    )
-    select count(*)::int as accepted from inserted`;
+type Field = keyof TtfsEventV1;
+
+/**
+ * The stored columns in parameter order: the wire field, the column, its array
+ * type, and the value used when no event sets it. `bare` values are written
+ * unquoted: UUIDs, enumerations, integers and booleans, whose validated forms
+ * hold no character an array literal treats specially.
+ */
+const COLUMNS: { field: Field; column: string; type: string; bare: boolean; fallback?: string }[] = [
+  { field: 'event_id', column: 'event_id', type: 'uuid', bare: true },
+  { field: 'timestamp', column: 'ts', type: 'timestamptz', bare: false, fallback: 'now()' },
+  { field: 'tenant_id', column: 'tenant_id', type: 'uuid', bare: true },
+  { field: 'job_id', column: 'job_id', type: 'uuid', bare: true },
+  { field: 'run_id', column: 'run_id', type: 'uuid', bare: true },
+  { field: 'surface', column: 'surface', type: 'text', bare: true },
+  { field: 'event_type', column: 'event_type', type: 'text', bare: true },
+  { field: 'ttfs_ms', column: 'ttfs_ms', type: 'int', bare: true },
+  { field: 'cache_hit', column: 'cache_hit', type: 'boolean', bare: true, fallback: 'false' },
+  { field: 'signal_source', column: 'signal_source', type: 'text', bare: true },
+  { field: 'kind', column: 'kind', type: 'text', bare: true },
+  { field: 'phase', column: 'phase', type: 'text', bare: true },
+  { field: 'network_state', column: 'network_state', type: 'text', bare: false },
+  { field: 'device', column: 'device', type: 'text', bare: false },
+  { field: 'release', column: 'release', type: 'text', bare: false },
+  { field: 'correlation_id', column: 'correlation_id', type: 'text', bare: false },
+  { field: 'trace_id', column: 'trace_id', type: 'text', bare: false },
+  { field: 'span_id', column: 'span_id', type: 'text', bare: false },
+  { field: 'error_code', column: 'error_code', type: 'text', bare: false },
+  { field: 'error_message', column: 'error_message', type: 'text', bare: false },
+  { field: 'metadata', column: 'metadata', type: 'jsonb', bare: false, fallback: "'{}'" },
+];
+
+const names = COLUMNS.map((c) => c.column).join(', ');
+const INSERT = `
+  with inserted as (
+    insert into scheduler.ttfs_events (${names})
+    select ${COLUMNS.map((c) => (c.fallback ? `coalesce(${c.column}, ${c.fallback})` : c.column)).join(', ')}
+    from unnest(${COLUMNS.map((c, i) => `$${i + 1}::text::${c.type}[]`).join(', ')}) as r(${names})
+    %conflict%
+    returning 1
+  )
+  select count(*)::int as accepted from inserted`;
+const INSERT_NEW = INSERT.replace('%conflict%', '');
+const INSERT_SKIPPING_DUPLICATES = INSERT.replace('%conflict%', 'on conflict (tenant_id, event_id) where event_id is not null do nothing');
+
+/** Inside double quotes an array literal gives meaning only to `"` and `\`. */
+function quoted(text: string): string {
+  return `"${text.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** One array literal per column, or null for a column no event sets. */
+export function toColumns(events: TtfsEventV1[]): (string | null)[] {
+  return COLUMNS.map(({ field, bare }) => {
+    let literal = '{';
+    let present = false;
+    for (let i = 0; i < events.length; i++) {
+      const value = events[i]![field];
+      if (i > 0) literal += ',';
+      if (value === undefined || value === null) {
+        literal += 'NULL';
+        continue;
+      }
+      present = true;
+      if (typeof value === 'object') literal += quoted(JSON.stringify(value));
+      else if (bare) literal += String(value);
+      else literal += quoted(value as string);
+    }
+    return present ? `${literal}}` : null;
+  });
+}
+
+async function insertBatch(columns: (string | null)[], skipDuplicates: boolean): Promise<number> {
+  const [result] = await sql.unsafe<[{ accepted: number }]>(skipDuplicates ? INSERT_SKIPPING_DUPLICATES : INSERT_NEW, columns, { prepare: true });
   return result.accepted;
 }
 

@@ -32,18 +32,30 @@ function rejected(total: number, errors: { index: number | null; path: string; m
 }
 
 /**
- * PostgreSQL text cannot hold U+0000, which JSON can only carry as the escape
- * \u0000: look for it only when the raw text contains that escape at all.
+ * PostgreSQL text cannot hold U+0000 or a lone UTF-16 surrogate, which JSON can
+ * only carry as escapes (\u0000, \ud800): look for them only when the raw
+ * text contains such an escape at all. Refused with the field path, never
+ * silently replaced on the way to the database.
  */
-function assertNoNul(text: string, events: TtfsEventV1[]) {
-  if (!text.includes('\\u0000')) return;
+const UNSTORABLE_ESCAPE = /\\u(0000|[dD][89a-fA-F])/;
+
+function unstorable(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
+  if (!text.isWellFormed()) return 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)';
+  return null;
+}
+
+function assertStorableText(text: string, events: TtfsEventV1[]) {
+  if (!UNSTORABLE_ESCAPE.test(text)) return;
   const errors: { index: number; path: string; message: string }[] = [];
   const visit = (value: unknown, index: number, path: string[]) => {
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) errors.push({ index, path: path.join('.'), message: 'must not contain the NUL character (\\u0000)' });
+      const problem = unstorable(value);
+      if (problem) errors.push({ index, path: path.join('.'), message: problem });
     } else if (value && typeof value === 'object') {
       for (const [key, inner] of Object.entries(value)) {
-        if (key.includes('\u0000')) errors.push({ index, path: [...path, key].join('.'), message: 'keys must not contain the NUL character (\\u0000)' });
+        const problem = unstorable(key);
+        if (problem) errors.push({ index, path: [...path, key].join('.'), message: `keys ${problem}` });
         visit(inner, index, [...path, key]);
       }
     }
@@ -60,7 +72,7 @@ export interface IngestOutcome extends IngestResult {
 export async function ingestTelemetry(viewer: Viewer, text: string): Promise<IngestOutcome> {
   const events = parseBatch(parseJsonText(text));
   for (const tenantId of new Set(events.map((e) => e.tenant_id))) assertTenantWritable(viewer, tenantId);
-  assertNoNul(text, events);
+  assertStorableText(text, events);
   const result = await insertTtfsEvents(events);
   // Duplicates were counted when first accepted.
   if (result.duplicates === 0) observeIngested(events);

@@ -65,6 +65,57 @@ describe('POST /api/v1/telemetry/ttfs', () => {
     expect(row).toEqual({ n: 52, distinct: 52 });
   });
 
+  it('stores every text exactly, whatever characters it holds, and lines up fields only some events set', async () => {
+    const awkward = ['say "hi"', 'back\\slash', 'a,b', '{braces}', 'NULL', '', '  padded  ', 'line\nbreak\ttab\r', 'émoji 🚀', '\\"', '"'];
+    const batch = awkward.map((text, i) =>
+      wireEvent(tenant, {
+        // Fields set by some events only: each event's values must stay on its own row.
+        ...(i % 2 === 0 ? { release: text, device: `d${i}` } : { error_message: text }),
+        ...(i === awkward.length - 1 ? { trace_id: 'only-the-last', run_id: wireEvent(tenant).job_id } : {}),
+        // No timestamp on one event: the server's now(); an offset on another: kept as the same instant.
+        ...(i === 3 ? { timestamp: undefined } : i === 4 ? { timestamp: '2026-11-30T23:30:00.250+05:30' } : {}),
+        metadata: { text, nested: { list: [text, 1, null, true] } },
+        ttfs_ms: 1000 + i,
+        cache_hit: i % 3 === 0,
+      }),
+    );
+    const before = Date.now();
+    expect(await (await post(batch)).json()).toEqual({ accepted: awkward.length, duplicates: 0, received: awkward.length });
+    const rows = await sql<{ event_id: string; ts: Date; release: string | null; device: string | null; error_message: string | null; trace_id: string | null; run_id: string | null; metadata: unknown; ttfs_ms: number; cache_hit: boolean }[]>`
+      select event_id, ts, release, device, error_message, trace_id, run_id, metadata, ttfs_ms, cache_hit
+      from scheduler.ttfs_events where event_id = any(${batch.map((e) => e.event_id!)}::uuid[])`;
+    const byId = new Map(rows.map((r) => [r.event_id, r]));
+    batch.forEach((event, i) => {
+      const row = byId.get(event.event_id!)!;
+      expect(row, `event ${i}`).toMatchObject({
+        release: event.release ?? null,
+        device: event.device ?? null,
+        error_message: event.error_message ?? null,
+        trace_id: event.trace_id ?? null,
+        run_id: event.run_id ?? null,
+        metadata: event.metadata,
+        ttfs_ms: event.ttfs_ms,
+        cache_hit: event.cache_hit,
+      });
+      if (event.timestamp) expect(row.ts.toISOString(), `event ${i}`).toBe(new Date(event.timestamp).toISOString());
+      else expect(row.ts.getTime(), `event ${i}`).toBeGreaterThanOrEqual(before - 1000);
+    });
+    expect(byId.get(batch[4]!.event_id!)!.ts.toISOString()).toBe('2026-11-30T18:00:00.250Z');
+  });
+
+  it('names each lone surrogate, which PostgreSQL text cannot hold, and stores nothing', async () => {
+    const before = await storedFor(tenant);
+    const good = JSON.stringify(wireEvent(tenant));
+    const bad = JSON.stringify(wireEvent(tenant, { release: 'REL' })).replace('"REL"', '"v\\ud800"');
+    const paired = JSON.stringify(wireEvent(tenant, { release: 'REL' })).replace('"REL"', '"\\ud83d\\ude80"');
+    const response = await post(`[${good},${bad},${paired}]`);
+    expect(response.status).toBe(422);
+    expect((await response.json()).details).toEqual({ stored: 0, errors: [{ index: 1, path: 'release', message: 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)' }] });
+    expect(await storedFor(tenant)).toBe(before);
+    // A surrogate pair written as escapes is one well-formed character.
+    expect((await post(`[${paired}]`)).status).toBe(202);
+  });
+
   it('rejects a batch with bad items with 422, listing index and field path, and stores nothing', async () => {
     const before = await storedFor(tenant);
     const batch = [wireEvent(tenant), wireEvent(tenant, { surface: 'tv' as never }), wireEvent(tenant), wireEvent(tenant, { ttfs_ms: -5, job_id: 'nope' })];
