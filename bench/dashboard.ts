@@ -90,7 +90,7 @@ export default async function dashboard(args: string[]) {
     await sql`delete from scheduler.ttfs_rollup_cells where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_rollup_buckets where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_rollup_cells_delta where tenant_id = ${tenant}`;
-    await sql`delete from scheduler.ttfs_rollup_buckets_delta where tenant_id = ${tenant}`;
+    await sql`delete from scheduler.ttfs_rollup_histogram_delta where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_summary_daily where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_rollup_cells_daily where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_rollup_buckets_daily where tenant_id = ${tenant}`;
