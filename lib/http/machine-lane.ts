@@ -68,12 +68,12 @@ async function jobSignal(request: LaneRequest, jobId: string): Promise<Reply> {
 
 async function telemetry(request: LaneRequest): Promise<Reply> {
   const viewer = await authorize(request, { scope: 'telemetry:write' });
-  const outcome = await ingestTelemetry(viewer, await readJsonText(request, MAX_BODY_BYTES));
+  const outcome = await ingestTelemetry(viewer, await readJsonBody(request, MAX_BODY_BYTES));
   return jsonReply(202, outcome);
 }
 
-/** The body as text, with the same 415/413 checks as the route handler's readJsonText. */
-function readJsonText(request: LaneRequest, limit: number): Promise<string> {
+/** The body, with the same 415/413 checks as the route handler's readJsonBody. */
+function readJsonBody(request: LaneRequest, limit: number): Promise<Buffer> {
   assertJsonContentType(request.headers.get('content-type'));
   assertDeclaredLength(request.headers.get('content-length'), limit);
   const raw = request.raw;
@@ -91,7 +91,7 @@ function readJsonText(request: LaneRequest, limit: number): Promise<string> {
       chunks.push(chunk);
     };
     raw.on('data', onData);
-    raw.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    raw.once('end', () => resolve(Buffer.concat(chunks, size)));
     raw.once('error', reject);
   });
 }

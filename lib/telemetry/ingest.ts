@@ -4,7 +4,7 @@ import { ApiError, fieldIssues } from '@/lib/errors';
 import { metrics, observeIngested } from '@/lib/ops/metrics';
 import { insertTtfsEvents } from '@/lib/queries/telemetry';
 import { MAX_EVENTS_PER_REQUEST, ttfsBatch, ttfsEventV1, type IngestResult, type TtfsEventV1 } from '@/lib/schemas/telemetry';
-import { parseJsonText } from './read-body';
+import { parseJsonBody } from './read-body';
 
 // One ingest request, whichever transport carried it (route handler or machine
 // lane): validate all of it, store all of it in one statement, or nothing.
@@ -34,10 +34,9 @@ function rejected(total: number, errors: { index: number | null; path: string; m
 /**
  * PostgreSQL text cannot hold U+0000 or a lone UTF-16 surrogate, which JSON can
  * only carry as escapes (\u0000, \ud800): look for them only when the raw
- * text contains such an escape at all. Refused with the field path, never
+ * body contains a \u escape at all. Refused with the field path, never
  * silently replaced on the way to the database.
  */
-const UNSTORABLE_ESCAPE = /\\u(0000|[dD][89a-fA-F])/;
 
 function unstorable(text: string): string | null {
   if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
@@ -45,8 +44,8 @@ function unstorable(text: string): string | null {
   return null;
 }
 
-function assertStorableText(text: string, events: TtfsEventV1[]) {
-  if (!UNSTORABLE_ESCAPE.test(text)) return;
+function assertStorableText(body: Buffer, events: TtfsEventV1[]) {
+  if (!body.includes('\\u')) return;
   const errors: { index: number; path: string; message: string }[] = [];
   const visit = (value: unknown, index: number, path: string[]) => {
     if (typeof value === 'string') {
@@ -69,10 +68,10 @@ export interface IngestOutcome extends IngestResult {
 }
 
 /** Parses, validates, authorizes per tenant and stores one request body. */
-export async function ingestTelemetry(viewer: Viewer, text: string): Promise<IngestOutcome> {
-  const events = parseBatch(parseJsonText(text));
+export async function ingestTelemetry(viewer: Viewer, body: Buffer): Promise<IngestOutcome> {
+  const events = parseBatch(parseJsonBody(body));
   for (const tenantId of new Set(events.map((e) => e.tenant_id))) assertTenantWritable(viewer, tenantId);
-  assertStorableText(text, events);
+  assertStorableText(body, events);
   const result = await insertTtfsEvents(events);
   // Duplicates were counted when first accepted.
   if (result.duplicates === 0) observeIngested(events);

@@ -2,7 +2,7 @@ import { authorize } from '@/lib/auth';
 import { handle } from '@/lib/errors';
 import { MAX_BODY_BYTES } from '@/lib/schemas/telemetry';
 import { ingestTelemetry } from '@/lib/telemetry/ingest';
-import { readJsonText } from '@/lib/telemetry/read-body';
+import { readJsonBody } from '@/lib/telemetry/read-body';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +11,6 @@ export const dynamic = 'force-dynamic';
 // started without the lane.
 export const POST = handle(async (request: Request) => {
   const viewer = await authorize(request, { scope: 'telemetry:write' });
-  const outcome = await ingestTelemetry(viewer, await readJsonText(request, MAX_BODY_BYTES));
+  const outcome = await ingestTelemetry(viewer, await readJsonBody(request, MAX_BODY_BYTES));
   return Response.json(outcome, { status: 202 });
 });
