@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authorize } from '@/lib/auth/authorize';
+import { authorize, authorizeCached } from '@/lib/auth/authorize';
 import { isSecureRequest } from '@/lib/auth/config';
 import { apiResponseHeaders } from '@/lib/auth/headers';
 import { errorReply } from '@/lib/errors';
 import { metrics } from '@/lib/ops/metrics';
 import { isShuttingDown } from '@/lib/ops/shutdown';
 import { MAX_BODY_BYTES } from '@/lib/schemas/telemetry';
-import { jobSignalReply } from '@/lib/signals/lookup';
+import { cachedJobSignalReply, jobSignalReply } from '@/lib/signals/lookup';
 import { ingestTelemetry } from '@/lib/telemetry/ingest';
 import { assertDeclaredLength, assertJsonContentType, payloadTooLarge } from '@/lib/telemetry/read-body';
 import { jsonReply, type Reply, type RequestLike } from './reply';
@@ -27,6 +27,8 @@ const HTTP_HEADERS = Object.entries(apiResponseHeaders({ https: false })).flat()
 const HTTPS_HEADERS = Object.entries(apiResponseHeaders({ https: true })).flat();
 
 type Handler = (request: LaneRequest, match: string) => Promise<Reply>;
+/** Answers from this process's caches without waiting, or undefined to run the handler. */
+type CachedHandler = (request: LaneRequest, match: string) => Reply | undefined;
 
 interface Route {
   method: string;
@@ -34,10 +36,11 @@ interface Route {
   /** The metrics label, as routeLabel() would give it. */
   label: string;
   handler: Handler;
+  cached?: CachedHandler;
 }
 
 const routes: Route[] = [
-  { method: 'GET', pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/, label: '/api/v1/jobs/:id/signal', handler: jobSignal },
+  { method: 'GET', pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/, label: '/api/v1/jobs/:id/signal', handler: jobSignal, cached: cachedJobSignal },
   { method: 'POST', pattern: /^\/api\/v1\/telemetry\/ttfs$/, label: '/api/v1/telemetry/ttfs', handler: telemetry },
 ];
 
@@ -64,6 +67,13 @@ class LaneRequest implements RequestLike {
 async function jobSignal(request: LaneRequest, jobId: string): Promise<Reply> {
   const viewer = await authorize(request, { scope: 'signals:read' });
   return jobSignalReply(viewer, jobId, request.headers.get('if-none-match'));
+}
+
+// A repeated lookup (a CLI or CI job polling its signal) is answered in the same
+// tick: no promise chain, no microtasks, nothing allocated beyond the reply.
+function cachedJobSignal(request: LaneRequest, jobId: string): Reply | undefined {
+  const viewer = authorizeCached(request, { scope: 'signals:read' });
+  return viewer && cachedJobSignalReply(viewer, jobId, request.headers.get('if-none-match'));
 }
 
 async function telemetry(request: LaneRequest): Promise<Reply> {
@@ -117,27 +127,53 @@ export function machineLane(req: IncomingMessage, res: ServerResponse): boolean 
         return false; // malformed escapes: Next.js answers those
       }
     }
-    void serve(new LaneRequest(req), res, route, param);
+    serve(new LaneRequest(req), res, route, param);
     return true;
   }
   return false;
 }
 
-async function serve(request: LaneRequest, res: ServerResponse, route: Route, param: string) {
+function serve(request: LaneRequest, res: ServerResponse, route: Route, param: string) {
   const started = performance.now();
   const requestId = requestIdFrom(request.headers.get('x-request-id'));
+  let cached: Reply | undefined;
+  try {
+    cached = route.cached?.(request, param);
+  } catch (error) {
+    cached = errorReply(error, requestId);
+  }
+  if (cached) send(request, res, route, requestId, cached, started);
+  else void handled(request, res, route, param, requestId, started);
+}
+
+async function handled(request: LaneRequest, res: ServerResponse, route: Route, param: string, requestId: string, started: number) {
   let reply: Reply;
   try {
     reply = await route.handler(request, param);
   } catch (error) {
     reply = errorReply(error, requestId);
   }
+  send(request, res, route, requestId, reply, started);
+}
+
+/**
+ * A declared body not read to its end. Not `!raw.complete` alone: a cached reply
+ * is written inside the 'request' event, before Node's parser marks even a
+ * body-less GET complete.
+ */
+function bodyLeftUnread(raw: IncomingMessage): boolean {
+  if (raw.complete) return false;
+  const length = raw.headers['content-length'];
+  return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function send(request: LaneRequest, res: ServerResponse, route: Route, requestId: string, reply: Reply, started: number) {
   // A flat [name, value, ...] list: Node writes it without walking an object.
   const headers: (string | number)[] = [...(isSecureRequest(request) ? HTTPS_HEADERS : HTTP_HEADERS), 'X-Request-Id', requestId];
   for (const name in reply.headers) headers.push(name, reply.headers[name]!);
   if (reply.body !== null) headers.push('Content-Length', Buffer.byteLength(reply.body));
   // Draining, or a body left unread (413): do not keep the connection.
-  if (isShuttingDown() || !request.raw.complete) headers.push('Connection', 'close');
+  if (isShuttingDown() || bodyLeftUnread(request.raw)) headers.push('Connection', 'close');
   if (!res.headersSent && !res.destroyed) {
     res.writeHead(reply.status, headers as unknown as string[]);
     res.end(reply.body ?? undefined);

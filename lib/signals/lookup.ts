@@ -54,6 +54,26 @@ function loadSnapshot(jobId: string): Promise<SnapshotRow | null> {
   });
 }
 
+/** One spelling per job for the batch and the cache (PostgreSQL prints UUIDs in lower case). */
+function jobIdParam(jobId: string): string {
+  return params.parse({ jobId }).jobId.toLowerCase();
+}
+
+/**
+ * The reply from this process's cache, without waiting: undefined when the job
+ * is not cached. Throws 422 for a malformed id and 404 for another tenant's job.
+ */
+export function cachedJobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Reply | undefined {
+  return cachedReply(viewer, jobIdParam(jobId), ifNoneMatch);
+}
+
+function cachedReply(viewer: Viewer, id: string, ifNoneMatch: string | null): Reply | undefined {
+  const cached = cachedSignal(id);
+  if (!cached) return undefined;
+  if (!canSeeTenant(viewer, cached.tenantId)) throw ApiError.notFound('job');
+  return renderedReply(cached, ifNoneMatch);
+}
+
 /**
  * GET /api/v1/jobs/{jobId}/signal for an authorized viewer, whichever transport
  * carried it: the snapshot, else the job's last state from telemetry (cold
@@ -63,13 +83,9 @@ function loadSnapshot(jobId: string): Promise<SnapshotRow | null> {
  * expiry of the signature it matched, so its prediction is the one of now.
  */
 export async function jobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Promise<Reply> {
-  // One spelling per job for the batch and the cache (PostgreSQL prints UUIDs in lower case).
-  const id = params.parse({ jobId }).jobId.toLowerCase();
-  const cached = cachedSignal(id);
-  if (cached) {
-    if (!canSeeTenant(viewer, cached.tenantId)) throw ApiError.notFound('job');
-    return renderedReply(cached, ifNoneMatch);
-  }
+  const id = jobIdParam(jobId);
+  const cached = cachedReply(viewer, id, ifNoneMatch);
+  if (cached) return cached;
   ensureHubListening();
   const ticket = cacheTicket();
   const snapshot = await loadSnapshot(id);

@@ -4,7 +4,7 @@
 // same (status, body, the headers clients use); the lane must also add what the
 // proxy adds to API responses, and leave every other request to Next.js.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as routeGet } from '@/app/api/v1/jobs/[jobId]/signal/route';
@@ -92,6 +92,31 @@ describe('machine lane: job signal lookups', () => {
     const person = await getBoth(job, support.headers);
     expect(person.lane.status).toBe(200);
     expect(person.lane).toEqual(person.route);
+  });
+
+  it('answers repeated lookups (database, then cache, then 304) on one kept-alive connection', async () => {
+    const job = randomUUID();
+    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'started', 'fetch', 'Fetching layers')`;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (headers: Record<string, string>) =>
+      new Promise<{ status: number; connection: string | undefined; socket: unknown }>((resolve, reject) => {
+        const req = httpRequest(`${base}/api/v1/jobs/${job}/signal`, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, socket: req.socket }));
+        });
+        req.on('error', reject).end();
+      });
+    try {
+      const first = await get(reader.headers);
+      const cached = await get(reader.headers);
+      const revalidated = await get({ ...reader.headers, 'if-none-match': (await fetch(`${base}/api/v1/jobs/${job}/signal`, { headers: reader.headers })).headers.get('etag')! });
+      expect([first.status, cached.status, revalidated.status]).toEqual([200, 200, 304]);
+      for (const reply of [first, cached, revalidated]) expect(reply.connection).not.toBe('close');
+      expect(cached.socket).toBe(first.socket);
+      expect(revalidated.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers 401, 403, 404 (unknown, other tenant) and 422 exactly as the route handler does', async () => {
