@@ -6,7 +6,7 @@ import { errorReply } from '@/lib/errors';
 import { metrics } from '@/lib/ops/metrics';
 import { isShuttingDown } from '@/lib/ops/shutdown';
 import { MAX_BODY_BYTES } from '@/lib/schemas/telemetry';
-import { cachedJobSignalReply, jobSignalReply } from '@/lib/signals/lookup';
+import { jobSignalReply } from '@/lib/signals/lookup';
 import { ingestTelemetry } from '@/lib/telemetry/ingest';
 import { assertDeclaredLength, assertJsonContentType, payloadTooLarge } from '@/lib/telemetry/read-body';
 import { jsonReply, type Reply, type RequestLike } from './reply';
@@ -26,9 +26,8 @@ import { requestIdFrom } from './request-id';
 const HTTP_HEADERS = Object.entries(apiResponseHeaders({ https: false })).flat();
 const HTTPS_HEADERS = Object.entries(apiResponseHeaders({ https: true })).flat();
 
-type Handler = (request: LaneRequest, match: string) => Promise<Reply>;
-/** Answers from this process's caches without waiting, or undefined to run the handler. */
-type CachedHandler = (request: LaneRequest, match: string) => Reply | undefined;
+/** A reply at once when the process's caches can give it, else a promise of one. */
+type Handler = (request: LaneRequest, match: string) => Reply | Promise<Reply>;
 
 interface Route {
   method: string;
@@ -36,11 +35,10 @@ interface Route {
   /** The metrics label, as routeLabel() would give it. */
   label: string;
   handler: Handler;
-  cached?: CachedHandler;
 }
 
 const routes: Route[] = [
-  { method: 'GET', pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/, label: '/api/v1/jobs/:id/signal', handler: jobSignal, cached: cachedJobSignal },
+  { method: 'GET', pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/, label: '/api/v1/jobs/:id/signal', handler: jobSignal },
   { method: 'POST', pattern: /^\/api\/v1\/telemetry\/ttfs$/, label: '/api/v1/telemetry/ttfs', handler: telemetry },
 ];
 
@@ -64,16 +62,14 @@ class LaneRequest implements RequestLike {
   }
 }
 
-async function jobSignal(request: LaneRequest, jobId: string): Promise<Reply> {
-  const viewer = await authorize(request, { scope: 'signals:read' });
-  return jobSignalReply(viewer, jobId, request.headers.get('if-none-match'));
-}
-
 // A repeated lookup (a CLI or CI job polling its signal) is answered in the same
-// tick: no promise chain, no microtasks, nothing allocated beyond the reply.
-function cachedJobSignal(request: LaneRequest, jobId: string): Reply | undefined {
-  const viewer = authorizeCached(request, { scope: 'signals:read' });
-  return viewer && cachedJobSignalReply(viewer, jobId, request.headers.get('if-none-match'));
+// tick when the token and the signal are cached: no promise chain, no microtasks.
+function jobSignal(request: LaneRequest, jobId: string): Reply | Promise<Reply> {
+  const need = { scope: 'signals:read' } as const;
+  const ifNoneMatch = request.headers.get('if-none-match');
+  const viewer = authorizeCached(request, need);
+  if (viewer) return jobSignalReply(viewer, jobId, ifNoneMatch);
+  return authorize(request, need).then((who) => jobSignalReply(who, jobId, ifNoneMatch));
 }
 
 async function telemetry(request: LaneRequest): Promise<Reply> {
@@ -136,24 +132,18 @@ export function machineLane(req: IncomingMessage, res: ServerResponse): boolean 
 function serve(request: LaneRequest, res: ServerResponse, route: Route, param: string) {
   const started = performance.now();
   const requestId = requestIdFrom(request.headers.get('x-request-id'));
-  let cached: Reply | undefined;
+  let reply: Reply | Promise<Reply>;
   try {
-    cached = route.cached?.(request, param);
-  } catch (error) {
-    cached = errorReply(error, requestId);
-  }
-  if (cached) send(request, res, route, requestId, cached, started);
-  else void handled(request, res, route, param, requestId, started);
-}
-
-async function handled(request: LaneRequest, res: ServerResponse, route: Route, param: string, requestId: string, started: number) {
-  let reply: Reply;
-  try {
-    reply = await route.handler(request, param);
+    reply = route.handler(request, param);
   } catch (error) {
     reply = errorReply(error, requestId);
   }
-  send(request, res, route, requestId, reply, started);
+  if (!(reply instanceof Promise)) send(request, res, route, requestId, reply, started);
+  else
+    reply.then(
+      (answer) => send(request, res, route, requestId, answer, started),
+      (error: unknown) => send(request, res, route, requestId, errorReply(error, requestId), started),
+    );
 }
 
 /**

@@ -59,14 +59,6 @@ function jobIdParam(jobId: string): string {
   return params.parse({ jobId }).jobId.toLowerCase();
 }
 
-/**
- * The reply from this process's cache, without waiting: undefined when the job
- * is not cached. Throws 422 for a malformed id and 404 for another tenant's job.
- */
-export function cachedJobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Reply | undefined {
-  return cachedReply(viewer, jobIdParam(jobId), ifNoneMatch);
-}
-
 function cachedReply(viewer: Viewer, id: string, ifNoneMatch: string | null): Reply | undefined {
   const cached = cachedSignal(id);
   if (!cached) return undefined;
@@ -81,11 +73,15 @@ function cachedReply(viewer: Viewer, id: string, ifNoneMatch: string | null): Re
  * Rendered snapshots are cached (lib/cache/lookup-cache.ts); a failed job's
  * entry is dropped when any failure signature changes, and never outlives the
  * expiry of the signature it matched, so its prediction is the one of now.
+ * A cached signal is returned at once (not as a promise), so the machine lane
+ * can answer a repeated lookup in the same tick; anything else is a promise.
  */
-export async function jobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Promise<Reply> {
+export function jobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Reply | Promise<Reply> {
   const id = jobIdParam(jobId);
-  const cached = cachedReply(viewer, id, ifNoneMatch);
-  if (cached) return cached;
+  return cachedReply(viewer, id, ifNoneMatch) ?? loadedReply(viewer, id, ifNoneMatch);
+}
+
+async function loadedReply(viewer: Viewer, id: string, ifNoneMatch: string | null): Promise<Reply> {
   ensureHubListening();
   const ticket = cacheTicket();
   const snapshot = await loadSnapshot(id);

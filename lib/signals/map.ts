@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '@/lib/signatures/hash';
 import type { NextAction, Prediction, Signal, SignalSource } from '@/lib/schemas/signal';
 
 /** A first_signal_snapshots row as the queries select it. */
@@ -97,10 +96,15 @@ export function signalSource(signal: Signal, fromSnapshot: boolean): SignalSourc
   return signal.prediction ? 'failure_index' : 'snapshot';
 }
 
-/** Weak ETag over the signal's visible content; `updatedAt` alone changing does not change it. */
+/**
+ * Weak ETag over the signal's visible content; `updatedAt` alone changing does
+ * not change it. Plain JSON.stringify is canonical here: toSignal builds every
+ * object with a fixed key order, and the objects it copies from the database
+ * are jsonb, which PostgreSQL always prints with its keys in one order.
+ */
 export function signalEtag(signal: Signal): string {
   const { updatedAt: _updatedAt, ...stable } = signal;
-  return `W/"${createHash('sha256').update(canonicalJson(stable)).digest('base64url').slice(0, 27)}"`;
+  return `W/"${createHash('sha256').update(JSON.stringify(stable)).digest('base64url').slice(0, 27)}"`;
 }
 
 /** True when an If-None-Match header matches the ETag (weak comparison, lists and *). */

@@ -64,6 +64,14 @@ describe('job signal API', () => {
     expect((await get(job, reader, { 'if-none-match': etag })).status).toBe(304);
     await put(job, snapshot()); // same content again: updated_at moves, the ETag does not
     expect((await get(job)).headers.get('etag')).toBe(etag);
+    // Equal content written with keys in another order (the ETag hashes plain JSON of jsonb values).
+    const keyed = { diagnostics: { worker: 'w-1', queue_position: 2, retries: { count: 0, last: null } }, next_actions: [{ label: 'View run', href: '/runs/x' }] };
+    await put(job, snapshot(keyed));
+    const keyedEtag = (await get(job)).headers.get('etag');
+    await put(job, snapshot({ diagnostics: { retries: { last: null, count: 0 }, queue_position: 2, worker: 'w-1' }, next_actions: [{ href: '/runs/x', label: 'View run' }] }));
+    expect((await get(job)).headers.get('etag')).toBe(keyedEtag);
+    expect(keyedEtag).not.toBe(etag);
+    await put(job, snapshot());
     for (const change of [{ summary: 'Queued at position 1' }, { eta_seconds: 29 }, { diagnostics: { queue_position: 1 } }, { next_actions: [{ label: 'Other', href: '/x' }] }]) {
       await put(job, snapshot(change));
       const next = (await get(job)).headers.get('etag');
