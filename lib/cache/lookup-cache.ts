@@ -24,7 +24,7 @@
 export interface CachedSignal {
   tenantId: string;
   etag: string;
-  body: string;
+  body: Buffer;
   source: string;
   /** A failed job: its prediction depends on the failure signatures too. */
   failed: boolean;

@@ -161,7 +161,7 @@ function send(request: LaneRequest, res: ServerResponse, route: Route, requestId
   // A flat [name, value, ...] list: Node writes it without walking an object.
   const headers: (string | number)[] = [...(isSecureRequest(request) ? HTTPS_HEADERS : HTTP_HEADERS), 'X-Request-Id', requestId];
   for (const name in reply.headers) headers.push(name, reply.headers[name]!);
-  if (reply.body !== null) headers.push('Content-Length', Buffer.byteLength(reply.body));
+  if (reply.body !== null) headers.push('Content-Length', typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length);
   // Draining, or a body left unread (413): do not keep the connection.
   if (isShuttingDown() || bodyLeftUnread(request.raw)) headers.push('Connection', 'close');
   if (!res.headersSent && !res.destroyed) {

@@ -4,8 +4,8 @@
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  /** Serialized body; null for 204/304. */
-  body: string | null;
+  /** Serialized body (text, or UTF-8 bytes kept ready, e.g. a cached signal); null for 204/304. */
+  body: string | Buffer | null;
 }
 
 /** The parts of a request the shared handlers read: a Web `Request` fits, and so does the lane's adapter. */
@@ -24,5 +24,5 @@ export function emptyReply(status: number, headers: Record<string, string> = {})
 }
 
 export function toWebResponse(reply: Reply): Response {
-  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+  return new Response(reply.body as BodyInit | null, { status: reply.status, headers: reply.headers });
 }
