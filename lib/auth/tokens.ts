@@ -65,8 +65,11 @@ export async function revokeApiToken(id: string, tenants: readonly string[] | 'a
  * for a malformed token, which tokenViewer then refuses).
  */
 export function cachedTokenViewer(raw: string): Viewer | undefined {
-  if (!looksLikeApiToken(raw)) return undefined;
-  const cached = cachedToken<Viewer>(sha256Hex(raw));
+  return looksLikeApiToken(raw) ? cachedViewer(sha256Hex(raw)) : undefined;
+}
+
+function cachedViewer(hash: string): Viewer | undefined {
+  const cached = cachedToken<Viewer>(hash);
   if (!cached) return undefined;
   // "Last used" to the half minute, as below, without waiting for the write.
   if (Date.now() - cached.usedWrittenAt > 30_000) {
@@ -78,10 +81,10 @@ export function cachedTokenViewer(raw: string): Viewer | undefined {
 
 /** The machine behind a bearer token, or null for an unknown or revoked one. */
 export async function tokenViewer(raw: string): Promise<Viewer | null> {
-  const cached = cachedTokenViewer(raw);
-  if (cached) return cached;
   if (!looksLikeApiToken(raw)) return null;
   const hash = sha256Hex(raw);
+  const cached = cachedViewer(hash);
+  if (cached) return cached;
   ensureHubListening();
   const ticket = cacheTicket();
   const [row] = await sql<{ id: string; name: string; tenantId: string; scopes: Scope[]; stale: boolean }[]>`

@@ -31,19 +31,18 @@ function rejected(total: number, errors: { index: number | null; path: string; m
   });
 }
 
-/**
- * PostgreSQL text cannot hold U+0000 or a lone UTF-16 surrogate, which JSON can
- * only carry as escapes (\u0000, \ud800): look for them only when the raw
- * body contains a \u escape at all. Refused with the field path, never
- * silently replaced on the way to the database.
- */
-
 function unstorable(text: string): string | null {
   if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
   if (!text.isWellFormed()) return 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)';
   return null;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000 or a lone UTF-16 surrogate, which JSON can
+ * only carry as escapes (\u0000, \ud800): look for them only when the raw
+ * body contains a \u escape at all. Refused with the field path, never
+ * silently replaced on the way to the database.
+ */
 function assertStorableText(body: Buffer, events: TtfsEventV1[]) {
   if (!body.includes('\\u')) return;
   const errors: { index: number; path: string; message: string }[] = [];
