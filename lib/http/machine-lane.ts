@@ -64,12 +64,13 @@ class LaneRequest implements RequestLike {
 
 // A repeated lookup (a CLI or CI job polling its signal) is answered in the same
 // tick when the token and the signal are cached: no promise chain, no microtasks.
+const READ_SIGNALS = { scope: 'signals:read' } as const;
+
 function jobSignal(request: LaneRequest, jobId: string): Reply | Promise<Reply> {
-  const need = { scope: 'signals:read' } as const;
   const ifNoneMatch = request.headers.get('if-none-match');
-  const viewer = authorizeCached(request, need);
+  const viewer = authorizeCached(request, READ_SIGNALS);
   if (viewer) return jobSignalReply(viewer, jobId, ifNoneMatch);
-  return authorize(request, need).then((who) => jobSignalReply(who, jobId, ifNoneMatch));
+  return authorize(request, READ_SIGNALS).then((who) => jobSignalReply(who, jobId, ifNoneMatch));
 }
 
 async function telemetry(request: LaneRequest): Promise<Reply> {

@@ -35,40 +35,42 @@ export async function insertTtfsEvents(events: TtfsEventV1[]): Promise<IngestRes
 type Field = keyof TtfsEventV1;
 
 /**
- * The stored columns in parameter order: the wire field, the column, its array
- * type, and the value used when no event sets it. `bare` values are written
- * unquoted: UUIDs, enumerations, integers and booleans, whose validated forms
- * hold no character an array literal treats specially.
+ * The stored columns in parameter order: the wire field (the column's name
+ * unless `column` says otherwise), its array type, and the value used when no
+ * event sets it. `bare` values are written unquoted: UUIDs, enumerations,
+ * integers and booleans, whose validated forms hold no character an array
+ * literal treats specially.
  */
-const COLUMNS: { field: Field; column: string; type: string; bare: boolean; fallback?: string }[] = [
-  { field: 'event_id', column: 'event_id', type: 'uuid', bare: true },
+const COLUMNS: { field: Field; column?: string; type: string; bare: boolean; fallback?: string }[] = [
+  { field: 'event_id', type: 'uuid', bare: true },
   { field: 'timestamp', column: 'ts', type: 'timestamptz', bare: false, fallback: 'now()' },
-  { field: 'tenant_id', column: 'tenant_id', type: 'uuid', bare: true },
-  { field: 'job_id', column: 'job_id', type: 'uuid', bare: true },
-  { field: 'run_id', column: 'run_id', type: 'uuid', bare: true },
-  { field: 'surface', column: 'surface', type: 'text', bare: true },
-  { field: 'event_type', column: 'event_type', type: 'text', bare: true },
-  { field: 'ttfs_ms', column: 'ttfs_ms', type: 'int', bare: true },
-  { field: 'cache_hit', column: 'cache_hit', type: 'boolean', bare: true, fallback: 'false' },
-  { field: 'signal_source', column: 'signal_source', type: 'text', bare: true },
-  { field: 'kind', column: 'kind', type: 'text', bare: true },
-  { field: 'phase', column: 'phase', type: 'text', bare: true },
-  { field: 'network_state', column: 'network_state', type: 'text', bare: false },
-  { field: 'device', column: 'device', type: 'text', bare: false },
-  { field: 'release', column: 'release', type: 'text', bare: false },
-  { field: 'correlation_id', column: 'correlation_id', type: 'text', bare: false },
-  { field: 'trace_id', column: 'trace_id', type: 'text', bare: false },
-  { field: 'span_id', column: 'span_id', type: 'text', bare: false },
-  { field: 'error_code', column: 'error_code', type: 'text', bare: false },
-  { field: 'error_message', column: 'error_message', type: 'text', bare: false },
-  { field: 'metadata', column: 'metadata', type: 'jsonb', bare: false, fallback: "'{}'" },
+  { field: 'tenant_id', type: 'uuid', bare: true },
+  { field: 'job_id', type: 'uuid', bare: true },
+  { field: 'run_id', type: 'uuid', bare: true },
+  { field: 'surface', type: 'text', bare: true },
+  { field: 'event_type', type: 'text', bare: true },
+  { field: 'ttfs_ms', type: 'int', bare: true },
+  { field: 'cache_hit', type: 'boolean', bare: true, fallback: 'false' },
+  { field: 'signal_source', type: 'text', bare: true },
+  { field: 'kind', type: 'text', bare: true },
+  { field: 'phase', type: 'text', bare: true },
+  { field: 'network_state', type: 'text', bare: false },
+  { field: 'device', type: 'text', bare: false },
+  { field: 'release', type: 'text', bare: false },
+  { field: 'correlation_id', type: 'text', bare: false },
+  { field: 'trace_id', type: 'text', bare: false },
+  { field: 'span_id', type: 'text', bare: false },
+  { field: 'error_code', type: 'text', bare: false },
+  { field: 'error_message', type: 'text', bare: false },
+  { field: 'metadata', type: 'jsonb', bare: false, fallback: "'{}'" },
 ];
 
-const names = COLUMNS.map((c) => c.column).join(', ');
+const columnNames = COLUMNS.map((c) => c.column ?? c.field);
+const names = columnNames.join(', ');
 const INSERT = `
   with inserted as (
     insert into scheduler.ttfs_events (${names})
-    select ${COLUMNS.map((c) => (c.fallback ? `coalesce(${c.column}, ${c.fallback})` : c.column)).join(', ')}
+    select ${COLUMNS.map((c, i) => (c.fallback ? `coalesce(${columnNames[i]}, ${c.fallback})` : columnNames[i])).join(', ')}
     from unnest(${COLUMNS.map((c, i) => `$${i + 1}::text::${c.type}[]`).join(', ')}) as r(${names})
     %conflict%
     returning 1
@@ -83,7 +85,7 @@ function quoted(text: string): string {
 }
 
 /** One array literal per column, or null for a column no event sets. */
-export function toColumns(events: TtfsEventV1[]): (string | null)[] {
+function toColumns(events: TtfsEventV1[]): (string | null)[] {
   return COLUMNS.map(({ field, bare }) => {
     let literal = '{';
     let present = false;

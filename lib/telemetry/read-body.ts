@@ -61,12 +61,21 @@ const PIECE_BYTES = 96 * 1024;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+
+/** JSON's four whitespace bytes: space, tab, line feed, carriage return. */
+function isJsonSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
 
 /** [start, end) byte ranges of runs of whole elements of a top-level array, or null. */
 export function arrayPieces(body: Buffer, pieceBytes = PIECE_BYTES): [number, number][] | null {
   let i = 0;
-  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
-  if (body[i] !== 0x5b) return null; // not an array
+  while (isJsonSpace(body[i])) i++;
+  if (body[i] !== OPEN_ARRAY) return null;
   const pieces: [number, number][] = [];
   let start = i + 1;
   let lastComma = -1;
@@ -80,11 +89,11 @@ export function arrayPieces(body: Buffer, pieceBytes = PIECE_BYTES): [number, nu
       continue;
     }
     if (c === QUOTE) inString = true;
-    else if (c === 0x5b || c === 0x7b) depth++;
-    else if (c === 0x5d || c === 0x7d) {
+    else if (c === OPEN_ARRAY || c === OPEN_OBJECT) depth++;
+    else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) {
       if (--depth === 0) {
         pieces.push([start, i]);
-        for (i++; i < body.length; i++) if (body[i] !== 0x20 && body[i] !== 0x0a && body[i] !== 0x0d && body[i] !== 0x09) return null;
+        for (i++; i < body.length; i++) if (!isJsonSpace(body[i])) return null; // something after the array
         return pieces;
       }
     } else if (c === COMMA && depth === 1) {
