@@ -12,7 +12,7 @@ export function parseArgs(args: string[]): Record<string, string> {
   return out;
 }
 
-export function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
   const rank = p * (sorted.length - 1);
   const lo = Math.floor(rank);
@@ -28,4 +28,29 @@ export function printTable(rows: Record<string, string | number>[]) {
   console.log(line(cols));
   console.log(line(widths.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(cols.map((c) => String(r[c]))));
+}
+
+/**
+ * Latency samples in a preallocated Float64Array: recording one allocates
+ * nothing, so a load generator's own garbage collection (which would delay
+ * every response it is timing) stays out of the numbers it reports.
+ */
+export class Samples {
+  private data: Float64Array;
+  length = 0;
+  constructor(capacity = 1 << 20) {
+    this.data = new Float64Array(capacity);
+  }
+  push(ms: number) {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = ms;
+  }
+  /** The samples in ascending order (a copy). */
+  sorted(): Float64Array {
+    return this.data.slice(0, this.length).sort();
+  }
 }

@@ -12,35 +12,72 @@ export interface BenchResponse {
   body: Buffer;
 }
 
-/** Header lookups straight in the raw header block: no per-response map or line split. */
+/**
+ * Header lookups straight in the received bytes: no header string, no
+ * lower-cased copy, no per-response map. A value is copied out as its own flat
+ * string only when asked for, so a kept ETag does not retain the whole head.
+ */
 class RawHeaders {
-  private readonly lower: string;
-  constructor(private readonly head: string) {
-    this.lower = head.toLowerCase();
-  }
+  constructor(
+    private readonly data: Buffer,
+    private readonly headEnd: number,
+  ) {}
   get(name: string): string | undefined {
-    const at = this.lower.indexOf(`\r\n${name}:`);
-    if (at < 0) return undefined;
-    const start = at + name.length + 3;
-    const end = this.head.indexOf('\r\n', start);
-    return this.head.slice(start, end < 0 ? undefined : end).trim();
+    const { data, headEnd } = this;
+    // Each header line starts after a CRLF; the status line is never a match.
+    for (let line = data.indexOf(CRLF) + 2; line > 1 && line < headEnd; ) {
+      const next = data.indexOf(CRLF, line);
+      const end = next < 0 || next > headEnd ? headEnd : next;
+      if (data[line + name.length] === COLON && sameLetters(data, line, name)) {
+        let start = line + name.length + 1;
+        while (data[start] === SPACE) start++;
+        return data.toString('latin1', start, end).trimEnd();
+      }
+      line = end + 2;
+    }
+    return undefined;
   }
+}
+
+const CRLF = Buffer.from('\r\n');
+const EMPTY = Buffer.alloc(0);
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+/** The bytes at `at` spell `lowerName` (ASCII, any case). */
+function sameLetters(data: Buffer, at: number, lowerName: string): boolean {
+  for (let i = 0; i < lowerName.length; i++) {
+    if ((data[at + i]! | 0x20) !== lowerName.charCodeAt(i) && data[at + i] !== lowerName.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 export class BenchConnection {
   private socket: net.Socket | null = null;
-  private buffer: Buffer = Buffer.alloc(0);
+  /** An incomplete response (a copy: the read buffer is reused). */
+  private buffer: Buffer = EMPTY;
+  /** One read buffer per connection, reused for every read: no allocation per read. */
+  private readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   private waiting: { resolve: (r: BenchResponse) => void; reject: (e: Error) => void } | null = null;
 
   constructor(private readonly url: URL) {}
 
   private connect(): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
-      const socket = net.connect(Number(this.url.port || 80), this.url.hostname);
-      socket.setNoDelay(true);
+      const socket = net.connect({
+        port: Number(this.url.port || 80),
+        host: this.url.hostname,
+        noDelay: true,
+        onread: {
+          buffer: this.readBuffer,
+          callback: (read: number, buffer: Uint8Array) => {
+            this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, read));
+            return true; // keep reading
+          },
+        },
+      });
       socket.once('connect', () => resolve(socket));
       socket.once('error', reject);
-      socket.on('data', (chunk: Buffer) => this.onData(chunk));
       socket.on('close', () => {
         if (this.socket === socket) this.socket = null;
         const w = this.waiting;
@@ -57,7 +94,7 @@ export class BenchConnection {
     for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     if (payload) head += `Content-Length: ${payload.length}\r\n`;
     head += '\r\n';
-    this.buffer = Buffer.alloc(0);
+    this.buffer = EMPTY;
     const done = new Promise<BenchResponse>((resolve, reject) => (this.waiting = { resolve, reject }));
     // Head and body in one writev, without copying the body (a 130 KB batch copied
     // per request costs the generator fresh pages every time).
@@ -68,29 +105,37 @@ export class BenchConnection {
     return done;
   }
 
+  /** `chunk` is a view of the reused read buffer: anything kept past this call is copied. */
   private onData(chunk: Buffer) {
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
-    const end = this.buffer.indexOf('\r\n\r\n');
-    if (end < 0 || !this.waiting) return;
-    const head = this.buffer.subarray(0, end).toString('latin1');
-    const status = Number(head.slice(9, 12));
-    const headers = new RawHeaders(head);
-    const rest = this.buffer.subarray(end + 4);
+    const data = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    const end = data.indexOf('\r\n\r\n');
+    if (end < 0 || !this.waiting) {
+      this.buffer = data === chunk ? Buffer.from(chunk) : data;
+      return;
+    }
+    // "HTTP/1.1 200 ...": the status is the three digits at bytes 9-11.
+    const status = (data[9]! - 48) * 100 + (data[10]! - 48) * 10 + (data[11]! - 48);
+    const headers = new RawHeaders(data, end);
+    const rest = data.subarray(end + 4);
     let body: Buffer | null;
     if (headers.get('transfer-encoding') === 'chunked') body = dechunk(rest);
     else {
       const length = status === 204 || status === 304 ? 0 : Number(headers.get('content-length') ?? 0);
       body = rest.length >= length ? rest.subarray(0, length) : null;
     }
-    if (!body) return; // wait for more
+    if (!body) {
+      this.buffer = data === chunk ? Buffer.from(chunk) : data; // wait for more
+      return;
+    }
     const w = this.waiting;
     this.waiting = null;
-    this.buffer = Buffer.alloc(0);
+    this.buffer = EMPTY;
     if (headers.get('connection') === 'close') {
       this.socket?.destroy();
       this.socket = null;
     }
-    w.resolve({ status, headers, body });
+    const own = data === chunk;
+    w.resolve({ status, headers: own ? new RawHeaders(Buffer.from(data.subarray(0, end)), end) : headers, body: own && body.length ? Buffer.from(body) : body });
   }
 
   close() {

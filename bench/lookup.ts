@@ -9,7 +9,7 @@
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase } from './_db';
-import { BenchConnection } from './_http';
+import { runClients } from './_lookup-clients';
 import { benchTenant } from './_token';
 
 export default async function lookup(args: string[]) {
@@ -32,59 +32,8 @@ export default async function lookup(args: string[]) {
       returning job_id`).map((r) => r.job_id);
     await sql`analyze scheduler.first_signal_snapshots`;
 
-    const etags = new Map<string, string>();
-    const known: string[] = [];
-    const statuses: Record<number, number> = {};
-    const headers = { authorization: `Bearer ${bench.token}` };
-
-    /** One lookup; a share of them revalidates a job this run already fetched (a 304 when unchanged). */
-    const lookupOnce = async (connection: BenchConnection) => {
-      const revalidate = known.length > 0 && Math.random() < revalidateShare;
-      const id = revalidate ? known[Math.floor(Math.random() * known.length)]! : ids[Math.floor(Math.random() * ids.length)]!;
-      const etag = revalidate ? etags.get(id) : undefined;
-      const response = await connection.request('GET', `/api/v1/jobs/${id}/signal`, etag ? { ...headers, 'if-none-match': etag } : headers);
-      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      const tag = response.headers.get('etag');
-      if (tag && !etags.has(id)) known.push(id);
-      if (tag) etags.set(id, tag);
-    };
-
-    // Closed loop (the target's measure): each client sends its next request when the answer arrives.
-    const http: number[] = [];
-    const deadline = performance.now() + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        const connection = new BenchConnection(new URL(base));
-        while (performance.now() < deadline) {
-          const started = performance.now();
-          await lookupOnce(connection);
-          http.push(performance.now() - started);
-        }
-        connection.close();
-      }),
-    );
-
-    // Open loop at a fixed rate: latency counted from when each request was due, so a
-    // request that had to wait for the previous one on its connection pays for it.
-    const openLoop: number[] = [];
-    if (rate > 0) {
-      const interval = (clients / rate) * 1000;
-      const start = performance.now() + 50;
-      const end = start + seconds * 1000;
-      await Promise.all(
-        Array.from({ length: clients }, async (_, c) => {
-          const connection = new BenchConnection(new URL(base));
-          for (let due = start + (c * interval) / clients; due < end; due += interval) {
-            const wait = due - performance.now();
-            if (wait > 0) await new Promise((r) => setTimeout(r, Math.ceil(wait)));
-            await lookupOnce(connection);
-            openLoop.push(performance.now() - due);
-          }
-          connection.close();
-        }),
-      );
-      openLoop.sort((a, b) => a - b);
-    }
+    const result = await runClients({ base, token: bench.token, ids, clients, seconds, revalidateShare, rate });
+    const { statuses } = result;
     const sqlTimes: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const id = ids[Math.floor(Math.random() * ids.length)]!;
@@ -92,18 +41,21 @@ export default async function lookup(args: string[]) {
       await sql`select * from scheduler.first_signal_snapshots where job_id = ${id}`;
       sqlTimes.push(performance.now() - started);
     }
-    http.sort((a, b) => a - b);
+    const { closed: http, ok, notModified, open: openLoop } = result;
     sqlTimes.sort((a, b) => a - b);
-    const row = (name: string, t: number[], n: number) => ({ path: name, requests: n, p50_ms: percentile(t, 0.5).toFixed(2), p95_ms: percentile(t, 0.95).toFixed(2), p99_ms: percentile(t, 0.99).toFixed(2) });
+    const row = (name: string, t: ArrayLike<number>, n: number) => ({ path: name, requests: n, p50_ms: percentile(t, 0.5).toFixed(2), p95_ms: percentile(t, 0.95).toFixed(2), p99_ms: percentile(t, 0.99).toFixed(2) });
     console.log(`\nlookup bench against ${base}: ${snapshots.toLocaleString('en')} snapshots, ${clients} clients, ${seconds} s; statuses ${JSON.stringify(statuses)}\n`);
     printTable([
       row(`GET /api/v1/jobs/{id}/signal, closed loop (${Math.round(http.length / seconds)}/s)`, http, http.length),
+      row('  of which 200', ok, ok.length),
+      row('  of which 304', notModified, notModified.length),
       ...(rate > 0 ? [row(`GET /api/v1/jobs/{id}/signal, open loop at ${rate}/s`, openLoop, openLoop.length)] : []),
       row('SQL primary-key lookup (1 client)', sqlTimes, sqlTimes.length),
     ]);
     console.log(JSON.stringify({
       bench: 'lookup', snapshots, clients, requests: http.length, rps: Math.round(http.length / seconds), statuses,
-      p50_ms: +percentile(http, 0.5).toFixed(2), p99_ms: +percentile(http, 0.99).toFixed(2), sql_p99_ms: +percentile(sqlTimes, 0.99).toFixed(3),
+      p50_ms: +percentile(http, 0.5).toFixed(2), p99_ms: +percentile(http, 0.99).toFixed(2),
+      p99_ms_200: +percentile(ok, 0.99).toFixed(2), p99_ms_304: +percentile(notModified, 0.99).toFixed(2), sql_p99_ms: +percentile(sqlTimes, 0.99).toFixed(3),
       ...(rate > 0 ? { open_loop: { rate, requests: openLoop.length, p50_ms: +percentile(openLoop, 0.5).toFixed(2), p99_ms: +percentile(openLoop, 0.99).toFixed(2) } } : {}),
     }));
   } finally {
