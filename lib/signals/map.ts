@@ -104,7 +104,11 @@ export function signalSource(signal: Signal, fromSnapshot: boolean): SignalSourc
  */
 export function signalEtag(signal: Signal): string {
   const { updatedAt: _updatedAt, ...stable } = signal;
-  return `W/"${createHash('sha256').update(JSON.stringify(stable)).digest('base64url').slice(0, 27)}"`;
+  const digest = createHash('sha256').update(JSON.stringify(stable)).digest();
+  // 160 bits as 27 base64url characters, joined into one flat string: ETags are
+  // kept in the lookup cache, and a template literal over a slice would keep
+  // three string objects (and the whole digest text) per entry.
+  return ['W/"', digest.toString('base64url', 0, 20), '"'].join('');
 }
 
 /** True when an If-None-Match header matches the ETag (weak comparison, lists and *). */
