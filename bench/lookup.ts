@@ -4,7 +4,9 @@
 // If-None-Match (304) a job the run already fetched. First a closed loop (each
 // client sends its next request when the answer arrives: the target's measure),
 // then an open loop at Q requests/s (default 2,000; 0 skips it): latency at a
-// given load rather than at saturation.
+// given load rather than at saturation. The closed loop is also reported by
+// status: 304s are answered from the cache, 200s are mostly the run's first
+// read of a job (a cache miss that goes to PostgreSQL).
 // The baseline is the same lookup as one SQL query on the same database.
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';

@@ -17,7 +17,7 @@
 //     entry never outlives the expiry of the signature it matched.
 // Entries still expire (TTFS_LOOKUP_CACHE_TTL_S, default 300 s) as a backstop,
 // and each cache holds at most TTFS_LOOKUP_CACHE_SIZE entries (default 100,000,
-// about 1 KB each), evicting the oldest.
+// about 0.8 KB per signal), evicting the oldest.
 // State lives on globalThis: Next.js bundles and the machine lane load this
 // module separately and must share one cache and one listener.
 
