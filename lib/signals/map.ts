@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { NextAction, Prediction, Signal, SignalSource } from '@/lib/schemas/signal';
 
 /** A first_signal_snapshots row as the queries select it. */
@@ -104,7 +104,7 @@ export function signalSource(signal: Signal, fromSnapshot: boolean): SignalSourc
  */
 export function signalEtag(signal: Signal): string {
   const { updatedAt: _updatedAt, ...stable } = signal;
-  const digest = createHash('sha256').update(JSON.stringify(stable)).digest();
+  const digest = hash('sha256', JSON.stringify(stable), 'buffer');
   // 160 bits as 27 base64url characters, joined into one flat string: ETags are
   // kept in the lookup cache, and a template literal over a slice would keep
   // three string objects (and the whole digest text) per entry.
