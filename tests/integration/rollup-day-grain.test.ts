@@ -24,6 +24,22 @@ const seconds = (from: Date, to: Date) => `${Math.round((to.getTime() - from.get
 const floorHour = (t: Date) => new Date(Math.floor(t.getTime() / H) * H);
 const ceilHour = (t: Date) => new Date(Math.ceil(t.getTime() / H) * H);
 const floorDay = (t: Date) => new Date(Math.floor(t.getTime() / D) * D);
+// The UTC day the run started in: "today so far" stays that day's window even
+// if the run crosses midnight.
+const today = floorDay(new Date());
+
+/**
+ * Events over the last 40 hours, a share of them inside the current UTC day, so
+ * the windows that end now always hold some (at 00:05 UTC, 40 hours of
+ * uniformly spread events may leave today empty).
+ */
+function recentEvents(seed: number, tenantId: string, count: number) {
+  const now = new Date();
+  return [
+    ...randomEvents(seed, tenantId, new Date(now.getTime() - 40 * H), now, count),
+    ...randomEvents(seed + 1000, tenantId, floorDay(now), now, Math.ceil(count / 8)),
+  ];
+}
 
 const tenant = newTenant();
 const other = newTenant();
@@ -51,7 +67,7 @@ function windows() {
     // Ending with the current hour: the rest of today holds nothing yet.
     { name: 'the last 7 days', from: new Date(ceilHour(new Date()).getTime() - 7 * D), to: ceilHour(new Date()), bucket: `${7 * 86400} seconds` },
     { name: 'the last 30 hours', from: new Date(ceilHour(new Date()).getTime() - 30 * H), to: ceilHour(new Date()), bucket: '1 hour' },
-    { name: 'today so far', from: floorDay(new Date()), to: new Date(), bucket: '1 day' },
+    { name: 'today so far', from: today, to: new Date(), bucket: '1 day' },
   ];
 }
 
@@ -181,8 +197,8 @@ beforeAll(async () => {
   await insertEvents(sql, randomEvents(11, tenant, at(-2, 5), at(2, 17), 6000));
   await insertEvents(sql, randomEvents(12, other, at(-2), at(3), 1500));
   // And around now, for windows that end with the current hour.
-  await insertEvents(sql, randomEvents(13, tenant, new Date(Date.now() - 40 * H), new Date(), 2500));
-  await insertEvents(sql, randomEvents(14, other, new Date(Date.now() - 40 * H), new Date(), 500));
+  await insertEvents(sql, recentEvents(13, tenant, 2500));
+  await insertEvents(sql, recentEvents(14, other, 500));
   await sql`select scheduler.ttfs_rollup_fold()`;
 });
 
@@ -313,7 +329,7 @@ describe('migration 0008 on a database with rollups in it', () => {
     await installHourGrainReference(db);
     await insertEvents(db, randomEvents(41, tenant, at(-2, 5), at(2, 17), 3000));
     await insertEvents(db, randomEvents(42, other, at(-1), at(1), 800));
-    await insertEvents(db, randomEvents(44, tenant, new Date(Date.now() - 40 * H), new Date(), 1500));
+    await insertEvents(db, recentEvents(44, tenant, 1500));
     await db`select scheduler.ttfs_rollup_fold()`;
     await insertEvents(db, randomEvents(43, tenant, at(0, 2), at(1, 4), 300)); // pending across the migration
 
