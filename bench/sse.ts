@@ -9,6 +9,9 @@ import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase } from './_db';
 import { benchTenant } from './_token';
 
+/** Steps the second half of the streams is opened in, for the memory per stream. */
+const STEPS = 5;
+
 interface Health { process?: { rssBytes: number; sse: { openStreams: number; listenConnections: number } } }
 
 export default async function sse(args: string[]) {
@@ -64,13 +67,26 @@ export default async function sse(args: string[]) {
     );
     // Memory per stream is measured on the second half: the first half also pays
     // for one-off growth (heap spaces, buffers) that more streams do not repeat.
+    // It is opened in STEPS steps and the median step counts: RSS moves in jumps
+    // when V8 commits young-generation pages (tens of MB at once), which land in
+    // one step or another and would swamp a single before/after difference.
     const half = Math.floor(streams / 2);
     await open(jobs.slice(0, half));
     while (ready < half) await new Promise((r) => setTimeout(r, 50));
-    const mid = await health();
-    await open(jobs.slice(half));
-    while (ready < streams) await new Promise((r) => setTimeout(r, 50));
-    const during = await health();
+    const steps = Math.max(1, Math.min(STEPS, streams - half));
+    const perStep: number[] = [];
+    let opened = half;
+    let before = await health();
+    for (let step = 1; step <= steps; step++) {
+      const upTo = half + Math.round(((streams - half) * step) / steps);
+      await open(jobs.slice(opened, upTo));
+      while (ready < upTo) await new Promise((r) => setTimeout(r, 50));
+      const after = await health();
+      if (before && after) perStep.push((after.rssBytes - before.rssBytes) / (upTo - opened));
+      opened = upTo;
+      before = after;
+    }
+    const during = before;
     const listeners = await sql<[{ n: number }]>`select count(*)::int as n from pg_stat_activity where application_name = 'ttfs-console-listener'`;
 
     for (let i = 0; i < upserts; i++) {
@@ -83,11 +99,13 @@ export default async function sse(args: string[]) {
     const waitUntil = performance.now() + 5000;
     while (pending.size > 0 && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
     latencies.sort((a, b) => a - b);
-    const perStreamKiB = mid && during ? Math.round((during.rssBytes - mid.rssBytes) / (streams - half) / 102.4) / 10 : null;
+    const stepsKiB = perStep.map((x) => (x / 1024).toFixed(1)).join(' / ');
+    perStep.sort((a, b) => a - b);
+    const perStreamKiB = perStep.length ? Math.round(percentile(perStep, 0.5) / 102.4) / 10 : null;
 
     console.log(`\nSSE bench against ${base}: ${streams} open streams, ${upserts} upserts\n`);
     printTable([{ delivered: latencies.length, lost: pending.size, p50_ms: percentile(latencies, 0.5).toFixed(1), p95_ms: percentile(latencies, 0.95).toFixed(1), p99_ms: percentile(latencies, 0.99).toFixed(1), max_ms: (latencies.at(-1) ?? NaN).toFixed(1) }]);
-    console.log(`\nserver: ${during?.sse.openStreams} open streams, RSS +${perStreamKiB} KiB per stream; LISTEN connections in the database: ${listeners[0].n}`);
+    console.log(`\nserver: ${during?.sse.openStreams} open streams, RSS +${perStreamKiB} KiB per stream (median of ${stepsKiB}); LISTEN connections in the database: ${listeners[0].n}`);
     console.log(JSON.stringify({ bench: 'sse', streams, upserts, delivered: latencies.length, lost: pending.size, p50_ms: +percentile(latencies, 0.5).toFixed(1), p99_ms: +percentile(latencies, 0.99).toFixed(1), listen_connections: listeners[0].n, rss_kib_per_stream: perStreamKiB }));
   } finally {
     for (const c of controllers) c.abort();
