@@ -47,7 +47,7 @@ const SPACE = 0x20;
 /** The bytes at `at` spell `lowerName` (ASCII, any case). */
 function sameLetters(data: Buffer, at: number, lowerName: string): boolean {
   for (let i = 0; i < lowerName.length; i++) {
-    if ((data[at + i]! | 0x20) !== lowerName.charCodeAt(i) && data[at + i] !== lowerName.charCodeAt(i)) return false;
+    if ((data[at + i]! | 0x20) !== lowerName.charCodeAt(i)) return false;
   }
   return true;
 }
@@ -134,8 +134,9 @@ export class BenchConnection {
       this.socket?.destroy();
       this.socket = null;
     }
-    const own = data === chunk;
-    w.resolve({ status, headers: own ? new RawHeaders(Buffer.from(data.subarray(0, end)), end) : headers, body: own && body.length ? Buffer.from(body) : body });
+    // Still a view of the reused read buffer: the caller gets copies.
+    const view = data === chunk;
+    w.resolve({ status, headers: view ? new RawHeaders(Buffer.from(data.subarray(0, end)), end) : headers, body: view ? Buffer.from(body) : body });
   }
 
   close() {

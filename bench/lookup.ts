@@ -34,8 +34,7 @@ export default async function lookup(args: string[]) {
       returning job_id`).map((r) => r.job_id);
     await sql`analyze scheduler.first_signal_snapshots`;
 
-    const result = await runClients({ base, token: bench.token, ids, clients, seconds, revalidateShare, rate });
-    const { statuses } = result;
+    const { statuses, closed: http, ok, notModified, open: openLoop } = await runClients({ base, token: bench.token, ids, clients, seconds, revalidateShare, rate });
     const sqlTimes: number[] = [];
     for (let i = 0; i < 2000; i++) {
       const id = ids[Math.floor(Math.random() * ids.length)]!;
@@ -43,7 +42,6 @@ export default async function lookup(args: string[]) {
       await sql`select * from scheduler.first_signal_snapshots where job_id = ${id}`;
       sqlTimes.push(performance.now() - started);
     }
-    const { closed: http, ok, notModified, open: openLoop } = result;
     sqlTimes.sort((a, b) => a - b);
     const row = (name: string, t: ArrayLike<number>, n: number) => ({ path: name, requests: n, p50_ms: percentile(t, 0.5).toFixed(2), p95_ms: percentile(t, 0.95).toFixed(2), p99_ms: percentile(t, 0.99).toFixed(2) });
     console.log(`\nlookup bench against ${base}: ${snapshots.toLocaleString('en')} snapshots, ${clients} clients, ${seconds} s; statuses ${JSON.stringify(statuses)}\n`);
