@@ -1,6 +1,7 @@
 // `npm run bench -- sse [--url U] [--streams N] [--upserts M]`: opens N SSE
 // streams on one console instance (one per job), upserts M random jobs through
-// scheduler.upsert_first_signal_snapshot, and measures the delay from the
+// scheduler.upsert_first_signal_snapshot (a job again only once its last update
+// arrived), and measures the delay from the
 // upsert's commit to the client's receipt. Also reports the database's LISTEN
 // connections of the console and the server's memory per open stream.
 import { randomUUID } from 'node:crypto';
@@ -29,7 +30,14 @@ export default async function sse(args: string[]) {
       select unnest(${jobs}::uuid[]), ${bench.tenant}, 'queued', 'unknown', 'bench'`;
     const health = async () => ((await (await fetch(`${base}/api/health`)).json()) as Health).process;
 
+    // Per update marker: when its upsert returned (committed), or when it arrived
+    // if it beat the upsert's reply; and its job. A job is updated again only
+    // after its last update arrived: the relay sends a job's latest state, so a
+    // second update within one flush would replace the first, never lose it.
     const pending = new Map<string, number>();
+    const early = new Map<string, number>();
+    const markerJob = new Map<string, string>();
+    const busy = new Set<string>();
     const latencies: number[] = [];
     let ready = 0;
     const open = (some: string[]) => Promise.all(
@@ -52,11 +60,13 @@ export default async function sse(args: string[]) {
                 buffer = buffer.slice(cut + 2);
                 if (block.includes('event: ready')) ready++;
                 const marker = /"summary":"bench (\S+?)"/.exec(block)?.[1];
-                const sent = marker ? pending.get(marker) : undefined;
+                if (!marker) continue;
+                const sent = pending.get(marker);
                 if (sent !== undefined) {
                   latencies.push(performance.now() - sent);
-                  pending.delete(marker!);
-                }
+                  pending.delete(marker);
+                  busy.delete(markerJob.get(marker)!);
+                } else if (markerJob.has(marker)) early.set(marker, performance.now());
               }
             }
           } catch {
@@ -89,11 +99,28 @@ export default async function sse(args: string[]) {
     const during = before;
     const listeners = await sql<[{ n: number }]>`select count(*)::int as n from pg_stat_activity where application_name = 'ttfs-console-listener'`;
 
+    const idleJob = async (): Promise<string> => {
+      for (;;) {
+        for (let tries = 0; tries < 50; tries++) {
+          const job = jobs[Math.floor(Math.random() * jobs.length)]!;
+          if (!busy.has(job)) return job;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
     for (let i = 0; i < upserts; i++) {
-      const job = jobs[Math.floor(Math.random() * jobs.length)]!;
+      const job = await idleJob();
       const marker = `${i}-${randomUUID().slice(0, 8)}`;
+      markerJob.set(marker, job);
+      busy.add(job);
+      const called = performance.now();
       await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${bench.tenant}, null, 'phase', 'analyze', ${`bench ${marker}`})`;
-      pending.set(marker, performance.now()); // the upsert has committed when the call returns
+      const arrived = early.get(marker);
+      if (arrived !== undefined) {
+        // Received before the upsert's reply was read: timed from the call instead.
+        latencies.push(arrived - called);
+        busy.delete(job);
+      } else pending.set(marker, performance.now()); // the upsert has committed when the call returns
       await new Promise((r) => setTimeout(r, 10));
     }
     const waitUntil = performance.now() + 5000;
