@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { attachScreenshot, expect, test } from './fixtures';
 
 test('the health endpoint reports the embedded database', async ({ request }) => {
@@ -6,6 +8,13 @@ test('the health endpoint reports the embedded database', async ({ request }) =>
   const body = await response.json();
   expect(body.database.status).toBe('up');
   expect(typeof body.database.roundTripMs).toBe('number');
+});
+
+test('the app server runs on the pinned Node.js where npm installed it, else on the Node running npm', async ({ request }) => {
+  const pinned = path.join(process.cwd(), 'node_modules', `node-${process.platform}-${process.arch}`, 'package.json');
+  const expected = existsSync(pinned) ? `v${(JSON.parse(readFileSync(pinned, 'utf8')) as { version: string }).version}` : process.version;
+  const body = await (await request.get('/api/health')).json();
+  expect(body.process.node).toBe(expected);
 });
 
 test('the shell renders and navigation reaches every page', async ({ page, shell }, testInfo) => {

@@ -4,7 +4,7 @@ import { hubStats } from '@/lib/signals/hub';
 export const dynamic = 'force-dynamic';
 
 export async function GET() {
-  const process_ = { rssBytes: process.memoryUsage().rss, sse: hubStats() };
+  const process_ = { node: process.version, rssBytes: process.memoryUsage().rss, sse: hubStats() };
   try {
     const db = await databaseRoundTrip();
     return Response.json(
