@@ -1,7 +1,8 @@
 // `npm run bench -- match [--signatures N] [--lookups L]`: N failure signatures
 // in one tenant (scratch database on the app's PostgreSQL), L random failure
 // lookups through scheduler.match_failure_signature as written in the schema
-// (installed as seed.match_failure_signature) and as migrated (ours).
+// (installed as seed.match_failure_signature) and as migrated (ours), the two
+// alternating lookup by lookup.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,29 +42,64 @@ export default async function match(args: string[]) {
       code: i % 7 === 0 ? 'E_UNKNOWN' : `E${Math.floor(Math.random() * 2000)}`,
       image: `registry${i % 60}.example/app:v${i}`,
     }));
-    const run = async (fn: string) => {
-      const times: number[] = [];
-      const ids: string[] = [];
-      let hits = 0;
-      for (const q of queries) {
-        const started = performance.now();
-        // Prepared, as application callers run it (postgres.js prepares its queries).
-        const rows = await sql.unsafe(`select * from ${fn}($1, $2, $3, $4)`, [tenant, q.phase, q.code, q.image], { prepare: true });
-        times.push(performance.now() - started);
-        hits += rows.length;
-        ids.push(String(rows[0]?.signature_id ?? '-'));
-      }
-      return { times: times.sort((a, b) => a - b), hits, ids };
+    type Result = { times: number[]; hits: number; ids: string[] };
+    const once = async (fn: string, q: (typeof queries)[number], into: Result) => {
+      const started = performance.now();
+      // Prepared, as application callers run it (postgres.js prepares its queries).
+      const rows = await sql.unsafe(`select * from ${fn}($1, $2, $3, $4)`, [tenant, q.phase, q.code, q.image], { prepare: true });
+      into.times.push(performance.now() - started);
+      into.hits += rows.length;
+      into.ids.push(String(rows[0]?.signature_id ?? '-'));
     };
-    await run('scheduler.match_failure_signature'); // warm-up
-    const seed = await run('seed.match_failure_signature');
-    const ours = await run('scheduler.match_failure_signature');
+    const fresh = (): Result => ({ times: [], hits: 0, ids: [] });
+    const warm = fresh();
+    for (const q of queries) {
+      await once('scheduler.match_failure_signature', q, warm);
+      await once('seed.match_failure_signature', q, warm);
+    }
+    // Alternating, lookup by lookup: a hiccup of the machine (these are
+    // sub-millisecond round trips) lands on both functions alike.
+    const seed = fresh();
+    const ours = fresh();
+    for (const [i, q] of queries.entries()) {
+      if (i % 2 === 0) {
+        await once('seed.match_failure_signature', q, seed);
+        await once('scheduler.match_failure_signature', q, ours);
+      } else {
+        await once('scheduler.match_failure_signature', q, ours);
+        await once('seed.match_failure_signature', q, seed);
+      }
+    }
+    seed.times.sort((a, b) => a - b);
+    ours.times.sort((a, b) => a - b);
+    // The functions' own cost, without a round trip per call: all lookups in one
+    // statement (as the snapshot queries call it, once per failed row), five
+    // times each, alternating; the best of five per function.
+    const inDatabase = async (fn: string) => {
+      const started = performance.now();
+      await sql.unsafe(
+        `select count(m.*) from unnest($1::text[], $2::text[], $3::text[]) as q(phase, code, image) cross join lateral ${fn}($4, q.phase, q.code, q.image) m`,
+        [queries.map((q) => q.phase), queries.map((q) => q.code), queries.map((q) => q.image), tenant],
+      );
+      return ((performance.now() - started) * 1000) / queries.length;
+    };
+    const batchSeed: number[] = [];
+    const batchOurs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      batchSeed.push(await inDatabase('seed.match_failure_signature'));
+      batchOurs.push(await inDatabase('scheduler.match_failure_signature'));
+    }
+    const seedUs = Math.min(...batchSeed);
+    const oursUs = Math.min(...batchOurs);
     const row = (name: string, r: { times: number[]; hits: number }) => ({ function: name, lookups, matched: r.hits, p50_ms: percentile(r.times, 0.5).toFixed(3), p99_ms: percentile(r.times, 0.99).toFixed(3) });
     console.log(`\nmatch bench: ${signatures.toLocaleString('en')} signatures in one tenant, ${lookups} lookups\n`);
-    printTable([row('as written (seed)', seed), row('ours', ours)]);
+    printTable([
+      { ...row('as written (seed)', seed), in_database_us_per_call: seedUs.toFixed(1) },
+      { ...row('ours', ours), in_database_us_per_call: oursUs.toFixed(1) },
+    ]);
     const same = seed.ids.every((id, i) => id === ours.ids[i]);
     if (!same) console.log('\nWARNING: the two functions chose different signatures for some lookups');
-    console.log(JSON.stringify({ bench: 'match', signatures, lookups, p99_ms: +percentile(ours.times, 0.99).toFixed(3), seed_p99_ms: +percentile(seed.times, 0.99).toFixed(3), ratio: +(percentile(seed.times, 0.99) / percentile(ours.times, 0.99)).toFixed(1), same_results: same }));
+    console.log(JSON.stringify({ bench: 'match', signatures, lookups, p99_ms: +percentile(ours.times, 0.99).toFixed(3), seed_p99_ms: +percentile(seed.times, 0.99).toFixed(3), ratio: +(percentile(seed.times, 0.99) / percentile(ours.times, 0.99)).toFixed(1), p50_ms: +percentile(ours.times, 0.5).toFixed(3), seed_p50_ms: +percentile(seed.times, 0.5).toFixed(3), p50_ratio: +(percentile(seed.times, 0.5) / percentile(ours.times, 0.5)).toFixed(1), in_database_us: +oursUs.toFixed(1), seed_in_database_us: +seedUs.toFixed(1), in_database_ratio: +(seedUs / oursUs).toFixed(1), same_results: same }));
   } finally {
     await scratch.drop();
     await server.stop();
