@@ -42,64 +42,47 @@ export default async function match(args: string[]) {
       code: i % 7 === 0 ? 'E_UNKNOWN' : `E${Math.floor(Math.random() * 2000)}`,
       image: `registry${i % 60}.example/app:v${i}`,
     }));
-    type Result = { times: number[]; hits: number; ids: string[] };
-    const once = async (fn: string, q: (typeof queries)[number], into: Result) => {
+    interface Contender { fn: string; label: string; times: number[]; hits: number; ids: string[]; inDatabaseUs: number }
+    const contender = (fn: string, label: string): Contender => ({ fn, label, times: [], hits: 0, ids: [], inDatabaseUs: Infinity });
+    const seed = contender('seed.match_failure_signature', 'as written (seed)');
+    const ours = contender('scheduler.match_failure_signature', 'ours');
+    const once = async (c: Contender, q: (typeof queries)[number], record = true) => {
       const started = performance.now();
       // Prepared, as application callers run it (postgres.js prepares its queries).
-      const rows = await sql.unsafe(`select * from ${fn}($1, $2, $3, $4)`, [tenant, q.phase, q.code, q.image], { prepare: true });
-      into.times.push(performance.now() - started);
-      into.hits += rows.length;
-      into.ids.push(String(rows[0]?.signature_id ?? '-'));
+      const rows = await sql.unsafe(`select * from ${c.fn}($1, $2, $3, $4)`, [tenant, q.phase, q.code, q.image], { prepare: true });
+      if (!record) return;
+      c.times.push(performance.now() - started);
+      c.hits += rows.length;
+      c.ids.push(String(rows[0]?.signature_id ?? '-'));
     };
-    const fresh = (): Result => ({ times: [], hits: 0, ids: [] });
-    const warm = fresh();
-    for (const q of queries) {
-      await once('scheduler.match_failure_signature', q, warm);
-      await once('seed.match_failure_signature', q, warm);
-    }
-    // Alternating, lookup by lookup: a hiccup of the machine (these are
-    // sub-millisecond round trips) lands on both functions alike.
-    const seed = fresh();
-    const ours = fresh();
-    for (const [i, q] of queries.entries()) {
-      if (i % 2 === 0) {
-        await once('seed.match_failure_signature', q, seed);
-        await once('scheduler.match_failure_signature', q, ours);
-      } else {
-        await once('scheduler.match_failure_signature', q, ours);
-        await once('seed.match_failure_signature', q, seed);
-      }
-    }
-    seed.times.sort((a, b) => a - b);
-    ours.times.sort((a, b) => a - b);
+    for (const q of queries) for (const c of [ours, seed]) await once(c, q, false); // warm-up
+    // Alternating, lookup by lookup and in turn first: a hiccup of the machine
+    // (these are sub-millisecond round trips) lands on both functions alike.
+    for (const [i, q] of queries.entries()) for (const c of i % 2 ? [ours, seed] : [seed, ours]) await once(c, q);
+    for (const c of [seed, ours]) c.times.sort((a, b) => a - b);
     // The functions' own cost, without a round trip per call: all lookups in one
     // statement (as the snapshot queries call it, once per failed row), five
     // times each, alternating; the best of five per function.
-    const inDatabase = async (fn: string) => {
-      const started = performance.now();
-      await sql.unsafe(
-        `select count(m.*) from unnest($1::text[], $2::text[], $3::text[]) as q(phase, code, image) cross join lateral ${fn}($4, q.phase, q.code, q.image) m`,
-        [queries.map((q) => q.phase), queries.map((q) => q.code), queries.map((q) => q.image), tenant],
-      );
-      return ((performance.now() - started) * 1000) / queries.length;
-    };
-    const batchSeed: number[] = [];
-    const batchOurs: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      batchSeed.push(await inDatabase('seed.match_failure_signature'));
-      batchOurs.push(await inDatabase('scheduler.match_failure_signature'));
+    const columns = [queries.map((q) => q.phase), queries.map((q) => q.code), queries.map((q) => q.image), tenant];
+    for (let round = 0; round < 5; round++) {
+      for (const c of [seed, ours]) {
+        const started = performance.now();
+        await sql.unsafe(`select count(m.*) from unnest($1::text[], $2::text[], $3::text[]) as q(phase, code, image) cross join lateral ${c.fn}($4, q.phase, q.code, q.image) m`, columns);
+        c.inDatabaseUs = Math.min(c.inDatabaseUs, ((performance.now() - started) * 1000) / queries.length);
+      }
     }
-    const seedUs = Math.min(...batchSeed);
-    const oursUs = Math.min(...batchOurs);
-    const row = (name: string, r: { times: number[]; hits: number }) => ({ function: name, lookups, matched: r.hits, p50_ms: percentile(r.times, 0.5).toFixed(3), p99_ms: percentile(r.times, 0.99).toFixed(3) });
+    const p = (c: Contender, q: number) => percentile(c.times, q);
     console.log(`\nmatch bench: ${signatures.toLocaleString('en')} signatures in one tenant, ${lookups} lookups\n`);
-    printTable([
-      { ...row('as written (seed)', seed), in_database_us_per_call: seedUs.toFixed(1) },
-      { ...row('ours', ours), in_database_us_per_call: oursUs.toFixed(1) },
-    ]);
+    printTable([seed, ours].map((c) => ({ function: c.label, lookups, matched: c.hits, p50_ms: p(c, 0.5).toFixed(3), p99_ms: p(c, 0.99).toFixed(3), in_database_us_per_call: c.inDatabaseUs.toFixed(1) })));
     const same = seed.ids.every((id, i) => id === ours.ids[i]);
     if (!same) console.log('\nWARNING: the two functions chose different signatures for some lookups');
-    console.log(JSON.stringify({ bench: 'match', signatures, lookups, p99_ms: +percentile(ours.times, 0.99).toFixed(3), seed_p99_ms: +percentile(seed.times, 0.99).toFixed(3), ratio: +(percentile(seed.times, 0.99) / percentile(ours.times, 0.99)).toFixed(1), p50_ms: +percentile(ours.times, 0.5).toFixed(3), seed_p50_ms: +percentile(seed.times, 0.5).toFixed(3), p50_ratio: +(percentile(seed.times, 0.5) / percentile(ours.times, 0.5)).toFixed(1), in_database_us: +oursUs.toFixed(1), seed_in_database_us: +seedUs.toFixed(1), in_database_ratio: +(seedUs / oursUs).toFixed(1), same_results: same }));
+    console.log(JSON.stringify({
+      bench: 'match', signatures, lookups,
+      p99_ms: +p(ours, 0.99).toFixed(3), seed_p99_ms: +p(seed, 0.99).toFixed(3), ratio: +(p(seed, 0.99) / p(ours, 0.99)).toFixed(1),
+      p50_ms: +p(ours, 0.5).toFixed(3), seed_p50_ms: +p(seed, 0.5).toFixed(3), p50_ratio: +(p(seed, 0.5) / p(ours, 0.5)).toFixed(1),
+      in_database_us: +ours.inDatabaseUs.toFixed(1), seed_in_database_us: +seed.inDatabaseUs.toFixed(1), in_database_ratio: +(seed.inDatabaseUs / ours.inDatabaseUs).toFixed(1),
+      same_results: same,
+    }));
   } finally {
     await scratch.drop();
     await server.stop();

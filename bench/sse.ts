@@ -10,6 +10,13 @@ import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase } from './_db';
 import { benchTenant } from './_token';
 
+/** An upsert a stream waits for: its marker in the summary, and when it was sent and committed (ms). */
+interface Update {
+  marker: string;
+  called: number;
+  committed?: number;
+}
+
 /** Steps the second half of the streams is opened in, for the memory per stream. */
 const STEPS = 5;
 
@@ -30,14 +37,12 @@ export default async function sse(args: string[]) {
       select unnest(${jobs}::uuid[]), ${bench.tenant}, 'queued', 'unknown', 'bench'`;
     const health = async () => ((await (await fetch(`${base}/api/health`)).json()) as Health).process;
 
-    // Per update marker: when its upsert returned (committed), or when it arrived
-    // if it beat the upsert's reply; and its job. A job is updated again only
-    // after its last update arrived: the relay sends a job's latest state, so a
-    // second update within one flush would replace the first, never lose it.
-    const pending = new Map<string, number>();
-    const early = new Map<string, number>();
-    const markerJob = new Map<string, string>();
-    const busy = new Set<string>();
+    // The update each job's stream waits for, at most one per job: a job is
+    // updated again only after its last update arrived (the relay sends a job's
+    // latest state, so a second update within one flush would replace the first).
+    // Timed from the upsert's commit (its reply), or from the call when the
+    // update arrives before the reply is read.
+    const outstanding = new Map<string, Update>();
     const latencies: number[] = [];
     let ready = 0;
     const open = (some: string[]) => Promise.all(
@@ -60,13 +65,11 @@ export default async function sse(args: string[]) {
                 buffer = buffer.slice(cut + 2);
                 if (block.includes('event: ready')) ready++;
                 const marker = /"summary":"bench (\S+?)"/.exec(block)?.[1];
-                if (!marker) continue;
-                const sent = pending.get(marker);
-                if (sent !== undefined) {
-                  latencies.push(performance.now() - sent);
-                  pending.delete(marker);
-                  busy.delete(markerJob.get(marker)!);
-                } else if (markerJob.has(marker)) early.set(marker, performance.now());
+                const update = outstanding.get(job);
+                if (marker && update?.marker === marker) {
+                  latencies.push(performance.now() - (update.committed ?? update.called));
+                  outstanding.delete(job);
+                }
               }
             }
           } catch {
@@ -103,37 +106,30 @@ export default async function sse(args: string[]) {
       for (;;) {
         for (let tries = 0; tries < 50; tries++) {
           const job = jobs[Math.floor(Math.random() * jobs.length)]!;
-          if (!busy.has(job)) return job;
+          if (!outstanding.has(job)) return job;
         }
         await new Promise((r) => setTimeout(r, 5));
       }
     };
     for (let i = 0; i < upserts; i++) {
       const job = await idleJob();
-      const marker = `${i}-${randomUUID().slice(0, 8)}`;
-      markerJob.set(marker, job);
-      busy.add(job);
-      const called = performance.now();
-      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${bench.tenant}, null, 'phase', 'analyze', ${`bench ${marker}`})`;
-      const arrived = early.get(marker);
-      if (arrived !== undefined) {
-        // Received before the upsert's reply was read: timed from the call instead.
-        latencies.push(arrived - called);
-        busy.delete(job);
-      } else pending.set(marker, performance.now()); // the upsert has committed when the call returns
+      const update: Update = { marker: `${i}-${randomUUID().slice(0, 8)}`, called: performance.now() };
+      outstanding.set(job, update);
+      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${bench.tenant}, null, 'phase', 'analyze', ${`bench ${update.marker}`})`;
+      update.committed = performance.now(); // the upsert has committed when the call returns
       await new Promise((r) => setTimeout(r, 10));
     }
     const waitUntil = performance.now() + 5000;
-    while (pending.size > 0 && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+    while (outstanding.size > 0 && performance.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
     latencies.sort((a, b) => a - b);
     const stepsKiB = perStep.map((x) => (x / 1024).toFixed(1)).join(' / ');
     perStep.sort((a, b) => a - b);
     const perStreamKiB = perStep.length ? Math.round(percentile(perStep, 0.5) / 102.4) / 10 : null;
 
     console.log(`\nSSE bench against ${base}: ${streams} open streams, ${upserts} upserts\n`);
-    printTable([{ delivered: latencies.length, lost: pending.size, p50_ms: percentile(latencies, 0.5).toFixed(1), p95_ms: percentile(latencies, 0.95).toFixed(1), p99_ms: percentile(latencies, 0.99).toFixed(1), max_ms: (latencies.at(-1) ?? NaN).toFixed(1) }]);
+    printTable([{ delivered: latencies.length, lost: outstanding.size, p50_ms: percentile(latencies, 0.5).toFixed(1), p95_ms: percentile(latencies, 0.95).toFixed(1), p99_ms: percentile(latencies, 0.99).toFixed(1), max_ms: (latencies.at(-1) ?? NaN).toFixed(1) }]);
     console.log(`\nserver: ${during?.sse.openStreams} open streams, RSS +${perStreamKiB} KiB per stream (median of ${stepsKiB}); LISTEN connections in the database: ${listeners[0].n}`);
-    console.log(JSON.stringify({ bench: 'sse', streams, upserts, delivered: latencies.length, lost: pending.size, p50_ms: +percentile(latencies, 0.5).toFixed(1), p99_ms: +percentile(latencies, 0.99).toFixed(1), listen_connections: listeners[0].n, rss_kib_per_stream: perStreamKiB }));
+    console.log(JSON.stringify({ bench: 'sse', streams, upserts, delivered: latencies.length, lost: outstanding.size, p50_ms: +percentile(latencies, 0.5).toFixed(1), p99_ms: +percentile(latencies, 0.99).toFixed(1), listen_connections: listeners[0].n, rss_kib_per_stream: perStreamKiB }));
   } finally {
     for (const c of controllers) c.abort();
     await bench.remove();

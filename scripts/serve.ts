@@ -8,6 +8,7 @@ import path from 'node:path';
 import { connectChecked, PROJECT_ROOT, removeRuntimeFile, resolveDatabase, writeRuntimeFile } from '../db/connect';
 import { isEmpty, seedDemo } from '../db/demo/seed';
 import { seedDemoUsers } from '../db/demo/users';
+import { serverNode } from './server-node';
 import { startSimulator } from '../db/demo/simulator';
 import { migrate } from '../db/migrate';
 
@@ -17,22 +18,6 @@ const log = (line: string) => console.log(`[ttfs] ${line}`);
 
 const NEXT_BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next');
 
-/**
- * The Node.js that runs the app server: the pinned Node 24 LTS binary from the
- * optional `node-<platform>-<arch>` package where npm installed one, else the
- * Node running this script. Node 20 is past its end of life, and from Node 24
- * AsyncLocalStorage no longer runs on async hooks: on Node 20, once Next.js has
- * served one page, every promise and socket write in the process pays for its
- * four stores (docs/performance.md). TTFS_SERVER_NODE=current forces this
- * script's own Node, or names another binary.
- */
-function serverNode(): string {
-  const wanted = process.env.TTFS_SERVER_NODE;
-  if (wanted === 'current') return process.execPath;
-  if (wanted) return wanted;
-  const pinned = path.join(PROJECT_ROOT, 'node_modules', `node-${process.platform}-${process.arch}`, 'bin', 'node');
-  return existsSync(pinned) ? pinned : process.execPath;
-}
 const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.mjs', 'package.json', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json', 'instrumentation.ts', 'proxy.ts'];
 
 function newestMtime(entry: string): number {
@@ -90,7 +75,7 @@ async function main() {
   if (!dev) buildIfStale();
   // Production: Next.js behind the machine lane (scripts/http-server.ts). Dev:
   // plain `next dev`, where the route handlers answer every request.
-  const command = dev ? NEXT_BIN : serverNode();
+  const command = dev ? NEXT_BIN : serverNode(PROJECT_ROOT);
   // A larger young generation: each request allocates a little and keeps
   // nothing, so fewer, cheaper scavenges (less CPU and shorter pauses under load).
   const args = dev ? ['dev', '-p', String(port)] : ['--max-semi-space-size=32', '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'http-server.ts')];
