@@ -92,7 +92,7 @@ async function loadedReply(viewer: Viewer, id: string, ifNoneMatch: string | nul
   if (snapshot) {
     const failed = snapshot.kind === 'failed';
     const matchExpires = failed && snapshot.live_match?.expires_at ? Date.parse(snapshot.live_match.expires_at) : Infinity;
-    storeSignal(id, ticket, { ...rendered, failed }, matchExpires); // storeSignal keeps its own compact copy
+    storeSignal(id, ticket, { ...rendered, failed }, matchExpires); // copied into the cache's off-heap store
   }
   return renderedReply(rendered, ifNoneMatch);
 }

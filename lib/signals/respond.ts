@@ -8,10 +8,7 @@ export const uuidParam = z.uuid({ error: 'must be a UUID' });
 export interface RenderedSignal {
   tenantId: string;
   etag: string;
-  /**
-   * The JSON as UTF-8 bytes: encoded once, and kept off V8's heap, so the
-   * garbage collector moves only a small handle when a cached entry survives.
-   */
+  /** The JSON as UTF-8 bytes, encoded once (the lookup cache copies them into its off-heap store). */
   body: Buffer;
   source: string;
 }
