@@ -50,8 +50,10 @@ const TTL_MS = Number(process.env.TTFS_LOOKUP_CACHE_TTL_S ?? 300) * 1000;
 const CAPACITY = Number(process.env.TTFS_LOOKUP_CACHE_SIZE ?? 100_000);
 const ENABLED = process.env.TTFS_LOOKUP_CACHE !== '0';
 
-const globalForCache = globalThis as unknown as { ttfsLookupCache?: State };
-const state: State = (globalForCache.ttfsLookupCache ??= {
+// Named after the store's layout, so a dev server that hot-reloads this module
+// over state of the earlier Map layout starts afresh instead of misreading it.
+const globalForCache = globalThis as unknown as { ttfsLookupCacheOffHeap?: State };
+const state: State = (globalForCache.ttfsLookupCacheOffHeap ??= {
   ready: false,
   generation: 0,
   signals: new SignalStore(CAPACITY),

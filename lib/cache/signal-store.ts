@@ -154,9 +154,10 @@ export class SignalStore {
   /** Stores (or replaces) the entry; false when it cannot be kept (not a UUID key, an ETag that is not short Latin-1). */
   set(key: string, entry: StoredSignal): boolean {
     if (!parseUuid(key, this.scratch)) return false;
-    if (entry.etag.length > 255 || !isLatin1(entry.etag)) return false;
     const existing = this.lookup(this.scratch);
     if (existing >= 0) this.remove(existing);
+    // Refused, the old value is gone all the same: it is no longer current.
+    if (entry.etag.length > 255 || !isLatin1(entry.etag)) return false;
     if (this.strings.length + 2 > MAX_INTERNED) this.clear();
 
     const index = this.cursor;

@@ -96,6 +96,10 @@ describe('SignalStore', () => {
     expect(store.set(randomUUID(), signal(6, { etag: 'W/"€"' }))).toBe(false);
     expect(store.set(randomUUID(), signal(7, { etag: 'x'.repeat(256) }))).toBe(false);
     expect(store.size).toBe(1);
+    // A refused new value still drops the old one, which is no longer current.
+    expect(store.set(id, signal(10, { etag: 'W/"€"' }))).toBe(false);
+    expect(store.get(id, 0)).toBeUndefined();
+    expect(store.size).toBe(0);
   });
 
   it('does not serve an entry at or past its expiry, and forgets it', () => {
