@@ -36,8 +36,12 @@ const layouts: Layout[] = [
   {
     name: 'Map of objects (before)',
     fill(ids, make) {
-      const map = new Map<string, StoredSignal>();
-      ids.forEach((id, i) => map.set(id, make(i)));
+      // The earlier layout kept the body as UTF-8 bytes in a Buffer.
+      const map = new Map<string, Omit<StoredSignal, 'body'> & { body: Buffer }>();
+      ids.forEach((id, i) => {
+        const entry = make(i);
+        map.set(id, { ...entry, body: Buffer.from(entry.body) });
+      });
       return map;
     },
     get: (holder, id) => (holder as Map<string, StoredSignal>).get(id),
@@ -52,7 +56,7 @@ function makeSignal(tenantId: string) {
       lastKnownOutcome: null, nextActions: [{ label: 'View run', href: '/runs/x' }], diagnostics: { queue_position: i % 10 }, prediction: null,
       updatedAt: new Date().toISOString(),
     });
-    return { tenantId, etag: ['W/"', hash('sha256', body, 'buffer').toString('base64url', 0, 20), '"'].join(''), body: Buffer.from(body), source: 'snapshot', failed: false, expiresAt: Date.now() + 300_000 };
+    return { tenantId, etag: ['W/"', hash('sha256', body, 'buffer').toString('base64url', 0, 20), '"'].join(''), body, source: 'snapshot', failed: false, expiresAt: Date.now() + 300_000 };
   };
 }
 

@@ -7,8 +7,13 @@
 // full, and the Map's table was rebuilt as it grew. Here an entry is a row of
 // typed arrays and a fixed slot of bytes in large Buffers: adding one allocates
 // nothing the collector must copy or mark. A lookup builds a short-lived view
-// (two strings and a copy of the body), which dies young and costs a scavenge
-// nothing. Measured in docs/performance.md ("The lookup cache off the heap").
+// (the ETag and the body decoded into strings), which dies young and costs a
+// scavenge nothing. The body is handed out as a string, not a Buffer: a Buffer
+// per hit would be a slice of Node's shared 8 KB pool, and those pools, kept
+// alive by responses in flight, were promoted and piled up in the old
+// generation (four times the mark-compacts). A string is copied into the
+// socket when written, so a slot reused later can never change bytes still
+// queued. Measured in docs/performance.md ("The lookup cache off the heap").
 //
 // Layout:
 //   * keys are job ids (UUIDs) held as four 32-bit words; a key that is not a
@@ -26,7 +31,8 @@
 export interface StoredSignal {
   tenantId: string;
   etag: string;
-  body: Buffer;
+  /** The JSON text. */
+  body: string;
   source: string;
   failed: boolean;
   /** Epoch ms after which the entry must not be served. */
@@ -90,10 +96,10 @@ export class SignalStore {
   private readonly source: Uint32Array;
   private readonly expires: Float64Array;
   private readonly etagLength: Uint16Array;
-  /** Body length in bytes; -1 when the body is in `oversized`. */
+  /** Body length in UTF-8 bytes; -1 when the body is in `oversized`. */
   private readonly bodyLength: Int32Array;
   private readonly chunks: Buffer[] = [];
-  private oversized = new Map<number, Buffer>();
+  private oversized = new Map<number, string>();
   private strings: string[] = [];
   private stringIds = new Map<string, number>();
   private cursor = 0;
@@ -133,14 +139,7 @@ export class SignalStore {
     const offset = (index % CHUNK_SLOTS) * SLOT_BYTES;
     const etagLength = this.etagLength[index]!;
     const bodyLength = this.bodyLength[index]!;
-    let body: Buffer;
-    if (bodyLength < 0) body = this.oversized.get(index)!;
-    else {
-      // A copy: the slot is reused by a later entry, possibly before a socket
-      // has taken bytes it could not write at once.
-      body = Buffer.allocUnsafe(bodyLength);
-      chunk.copy(body, 0, offset + etagLength, offset + etagLength + bodyLength);
-    }
+    const body = bodyLength < 0 ? this.oversized.get(index)! : chunk.toString('utf8', offset + etagLength, offset + etagLength + bodyLength);
     return {
       tenantId: this.strings[this.tenant[index]!]!,
       etag: chunk.toString('latin1', offset, offset + etagLength),
@@ -177,11 +176,12 @@ export class SignalStore {
     const chunk = this.chunk(index);
     const offset = (index % CHUNK_SLOTS) * SLOT_BYTES;
     chunk.write(entry.etag, offset, etagLength, 'latin1');
-    if (etagLength + entry.body.length <= SLOT_BYTES) {
-      entry.body.copy(chunk, offset + etagLength);
-      this.bodyLength[index] = entry.body.length;
+    const bodyBytes = Buffer.byteLength(entry.body);
+    if (etagLength + bodyBytes <= SLOT_BYTES) {
+      chunk.write(entry.body, offset + etagLength, bodyBytes, 'utf8');
+      this.bodyLength[index] = bodyBytes;
     } else {
-      this.oversized.set(index, Buffer.from(entry.body));
+      this.oversized.set(index, entry.body);
       this.bodyLength[index] = -1;
     }
     let bucket = hash & this.mask;

@@ -8,14 +8,14 @@ export const uuidParam = z.uuid({ error: 'must be a UUID' });
 export interface RenderedSignal {
   tenantId: string;
   etag: string;
-  /** The JSON as UTF-8 bytes, encoded once (the lookup cache copies them into its off-heap store). */
-  body: Buffer;
+  /** The JSON text (the lookup cache keeps it as UTF-8 bytes in its off-heap store). */
+  body: string;
   source: string;
 }
 
 export function renderSignal(row: SnapshotRow, fromSnapshot: boolean): RenderedSignal {
   const signal = toSignal(row);
-  return { tenantId: row.tenant_id, etag: signalEtag(signal), body: Buffer.from(JSON.stringify(signal)), source: signalSource(signal, fromSnapshot) };
+  return { tenantId: row.tenant_id, etag: signalEtag(signal), body: JSON.stringify(signal), source: signalSource(signal, fromSnapshot) };
 }
 
 /** 200 with the signal, or 304 when the client's ETag (If-None-Match) is still current. */

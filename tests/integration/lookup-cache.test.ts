@@ -115,9 +115,9 @@ describe('job signal cache', () => {
     const job = randomUUID();
     const ticket = cacheTicket();
     invalidateLocally({ jobs: [randomUUID()] });
-    storeSignal(job, ticket, { tenantId: tenant, etag: 'W/"x"', body: Buffer.from('{}'), source: 'snapshot', failed: false });
+    storeSignal(job, ticket, { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot', failed: false });
     expect(cachedSignal(job)).toBeUndefined();
-    storeSignal(job, cacheTicket(), { tenantId: tenant, etag: 'W/"x"', body: Buffer.from('{}'), source: 'snapshot', failed: false });
+    storeSignal(job, cacheTicket(), { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot', failed: false });
     expect(cachedSignal(job)).toBeDefined();
     invalidateLocally({ jobs: [job] });
   });

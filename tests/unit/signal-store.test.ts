@@ -11,7 +11,7 @@ function signal(n: number, extra: Partial<StoredSignal> = {}): StoredSignal {
   return {
     tenantId: `tenant-${n % 3}`,
     etag: `W/"${n.toString(36)}"`,
-    body: Buffer.from(JSON.stringify({ n, summary: 'é'.repeat(n % 7) })),
+    body: JSON.stringify({ n, summary: 'é'.repeat(n % 7) }),
     source: n % 2 ? 'snapshot' : 'failure_index',
     failed: n % 2 === 0,
     expiresAt: FAR,
@@ -19,9 +19,6 @@ function signal(n: number, extra: Partial<StoredSignal> = {}): StoredSignal {
   };
 }
 
-function plain(entry: StoredSignal | undefined) {
-  return entry && { ...entry, body: entry.body.toString('utf8') };
-}
 
 describe('parseUuid', () => {
   it('reads any case into four words and refuses anything else', () => {
@@ -58,33 +55,39 @@ describe('SignalStore', () => {
         store.deleteFailed();
         for (const [key, held] of model) if (held.entry.failed) model.delete(key);
       }
-      if (step % 97 === 0) for (const other of ids) expect(plain(store.get(other, 0))).toEqual(plain(model.get(other)?.entry));
+      if (step % 97 === 0) for (const other of ids) expect(store.get(other, 0)).toEqual(model.get(other)?.entry);
       expect(store.size).toBe(model.size);
     }
   });
 
-  it('copies bodies in and out: neither the caller nor a later entry can change what is served', () => {
-    const store = new SignalStore(1);
+  it('round-trips UTF-8 bodies that fill a slot exactly, and keeps larger ones on the heap', () => {
+    const store = new SignalStore(4);
+    const etag = 'W/"e"';
+    // 'é' is two bytes in UTF-8: the slot's byte budget, not the string's length, decides.
+    const budget = SLOT_BYTES - etag.length;
+    const exact = 'é'.repeat(Math.floor(budget / 2)) + 'x'.repeat(budget % 2);
+    const over = `${exact}y`;
+    expect(Buffer.byteLength(exact) + etag.length).toBe(SLOT_BYTES);
     const [a, b] = [randomUUID(), randomUUID()];
-    const body = Buffer.from('{"a":1}');
-    store.set(a, signal(1, { body }));
-    body.write('X');
-    const served = store.get(a, 0)!.body;
-    expect(served.toString()).toBe('{"a":1}');
-    store.set(b, signal(2, { body: Buffer.from('{"b":2}') }));
-    expect(served.toString()).toBe('{"a":1}');
-    expect(store.get(a, 0)).toBeUndefined();
+    store.set(a, signal(1, { etag, body: exact }));
+    store.set(b, signal(2, { etag, body: over }));
+    expect(store.get(a, 0)!.body).toBe(exact);
+    expect(store.get(b, 0)!.body).toBe(over);
+    store.delete(b);
+    expect(store.get(b, 0)).toBeUndefined();
+    expect(store.get(a, 0)!.body).toBe(exact);
+    expect(store.size).toBe(1);
   });
 
-  it('keeps bodies larger than a slot, and drops them like any other entry', () => {
-    const store = new SignalStore(4);
-    const id = randomUUID();
-    const big = Buffer.from(JSON.stringify({ summary: 'x'.repeat(SLOT_BYTES * 3) }));
-    store.set(id, signal(3, { body: big }));
-    expect(store.get(id, 0)!.body.equals(big)).toBe(true);
-    store.delete(id);
-    expect(store.get(id, 0)).toBeUndefined();
-    expect(store.size).toBe(0);
+  it('serves what was stored even after its slot is taken by a later entry (the old key is gone)', () => {
+    const store = new SignalStore(1);
+    const [a, b] = [randomUUID(), randomUUID()];
+    store.set(a, signal(1, { body: '{"a":1}' }));
+    const served = store.get(a, 0)!;
+    store.set(b, signal(2, { body: '{"b":2}' }));
+    expect(served.body).toBe('{"a":1}');
+    expect(store.get(a, 0)).toBeUndefined();
+    expect(store.get(b, 0)!.body).toBe('{"b":2}');
   });
 
   it('finds keys in any case, refuses keys that are not UUIDs and ETags it cannot hold', () => {
@@ -119,6 +122,6 @@ describe('SignalStore', () => {
     expect(store.size).toBe(0);
     for (const id of ids) expect(store.get(id, 0)).toBeUndefined();
     store.set(ids[0]!, signal(9));
-    expect(store.get(ids[0]!, 0)?.body.toString()).toBe(signal(9).body.toString());
+    expect(store.get(ids[0]!, 0)?.body).toBe(signal(9).body);
   });
 });
