@@ -5,8 +5,9 @@
 // Buffer per signal) with N signals, each in a fresh process, alternating R
 // times. Reports the V8 heap, Buffer memory and RSS each adds, a full garbage
 // collection's pause with it held (median of five), and the cost of a hit
-// (the store copies the body out; the socket write that follows copies it
-// anyway). No database: this is the process's memory, not the lookup path.
+// (the store decodes the body into a string; the Map hands out the object it
+// holds; neither is written anywhere). No database: this is the process's
+// memory, not the lookup path.
 import { spawnSync } from 'node:child_process';
 import { hash, randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';

@@ -4,7 +4,7 @@
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  /** Serialized body (text, or UTF-8 bytes kept ready, e.g. a cached signal); null for 204/304. */
+  /** Serialized body (text, or UTF-8 bytes); null for 204/304. */
   body: string | Buffer | null;
 }
 
