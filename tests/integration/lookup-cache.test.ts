@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getJob, PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { GET as getMe } from '@/app/api/auth/me/route';
 import { cacheStats, cacheTicket, cachedSignal, cachedToken, invalidateLocally, listenerDown, listenerUp, storeSignal } from '@/lib/cache/lookup-cache';
+import { getSnapshot } from '@/lib/queries/signals';
+import { renderSignal } from '@/lib/signals/respond';
 import { signatureHash } from '@/lib/signatures/hash';
 import { newTenant, testSql } from '../helpers/db';
 import { eventually } from '../helpers/wait';
@@ -54,6 +56,18 @@ describe('job signal cache', () => {
     expect(await summaryOf(job)).toBe('Queued at position 1');
     expect(await summaryOf(job)).toBe('Queued at position 1');
     expect(cacheStats().hits).toBe(before + 2);
+  });
+
+  it('serves a cached signal byte for byte as the database read renders it, multi-byte text included', async () => {
+    const summary = 'Étape «analyse» — 分析中 ✓ 🚀';
+    const job = await cachedJob(summary);
+    const before = cacheStats().hits;
+    const response = await get(job);
+    expect(cacheStats().hits).toBe(before + 1);
+    const rendered = renderSignal((await getSnapshot(job))!, true);
+    expect(await response.text()).toBe(rendered.body);
+    expect(response.headers.get('etag')).toBe(rendered.etag);
+    expect((JSON.parse(rendered.body) as { summary: string }).summary).toBe(summary);
   });
 
   it('sees changes made by other writers: the schema function, a plain UPDATE, a DELETE', async () => {
