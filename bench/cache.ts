@@ -13,7 +13,7 @@ import { hash, randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SignalStore, type StoredSignal } from '../lib/cache/signal-store';
-import { parseArgs, printTable } from './_args';
+import { parseArgs, percentile, printTable } from './_args';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -106,10 +106,11 @@ export default async function cache(args: string[]) {
       results[i]!.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Figures);
     }
   }
-  const median = (runs: Figures[], key: keyof Figures) => runs.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const sorted = (runs: Figures[], key: keyof Figures) => runs.map((r) => r[key]).sort((a, b) => a - b);
+  const median = (runs: Figures[], key: keyof Figures) => percentile(sorted(runs, key), 0.5);
   const span = (runs: Figures[], key: keyof Figures, digits: number) => {
-    const sorted = runs.map((r) => r[key]).sort((a, b) => a - b);
-    const [low, high] = [sorted[0]!.toFixed(digits), sorted.at(-1)!.toFixed(digits)];
+    const values = sorted(runs, key);
+    const [low, high] = [values[0]!.toFixed(digits), values.at(-1)!.toFixed(digits)];
     return low === high ? low : `${low}–${high}`;
   };
   console.log(`\ncache bench: ${n.toLocaleString('en')} signals, ${rounds} alternating rounds, each layout filled in a fresh process\n`);

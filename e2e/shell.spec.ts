@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pinnedNodePackage } from '../scripts/server-node';
 import { attachScreenshot, expect, test } from './fixtures';
 
 test('the health endpoint reports the embedded database', async ({ request }) => {
@@ -11,7 +12,7 @@ test('the health endpoint reports the embedded database', async ({ request }) =>
 });
 
 test('the app server runs on the pinned Node.js where npm installed it, else on the Node running npm', async ({ request }) => {
-  const pinned = path.join(process.cwd(), 'node_modules', `node-${process.platform}-${process.arch}`, 'package.json');
+  const pinned = path.join(pinnedNodePackage(process.cwd()), 'package.json');
   const expected = existsSync(pinned) ? `v${(JSON.parse(readFileSync(pinned, 'utf8')) as { version: string }).version}` : process.version;
   const body = await (await request.get('/api/health')).json();
   expect(body.process.node).toBe(expected);

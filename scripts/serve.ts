@@ -8,16 +8,15 @@ import path from 'node:path';
 import { connectChecked, PROJECT_ROOT, removeRuntimeFile, resolveDatabase, writeRuntimeFile } from '../db/connect';
 import { isEmpty, seedDemo } from '../db/demo/seed';
 import { seedDemoUsers } from '../db/demo/users';
-import { serverNode } from './server-node';
 import { startSimulator } from '../db/demo/simulator';
 import { migrate } from '../db/migrate';
+import { serverNode } from './server-node';
 
 const dev = process.argv.includes('--dev');
 const port = Number(process.env.PORT ?? 3000);
 const log = (line: string) => console.log(`[ttfs] ${line}`);
 
 const NEXT_BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next');
-
 const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.mjs', 'package.json', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json', 'instrumentation.ts', 'proxy.ts'];
 
 function newestMtime(entry: string): number {

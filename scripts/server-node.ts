@@ -14,6 +14,11 @@ export function serverNode(root: string, env: Record<string, string | undefined>
   const wanted = env.TTFS_SERVER_NODE;
   if (wanted === 'current') return process.execPath;
   if (wanted) return wanted;
-  const pinned = path.join(root, 'node_modules', `node-${platform}-${arch}`, 'bin', 'node');
+  const pinned = path.join(pinnedNodePackage(root, platform, arch), 'bin', 'node');
   return existsSync(pinned) ? pinned : process.execPath;
+}
+
+/** Where npm installs the pinned Node.js package for a platform (it may not be there). */
+export function pinnedNodePackage(root: string, platform: string = process.platform, arch: string = process.arch): string {
+  return path.join(root, 'node_modules', `node-${platform}-${arch}`);
 }

@@ -153,7 +153,9 @@ export class SignalStore {
   /** Stores (or replaces) the entry; false when it cannot be kept (not a UUID key, an ETag that is not short Latin-1). */
   set(key: string, entry: StoredSignal): boolean {
     if (!parseUuid(key, this.scratch)) return false;
-    const existing = this.lookup(this.scratch);
+    const w = this.scratch;
+    const hash = mix(w);
+    const existing = this.lookup(w, hash);
     if (existing >= 0) this.remove(existing);
     // Refused, the old value is gone all the same: it is no longer current.
     if (entry.etag.length > 255 || !isLatin1(entry.etag)) return false;
@@ -163,9 +165,7 @@ export class SignalStore {
     this.cursor = (this.cursor + 1) % this.capacity;
     if (this.live[index]) this.remove(index);
 
-    const w = this.scratch;
     this.keys.set(w, index * 4);
-    const hash = mix(w);
     this.hashes[index] = hash;
     this.tenant[index] = this.intern(entry.tenantId);
     this.source[index] = this.intern(entry.source);
@@ -213,13 +213,13 @@ export class SignalStore {
   }
 
   private find(key: string): number {
-    return parseUuid(key, this.scratch) ? this.lookup(this.scratch) : -1;
+    return parseUuid(key, this.scratch) ? this.lookup(this.scratch, mix(this.scratch)) : -1;
   }
 
-  /** The entry index holding key `w`, or -1. */
-  private lookup(w: Uint32Array): number {
+  /** The entry index holding key `w` (whose hash is `hash`), or -1. */
+  private lookup(w: Uint32Array, hash: number): number {
     const keys = this.keys;
-    for (let bucket = mix(w) & this.mask; ; bucket = (bucket + 1) & this.mask) {
+    for (let bucket = hash & this.mask; ; bucket = (bucket + 1) & this.mask) {
       const held = this.table[bucket]!;
       if (held === 0) return -1;
       const k = (held - 1) * 4;
