@@ -165,9 +165,36 @@ function send(request: LaneRequest, res: ServerResponse, route: Route, requestId
   if (reply.body !== null) headers.push('Content-Length', typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length);
   // Draining, or a body left unread (413): do not keep the connection.
   if (isShuttingDown() || bodyLeftUnread(request.raw)) headers.push('Connection', 'close');
-  if (!res.headersSent && !res.destroyed) {
-    res.writeHead(reply.status, headers as unknown as string[]);
-    res.end(reply.body ?? undefined);
+  if (held.push({ res, status: reply.status, headers, body: reply.body, route, started }) === 1) setImmediate(writeHeld);
+}
+
+// Replies are written together at the end of the event-loop turn that made
+// them (one setImmediate, after the turn's I/O callbacks), not one by one as
+// each is ready. Most of a small write's cost on loopback, and on any busy
+// machine, is waking the reader on another CPU; writes spread across a turn's
+// work wake a client once per reply, back-to-back writes once per turn
+// (measured in docs/performance.md). At low load a turn holds one request and
+// the wait is microseconds.
+interface HeldReply {
+  res: ServerResponse;
+  status: number;
+  headers: (string | number)[];
+  body: string | Buffer | null;
+  route: Route;
+  started: number;
+}
+const held: HeldReply[] = [];
+
+function writeHeld() {
+  for (const { res, status, headers, body, route, started } of held.splice(0)) {
+    if (!res.headersSent && !res.destroyed) {
+      try {
+        res.writeHead(status, headers as unknown as string[]);
+        res.end(body ?? undefined);
+      } catch {
+        res.destroy(); // one unwritable reply must not keep the others from going out
+      }
+    }
+    metrics.httpDuration.observe({ method: route.method, route: route.label, status: String(status) }, (performance.now() - started) / 1000);
   }
-  metrics.httpDuration.observe({ method: route.method, route: route.label, status: String(reply.status) }, (performance.now() - started) / 1000);
 }

@@ -5,7 +5,7 @@
 // proxy adds to API responses, and leave every other request to Next.js.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as routeGet } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { POST as routePost } from '@/app/api/v1/telemetry/ttfs/route';
@@ -114,6 +114,50 @@ describe('machine lane: job signal lookups', () => {
       for (const reply of [first, cached, revalidated]) expect(reply.connection).not.toBe('close');
       expect(cached.socket).toBe(first.socket);
       expect(revalidated.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('writes every reply of a turn, in order: pipelined requests on one socket and lookups on many sockets at once', async () => {
+    const job = randomUUID();
+    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'started', 'analyze', 'Analyzing layers')`;
+    const first = await fetch(`${base}/api/v1/jobs/${job}/signal`, { headers: reader.headers });
+    const etag = first.headers.get('etag')!;
+    // Three requests in one write: the lane answers them in one turn, so one
+    // socket holds three replies until the turn's writes go out together.
+    const auth = `Authorization: ${reader.headers.authorization}`;
+    const head = (extra = '') => `GET /api/v1/jobs/${job}/signal HTTP/1.1\r\nHost: lane.test\r\n${auth}\r\n${extra}\r\n`;
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ port: Number(new URL(base).port), host: '127.0.0.1' });
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (chunk: string) => {
+        received += chunk;
+        if ((received.match(/HTTP\/1\.1 \d{3} /g) ?? []).length === 3 && received.endsWith('\r\n\r\n')) socket.end();
+      });
+      socket.on('end', () => resolve(received)).on('error', reject);
+      // The last reply is a 304 (no body), so the exchange ends at a blank line.
+      socket.write(head() + head(`If-None-Match: ${etag}\r\n`) + head(`If-None-Match: ${etag}\r\nX-Request-Id: pipelined-3\r\n`));
+    });
+    // A reply's status line follows the previous body directly (JSON has no final newline).
+    expect(raw.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 304', 'HTTP/1.1 304']);
+    expect(raw).toContain('X-Request-Id: pipelined-3');
+    // Many connections whose requests arrive together: each gets its own reply.
+    const jobs = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+      const id = randomUUID();
+      await sql`select scheduler.upsert_first_signal_snapshot(${id}, ${tenant}, null, 'queued', 'unknown', ${`Queued at position ${i}`})`;
+      return id;
+    }));
+    const agent = new Agent({ keepAlive: true, maxSockets: 40 });
+    try {
+      const bodies = await Promise.all(jobs.map((id) => new Promise<{ jobId: string; summary: string }>((resolve, reject) => {
+        httpRequest(`${base}/api/v1/jobs/${id}/signal`, { agent, headers: reader.headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(JSON.parse(text)));
+        }).on('error', reject).end();
+      })));
+      expect(bodies.map((b) => [b.jobId, b.summary])).toEqual(jobs.map((id, i) => [id, `Queued at position ${i}`]));
     } finally {
       agent.destroy();
     }
