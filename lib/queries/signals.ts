@@ -1,6 +1,6 @@
 import 'server-only';
 import { invalidateLocally } from '@/lib/cache/lookup-cache';
-import { sql } from '@/lib/db';
+import { lookupSql, sql } from '@/lib/db';
 import type { JobListFilters, SignalWrite } from '@/lib/schemas/signal';
 import type { SnapshotRow } from '@/lib/signals/map';
 
@@ -19,9 +19,10 @@ export async function getSnapshot(jobId: string): Promise<SnapshotRow | null> {
   return row ?? null;
 }
 
+/** Many jobs at once: the lookup batches, on their own connections with a generic plan (lib/db.ts). */
 export async function getSnapshots(jobIds: string[]): Promise<SnapshotRow[]> {
   if (jobIds.length === 0) return [];
-  return sql<SnapshotRow[]>`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
+  return lookupSql<SnapshotRow[]>`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canSeeTenant, type Viewer } from '@/lib/auth/roles';
 import { cachedSignal, cacheTicket, storeSignal } from '@/lib/cache/lookup-cache';
+import { LOOKUP_CONNECTIONS } from '@/lib/db';
 import { ApiError } from '@/lib/errors';
 import type { Reply } from '@/lib/http/reply';
 import { coldStartSnapshot, getSnapshots } from '@/lib/queries/signals';
@@ -14,7 +15,7 @@ const params = z.object({ jobId: uuidParam });
 // fewer than MAX_IN_FLIGHT lookup queries run; beyond that, misses gather and
 // go together (`job_id = any(...)`) as soon as a query returns. Low load pays
 // one round trip; under load dozens of requests share one.
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = LOOKUP_CONNECTIONS;
 type Waiter = (row: SnapshotRow | null | Error) => void;
 const pending = new Map<string, Waiter[]>();
 let inFlight = 0;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getJob, PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { GET as getMe } from '@/app/api/auth/me/route';
 import { cacheStats, cacheTicket, cachedSignal, cachedToken, invalidateLocally, listenerDown, listenerUp, storeSignal } from '@/lib/cache/lookup-cache';
+import { LOOKUP_CONNECTIONS, lookupSql } from '@/lib/db';
 import { getSnapshot } from '@/lib/queries/signals';
 import { renderSignal } from '@/lib/signals/respond';
 import { signatureHash } from '@/lib/signatures/hash';
@@ -123,6 +124,27 @@ describe('job signal cache', () => {
     const ids = [...jobs, ...unknown, ...jobs.slice(0, 5)].sort(() => Math.random() - 0.5);
     const answers = await Promise.all(ids.map(async (id) => ({ id, summary: await summaryOf(id) })));
     for (const { id, summary } of answers) expect(summary).toBe(jobs.includes(id) ? `job ${jobs.indexOf(id)}` : 404);
+  });
+
+  it('reads misses on its own two connections, with a plan made once per connection and never re-planned', async () => {
+    const jobs = Array.from({ length: 40 }, () => randomUUID());
+    for (const job of jobs) await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: 'E_LOOKUP_PLAN' })})`;
+    for (let round = 0; round < 3; round++) {
+      invalidateLocally({ jobs });
+      const answers = await Promise.all(jobs.map((id) => summaryOf(id)));
+      expect(answers).toEqual(jobs.map(() => 'Failed'));
+    }
+    // Two statements at once take both connections; each reports its own prepared statements.
+    const plans = () => lookupSql<{ generic: number; custom: number; mode: string }[]>`
+      select coalesce(sum(generic_plans), 0)::int as generic, coalesce(sum(custom_plans), 0)::int as custom, current_setting('plan_cache_mode') as mode
+      from pg_prepared_statements where statement like '%first_signal_snapshots where job_id = any%'`;
+    const seen = (await Promise.all([plans(), plans()])).map(([row]) => row!);
+    expect(seen.map((r) => r.mode)).toEqual(['force_generic_plan', 'force_generic_plan']);
+    expect(seen.reduce((n, r) => n + r.generic, 0)).toBeGreaterThan(1);
+    expect(seen.reduce((n, r) => n + r.custom, 0)).toBe(0);
+    const [connections] = await sql<{ open: number }[]>`select count(*)::int as open from pg_stat_activity where application_name = 'ttfs-console-lookup'`;
+    expect(connections!.open).toBeGreaterThanOrEqual(1);
+    expect(connections!.open).toBeLessThanOrEqual(LOOKUP_CONNECTIONS);
   });
 
   it('drops a value read before an invalidation arrived instead of storing it', () => {
