@@ -131,7 +131,7 @@ function interested(note: Notification) {
 async function flush() {
   hub.flushScheduled = false;
   const batch = [...hub.pending.values()];
-  hub.pending.clear();
+  hub.pending = new Map(); // not clear(): see `pending` in ./lookup.ts
   let rows: SnapshotRow[];
   try {
     rows = await getSnapshots(batch.map((n) => n.job_id));

@@ -17,15 +17,19 @@ const params = z.object({ jobId: uuidParam });
 // one round trip; under load dozens of requests share one.
 const MAX_IN_FLIGHT = LOOKUP_CONNECTIONS;
 type Waiter = (row: SnapshotRow | null | Error) => void;
-const pending = new Map<string, Waiter[]>();
+// A fresh Map per batch, never `clear()`: V8 links a cleared (or rehashed) Map's
+// old table to its new one, and an old table that reached the old generation
+// keeps the new one, and every waiting request it leads to, alive through the
+// next scavenge; promoted in turn, it does the same to the one after.
+let pending = new Map<string, Waiter[]>();
 let inFlight = 0;
 let scheduled = false;
 
 function drain() {
   scheduled = false;
   if (inFlight >= MAX_IN_FLIGHT || pending.size === 0) return;
-  const batch = new Map(pending);
-  pending.clear();
+  const batch = pending;
+  pending = new Map();
   inFlight++;
   getSnapshots([...batch.keys()])
     .then(
