@@ -9,19 +9,24 @@ function createClient(max: number, connection: Partial<postgres.ConnectionParame
   return postgres(process.env.DATABASE_URL ?? '', { max, idle_timeout: 30, connect_timeout: 5, onnotice: () => {}, connection });
 }
 
-export const sql = (globalForDb.ttfsSql ??= createClient(Number(process.env.TTFS_DB_POOL ?? 10), { application_name: 'ttfs-console' }));
-
-/** Connections of the job-signal lookup batches (lib/signals/lookup.ts sends at most this many at once). */
+/** Connections of the main pool. */
+export const POOL_SIZE = Number(process.env.TTFS_DB_POOL ?? 10);
+/** Connections of the snapshot batches (see `lookupSql`); lib/signals/lookup.ts keeps at most this many in flight. */
 export const LOOKUP_CONNECTIONS = 2;
+/** How this app's connections name themselves in pg_stat_activity. */
+export const APPLICATION_NAMES = { pool: 'ttfs-console', lookup: 'ttfs-console-lookup' } as const;
 
-// The job-signal lookup batch (`job_id = any($1)`, 1 to ~50 ids) has one good
-// plan, a primary-key probe per id, whatever the list. By default PostgreSQL
-// plans it afresh on every execution (a custom plan looks cheaper than the
-// generic one for each list length), which costs about 0.6 ms against 0.2 ms
-// of execution; under load that planning competes with everything else for
-// the two cores. Its own two connections run it with a generic plan, planned
-// once per connection, and never wait behind the main pool's queries.
+export const sql = (globalForDb.ttfsSql ??= createClient(POOL_SIZE, { application_name: APPLICATION_NAMES.pool }));
+
+// The snapshot batch (`job_id = any($1)`, 1 to ~50 ids, read by the lookup
+// batches and by the SSE hub's coalesced re-reads) has one good plan, a
+// primary-key probe per id, whatever the list. By default PostgreSQL plans it
+// afresh on every execution (a custom plan looks cheaper than the generic one
+// for each list length), which costs about 0.6 ms against 0.2 ms of execution;
+// under load that planning competes with everything else for the two cores.
+// Its own two connections run it with a generic plan, planned once per
+// connection, and never wait behind the main pool's queries.
 export const lookupSql = (globalForDb.ttfsLookupSql ??= createClient(LOOKUP_CONNECTIONS, {
-  application_name: 'ttfs-console-lookup',
+  application_name: APPLICATION_NAMES.lookup,
   plan_cache_mode: 'force_generic_plan',
 }));

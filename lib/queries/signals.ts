@@ -19,7 +19,7 @@ export async function getSnapshot(jobId: string): Promise<SnapshotRow | null> {
   return row ?? null;
 }
 
-/** Many jobs at once: the lookup batches, on their own connections with a generic plan (lib/db.ts). */
+/** Many jobs at once (lookup batches, the SSE hub's re-reads), on their own connections with a generic plan (lib/db.ts). */
 export async function getSnapshots(jobIds: string[]): Promise<SnapshotRow[]> {
   if (jobIds.length === 0) return [];
   return lookupSql<SnapshotRow[]>`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;

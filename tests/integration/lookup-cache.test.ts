@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getJob, PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { GET as getMe } from '@/app/api/auth/me/route';
 import { cacheStats, cacheTicket, cachedSignal, cachedToken, invalidateLocally, listenerDown, listenerUp, storeSignal } from '@/lib/cache/lookup-cache';
-import { LOOKUP_CONNECTIONS, lookupSql } from '@/lib/db';
+import { GET as getMetrics } from '@/app/api/metrics/route';
+import { APPLICATION_NAMES, LOOKUP_CONNECTIONS, lookupSql, POOL_SIZE } from '@/lib/db';
 import { getSnapshot } from '@/lib/queries/signals';
 import { renderSignal } from '@/lib/signals/respond';
 import { signatureHash } from '@/lib/signatures/hash';
@@ -29,6 +30,19 @@ async function summaryOf(jobId: string) {
   return response.status === 200 ? ((await response.json()) as { summary: string }).summary : response.status;
 }
 
+
+async function metricsText() {
+  const saved = process.env.TTFS_METRICS_TOKEN;
+  process.env.TTFS_METRICS_TOKEN = 'lookup-cache-test';
+  try {
+    const response = await getMetrics(new Request('http://console.test/api/metrics', { headers: { authorization: 'Bearer lookup-cache-test' } }));
+    expect(response.status).toBe(200);
+    return await response.text();
+  } finally {
+    if (saved === undefined) delete process.env.TTFS_METRICS_TOKEN;
+    else process.env.TTFS_METRICS_TOKEN = saved;
+  }
+}
 
 async function cachedJob(summary: string) {
   const job = randomUUID();
@@ -142,9 +156,15 @@ describe('job signal cache', () => {
     expect(seen.map((r) => r.mode)).toEqual(['force_generic_plan', 'force_generic_plan']);
     expect(seen.reduce((n, r) => n + r.generic, 0)).toBeGreaterThan(1);
     expect(seen.reduce((n, r) => n + r.custom, 0)).toBe(0);
-    const [connections] = await sql<{ open: number }[]>`select count(*)::int as open from pg_stat_activity where application_name = 'ttfs-console-lookup'`;
+    const [connections] = await sql<{ open: number }[]>`select count(*)::int as open from pg_stat_activity where application_name = ${APPLICATION_NAMES.lookup}`;
     expect(connections!.open).toBeGreaterThanOrEqual(1);
     expect(connections!.open).toBeLessThanOrEqual(LOOKUP_CONNECTIONS);
+    // The metrics count them with the pool (less the connection that runs the count).
+    const [both] = await sql<{ open: number }[]>`select count(*)::int as open from pg_stat_activity where application_name in (${APPLICATION_NAMES.pool}, ${APPLICATION_NAMES.lookup})`;
+    const gauges = await metricsText();
+    const counted = [...gauges.matchAll(/^ttfs_db_connections\{state="[^"]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(counted).toBe(both!.open - 1);
+    expect(gauges).toMatch(new RegExp(`^ttfs_db_pool_max ${POOL_SIZE + LOOKUP_CONNECTIONS}$`, 'm'));
   });
 
   it('drops a value read before an invalidation arrived instead of storing it', () => {
