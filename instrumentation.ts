@@ -10,6 +10,19 @@ export async function register() {
 }
 
 // Unexpected errors of requests, as one JSON line without internals for the client.
-export async function onRequestError(error: unknown, request: { path: string; method: string; headers: Record<string, string | string[] | undefined> }) {
-  console.error(JSON.stringify({ level: 'error', msg: 'request failed', requestId: request.headers['x-request-id'], method: request.method, path: request.path, error: (error as Error)?.message, digest: (error as { digest?: string })?.digest }));
+export async function onRequestError(
+  error: unknown,
+  request: { path: string; method: string; headers: Record<string, string | string[] | undefined> },
+) {
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'request failed',
+      requestId: request.headers['x-request-id'],
+      method: request.method,
+      path: request.path,
+      error: (error as Error)?.message,
+      digest: (error as { digest?: string })?.digest,
+    }),
+  );
 }

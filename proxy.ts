@@ -18,7 +18,11 @@ export async function proxy(request: NextRequest) {
   const api = pathname.startsWith('/api/');
 
   if (!hasBearer(request) && isCrossOrigin(request)) {
-    return withHeaders(NextResponse.json({ error: 'forbidden', message: 'Cross-origin request refused.' }, { status: 403 }), https, null);
+    return withHeaders(
+      NextResponse.json({ error: 'forbidden', message: 'Cross-origin request refused.' }, { status: 403 }),
+      https,
+      null,
+    );
   }
 
   const requestHeaders = new Headers(request.headers);
@@ -27,7 +31,11 @@ export async function proxy(request: NextRequest) {
   const requestId = requestIdFrom(request.headers.get('x-request-id'));
   requestHeaders.set('x-request-id', requestId);
   const nonce = api ? null : Buffer.from(crypto.randomUUID()).toString('base64');
-  if (nonce) requestHeaders.set('content-security-policy', contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https }));
+  if (nonce)
+    requestHeaders.set(
+      'content-security-policy',
+      contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === 'development', https }),
+    );
 
   if (!api && !isPublicPage(pathname)) {
     let viewer;
@@ -43,7 +51,14 @@ export async function proxy(request: NextRequest) {
       return withHeaders(NextResponse.redirect(target), https, nonce);
     }
     if (viewer && !roleAtLeast(viewer.role, pageRole(pathname))) {
-      return withHeaders(NextResponse.rewrite(new URL('/forbidden', request.url), { status: 403, request: { headers: requestHeaders } }), https, nonce);
+      return withHeaders(
+        NextResponse.rewrite(new URL('/forbidden', request.url), {
+          status: 403,
+          request: { headers: requestHeaders },
+        }),
+        https,
+        nonce,
+      );
     }
   }
   const response = withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), https, nonce);

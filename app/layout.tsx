@@ -16,7 +16,11 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
-    <html lang="en" className={theme === 'dark' ? 'dark' : undefined} data-theme={theme === 'system' ? 'system' : undefined}>
+    <html
+      lang="en"
+      className={theme === 'dark' ? 'dark' : undefined}
+      data-theme={theme === 'system' ? 'system' : undefined}
+    >
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <Providers>
           <AppShell theme={theme}>{children}</AppShell>

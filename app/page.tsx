@@ -16,12 +16,24 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   preloadShortWindows(search);
   return (
     <>
-      <PageHeader title="Overview" description="Time to first signal against the SLO: p50 ≤ 2 s and p95 ≤ 5 s on every surface" />
+      <PageHeader
+        title="Overview"
+        description="Time to first signal against the SLO: p50 ≤ 2 s and p95 ≤ 5 s on every surface"
+      />
       <Suspense fallback={<div className="mb-5 h-8" />}>
         <FiltersBar renderedAt={new Date().toISOString()} />
       </Suspense>
       <div className="space-y-5">
-        <Suspense key={`tiles${key}`} fallback={<div className="grid gap-4 md:grid-cols-3"><CardSkeleton height="h-28" /><CardSkeleton height="h-28" /><CardSkeleton height="h-28" /></div>}>
+        <Suspense
+          key={`tiles${key}`}
+          fallback={
+            <div className="grid gap-4 md:grid-cols-3">
+              <CardSkeleton height="h-28" />
+              <CardSkeleton height="h-28" />
+              <CardSkeleton height="h-28" />
+            </div>
+          }
+        >
           <Tiles search={search} />
         </Suspense>
         <Suspense key={`drill${key}`} fallback={<CardSkeleton height="h-40" />}>

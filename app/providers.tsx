@@ -5,7 +5,10 @@ import { useState, type ReactNode } from 'react';
 
 export function Providers({ children }: { children: ReactNode }) {
   const [client] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { staleTime: 15_000, refetchOnWindowFocus: false, retry: 2 } } }),
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { staleTime: 15_000, refetchOnWindowFocus: false, retry: 2 } },
+      }),
   );
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
 }

@@ -27,7 +27,10 @@ export function processCpu(comm = 'postgres'): Map<string, number> | null {
  * PostgreSQL. Processes started meanwhile count from zero; ones that ended
  * meanwhile are lost (an undercount, never a negative).
  */
-export function cpuSecondsBetween(before: Map<string, number> | null, after: Map<string, number> | null): number | null {
+export function cpuSecondsBetween(
+  before: Map<string, number> | null,
+  after: Map<string, number> | null,
+): number | null {
   if (!before || !after) return null;
   let ticks = 0;
   for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);

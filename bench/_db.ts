@@ -39,7 +39,10 @@ export async function scratchDatabase(serverUrl: string) {
 export function seedViewDefinitions(): string {
   const schema = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0001_ttfs_schema.sql'), 'utf8');
   const views = [...schema.matchAll(/CREATE OR REPLACE VIEW scheduler\.(\w+) AS([\s\S]*?);/g)];
-  return ['create schema if not exists seed;', ...views.map(([, name, body]) => `create or replace view seed.${name} as ${body};`)].join('\n');
+  return [
+    'create schema if not exists seed;',
+    ...views.map(([, name, body]) => `create or replace view seed.${name} as ${body};`),
+  ].join('\n');
 }
 
 export async function timeMs(fn: () => Promise<unknown>, runs = 5): Promise<number> {

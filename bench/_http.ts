@@ -25,7 +25,7 @@ class RawHeaders {
   get(name: string): string | undefined {
     const { data, headEnd } = this;
     // Each header line starts after a CRLF; the status line is never a match.
-    for (let line = data.indexOf(CRLF) + 2; line > 1 && line < headEnd; ) {
+    for (let line = data.indexOf(CRLF) + 2; line > 1 && line < headEnd;) {
       const next = data.indexOf(CRLF, line);
       const end = next < 0 || next > headEnd ? headEnd : next;
       if (data[line + name.length] === COLON && sameLetters(data, line, name)) {
@@ -87,7 +87,12 @@ export class BenchConnection {
     });
   }
 
-  async request(method: string, path: string, headers: Record<string, string>, body?: string | Buffer): Promise<BenchResponse> {
+  async request(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: string | Buffer,
+  ): Promise<BenchResponse> {
     if (!this.socket) this.socket = await this.connect();
     const payload = body === undefined ? null : typeof body === 'string' ? Buffer.from(body) : body;
     let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.url.host}\r\n`;
@@ -136,7 +141,11 @@ export class BenchConnection {
     }
     // Still a view of the reused read buffer: the caller gets copies.
     const view = data === chunk;
-    w.resolve({ status, headers: view ? new RawHeaders(Buffer.from(data.subarray(0, end)), end) : headers, body: view ? Buffer.from(body) : body });
+    w.resolve({
+      status,
+      headers: view ? new RawHeaders(Buffer.from(data.subarray(0, end)), end) : headers,
+      body: view ? Buffer.from(body) : body,
+    });
   }
 
   close() {

@@ -42,7 +42,9 @@ export async function runClients(config: ClientConfig): Promise<ClientResult> {
   /** One lookup, returning its status; a share of them revalidates a job this run already fetched (a 304 when unchanged). */
   const lookupOnce = async (connection: BenchConnection): Promise<number> => {
     const revalidate = knownCount > 0 && Math.random() < revalidateShare;
-    const index = revalidate ? known[Math.floor(Math.random() * knownCount)]! : Math.floor(Math.random() * ids.length);
+    const index = revalidate
+      ? known[Math.floor(Math.random() * knownCount)]!
+      : Math.floor(Math.random() * ids.length);
     const etag = revalidate ? etags[index] : undefined;
     let headers: Record<string, string> = plain;
     if (etag) {
@@ -96,6 +98,11 @@ export async function runClients(config: ClientConfig): Promise<ClientResult> {
     );
   }
   for (const connection of connections) connection.close();
-  return { statuses, closed: closed.sorted(), ok: ok.sorted(), notModified: notModified.sorted(), open: open.sorted() };
+  return {
+    statuses,
+    closed: closed.sorted(),
+    ok: ok.sorted(),
+    notModified: notModified.sorted(),
+    open: open.sorted(),
+  };
 }
-

@@ -53,11 +53,27 @@ const layouts: Layout[] = [
 function makeSignal(tenantId: string) {
   return (i: number): StoredSignal => {
     const body = JSON.stringify({
-      jobId: randomUUID(), tenantId, runId: null, kind: 'queued', phase: 'resolve', summary: `Bench job ${i}`, etaSeconds: i % 600,
-      lastKnownOutcome: null, nextActions: [{ label: 'View run', href: '/runs/x' }], diagnostics: { queue_position: i % 10 }, prediction: null,
+      jobId: randomUUID(),
+      tenantId,
+      runId: null,
+      kind: 'queued',
+      phase: 'resolve',
+      summary: `Bench job ${i}`,
+      etaSeconds: i % 600,
+      lastKnownOutcome: null,
+      nextActions: [{ label: 'View run', href: '/runs/x' }],
+      diagnostics: { queue_position: i % 10 },
+      prediction: null,
       updatedAt: new Date().toISOString(),
     });
-    return { tenantId, etag: ['W/"', hash('sha256', body, 'buffer').toString('base64url', 0, 20), '"'].join(''), body, source: 'snapshot', failed: false, expiresAt: Date.now() + 300_000 };
+    return {
+      tenantId,
+      etag: ['W/"', hash('sha256', body, 'buffer').toString('base64url', 0, 20), '"'].join(''),
+      body,
+      source: 'snapshot',
+      failed: false,
+      expiresAt: Date.now() + 300_000,
+    };
   };
 }
 
@@ -88,7 +104,15 @@ function measureHere(layout: Layout, n: number) {
   for (const id of probe) if (layout.get(holder, id)) found++;
   const hitUs = ((performance.now() - started) * 1000) / probe.length;
   if (found !== probe.length) throw new Error(`${layout.name}: ${probe.length - found} lookups missed`);
-  console.log(JSON.stringify({ heap: (after.heapUsed - before.heapUsed) / 2 ** 20, offHeap: (after.arrayBuffers - before.arrayBuffers) / 2 ** 20, rss: (after.rss - before.rss) / 2 ** 20, gc: pauses[2]!, hit: hitUs }));
+  console.log(
+    JSON.stringify({
+      heap: (after.heapUsed - before.heapUsed) / 2 ** 20,
+      offHeap: (after.arrayBuffers - before.arrayBuffers) / 2 ** 20,
+      rss: (after.rss - before.rss) / 2 ** 20,
+      gc: pauses[2]!,
+      hit: hitUs,
+    }),
+  );
 }
 
 type Figures = { heap: number; offHeap: number; rss: number; gc: number; hit: number };
@@ -101,7 +125,11 @@ export default async function cache(args: string[]) {
   const results = layouts.map(() => [] as Figures[]);
   for (let round = 0; round < rounds; round++) {
     for (const [i] of layouts.entries()) {
-      const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, 'cache', '--signals', String(n), '--child', String(i)], { encoding: 'utf8' });
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, process.argv[1]!, 'cache', '--signals', String(n), '--child', String(i)],
+        { encoding: 'utf8' },
+      );
       if (child.status !== 0) throw new Error(`cache bench child failed: ${child.stderr}`);
       results[i]!.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Figures);
     }
@@ -113,7 +141,9 @@ export default async function cache(args: string[]) {
     const [low, high] = [values[0]!.toFixed(digits), values.at(-1)!.toFixed(digits)];
     return low === high ? low : `${low}–${high}`;
   };
-  console.log(`\ncache bench: ${n.toLocaleString('en')} signals, ${rounds} alternating rounds, each layout filled in a fresh process\n`);
+  console.log(
+    `\ncache bench: ${n.toLocaleString('en')} signals, ${rounds} alternating rounds, each layout filled in a fresh process\n`,
+  );
   printTable(
     layouts.map((layout, i) => ({
       layout: layout.name,
@@ -125,12 +155,20 @@ export default async function cache(args: string[]) {
     })),
   );
   const [store, map] = results as [Figures[], Figures[]];
-  console.log(JSON.stringify({
-    bench: 'cache', signals: n, rounds,
-    heap_mib: +median(store, 'heap').toFixed(1), heap_mib_before: +median(map, 'heap').toFixed(1),
-    rss_mib: +median(store, 'rss').toFixed(1), rss_mib_before: +median(map, 'rss').toFixed(1),
-    full_gc_ms: +median(store, 'gc').toFixed(2), full_gc_ms_before: +median(map, 'gc').toFixed(2),
-    full_gc_ratio: +(median(map, 'gc') / median(store, 'gc')).toFixed(1),
-    hit_us: +median(store, 'hit').toFixed(3), hit_us_before: +median(map, 'hit').toFixed(3),
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'cache',
+      signals: n,
+      rounds,
+      heap_mib: +median(store, 'heap').toFixed(1),
+      heap_mib_before: +median(map, 'heap').toFixed(1),
+      rss_mib: +median(store, 'rss').toFixed(1),
+      rss_mib_before: +median(map, 'rss').toFixed(1),
+      full_gc_ms: +median(store, 'gc').toFixed(2),
+      full_gc_ms_before: +median(map, 'gc').toFixed(2),
+      full_gc_ratio: +(median(map, 'gc') / median(store, 'gc')).toFixed(1),
+      hit_us: +median(store, 'hit').toFixed(3),
+      hit_us_before: +median(map, 'hit').toFixed(3),
+    }),
+  );
 }

@@ -38,7 +38,9 @@ export default async function dashboard(args: string[]) {
   let last: Record<string, unknown> = {};
   try {
     await sql`insert into console.tenants (id, slug, name) values (${tenant}, ${slug}, 'Dashboard bench')`;
-    const [user] = await sql<[{ id: string }]>`insert into console.users (username, display_name, role, all_tenants)
+    const [user] = await sql<
+      [{ id: string }]
+    >`insert into console.users (username, display_name, role, all_tenants)
       values (${`bench-${tenant.slice(0, 8)}`}, 'Bench SRE', 'viewer', true) returning id`;
     await sql`insert into console.sessions (id_hash, user_id, expires_at) values (${createHash('sha256').update(session).digest('hex')}, ${user.id}, now() + interval '1 hour')`;
     const cookie = `ttfs_session=${session}`;
@@ -75,9 +77,28 @@ export default async function dashboard(args: string[]) {
       for (let i = 0; i < requests; i++) samples.push(await timePage(url, cookie));
       const ttfb = samples.map((s) => s.ttfb).sort((a, b) => a - b);
       const full = samples.map((s) => s.full).sort((a, b) => a - b);
-      rows.push({ events: size, status: samples[0]!.status, ttfb_p50_ms: percentile(ttfb, 0.5).toFixed(1), ttfb_p95_ms: percentile(ttfb, 0.95).toFixed(1), full_p50_ms: percentile(full, 0.5).toFixed(1), full_p95_ms: percentile(full, 0.95).toFixed(1), kib: Math.round(samples[0]!.bytes / 1024) });
-      last = { bench: 'dashboard', events: size, ttfb_ms_p95: +percentile(ttfb, 0.95).toFixed(1), full_ms_p95: +percentile(full, 0.95).toFixed(1), status: samples[0]!.status };
-      runs.push({ bench: 'dashboard', events: size, ttfb_ms_p95: +percentile(ttfb, 0.95).toFixed(1), full_ms_p95: +percentile(full, 0.95).toFixed(1) });
+      rows.push({
+        events: size,
+        status: samples[0]!.status,
+        ttfb_p50_ms: percentile(ttfb, 0.5).toFixed(1),
+        ttfb_p95_ms: percentile(ttfb, 0.95).toFixed(1),
+        full_p50_ms: percentile(full, 0.5).toFixed(1),
+        full_p95_ms: percentile(full, 0.95).toFixed(1),
+        kib: Math.round(samples[0]!.bytes / 1024),
+      });
+      last = {
+        bench: 'dashboard',
+        events: size,
+        ttfb_ms_p95: +percentile(ttfb, 0.95).toFixed(1),
+        full_ms_p95: +percentile(full, 0.95).toFixed(1),
+        status: samples[0]!.status,
+      };
+      runs.push({
+        bench: 'dashboard',
+        events: size,
+        ttfb_ms_p95: +percentile(ttfb, 0.95).toFixed(1),
+        full_ms_p95: +percentile(full, 0.95).toFixed(1),
+      });
     }
     console.log(`\ndashboard bench against ${base}: overview, 7 days, ${requests} requests per size\n`);
     printTable(rows);

@@ -73,7 +73,10 @@ export default async function ingest(args: string[]) {
             const { ids, body } = nextBody();
             const response = await connection.request('POST', '/api/v1/telemetry/ttfs', headers, body);
             requests++;
-            if (response.status === 202 && (JSON.parse(response.body.toString()) as { accepted: number }).accepted === BATCH) {
+            if (
+              response.status === 202 &&
+              (JSON.parse(response.body.toString()) as { accepted: number }).accepted === BATCH
+            ) {
               acknowledged.push(...ids);
               events += ids.length;
             } else failures++;
@@ -115,22 +118,61 @@ export default async function ingest(args: string[]) {
 
     const eventsPerS = Math.round(timedEvents / httpSeconds);
     const seedPerS = Math.round(seedEvents / seedSeconds);
-    console.log(`\ningest bench against ${base}: ${seconds} s per path (after ${warmup} s of HTTP warm-up), ${concurrency} concurrent clients\n`);
+    console.log(
+      `\ningest bench against ${base}: ${seconds} s per path (after ${warmup} s of HTTP warm-up), ${concurrency} concurrent clients\n`,
+    );
     printTable([
-      { path: `HTTP batches of ${BATCH}`, events: timedEvents, seconds: httpSeconds.toFixed(1), events_per_s: eventsPerS, failed_requests: failures, requests: requests - warmupRequests },
-      { path: 'record_ttfs_event per event', events: seedEvents, seconds: seedSeconds.toFixed(1), events_per_s: seedPerS, failed_requests: 0, requests: seedEvents },
+      {
+        path: `HTTP batches of ${BATCH}`,
+        events: timedEvents,
+        seconds: httpSeconds.toFixed(1),
+        events_per_s: eventsPerS,
+        failed_requests: failures,
+        requests: requests - warmupRequests,
+      },
+      {
+        path: 'record_ttfs_event per event',
+        events: seedEvents,
+        seconds: seedSeconds.toFixed(1),
+        events_per_s: seedPerS,
+        failed_requests: 0,
+        requests: seedEvents,
+      },
     ]);
-    console.log(`\nverified: ${stored.ids} of ${acknowledged.length} acknowledged events stored, ${duplicated} duplicated`);
+    console.log(
+      `\nverified: ${stored.ids} of ${acknowledged.length} acknowledged events stored, ${duplicated} duplicated`,
+    );
     // PostgreSQL's CPU during the HTTP phase, when it runs on this machine.
     const pgCores = pgSeconds === null ? null : Math.round((pgSeconds / httpSeconds) * 100) / 100;
-    const pgUsPerEvent = pgSeconds === null || !timedEvents ? null : Math.round(((pgSeconds * 1e6) / timedEvents) * 10) / 10;
-    if (pgCores !== null) console.log(`PostgreSQL used ${pgCores} cores during the HTTP phase: ${pgUsPerEvent} us of CPU per event`);
-    console.log(JSON.stringify({ bench: 'ingest', seconds, warmup_s: warmup, events_per_s: eventsPerS, seed_events_per_s: seedPerS, ratio: Math.round((eventsPerS / seedPerS) * 10) / 10, lost, duplicated, failed_requests: failures, pg_cores: pgCores, pg_cpu_us_per_event: pgUsPerEvent }));
+    const pgUsPerEvent =
+      pgSeconds === null || !timedEvents ? null : Math.round(((pgSeconds * 1e6) / timedEvents) * 10) / 10;
+    if (pgCores !== null)
+      console.log(
+        `PostgreSQL used ${pgCores} cores during the HTTP phase: ${pgUsPerEvent} us of CPU per event`,
+      );
+    console.log(
+      JSON.stringify({
+        bench: 'ingest',
+        seconds,
+        warmup_s: warmup,
+        events_per_s: eventsPerS,
+        seed_events_per_s: seedPerS,
+        ratio: Math.round((eventsPerS / seedPerS) * 10) / 10,
+        lost,
+        duplicated,
+        failed_requests: failures,
+        pg_cores: pgCores,
+        pg_cpu_us_per_event: pgUsPerEvent,
+      }),
+    );
   } finally {
     // Remove the bench's rows and let the rollups forget them.
-    const [span] = await sql<[{ from: Date | null; to: Date | null }]>`select min(ts) as from, max(ts) as to from scheduler.ttfs_events where tenant_id = ${tenant}`;
+    const [span] = await sql<
+      [{ from: Date | null; to: Date | null }]
+    >`select min(ts) as from, max(ts) as to from scheduler.ttfs_events where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_events where tenant_id = ${tenant}`;
-    if (span.from && span.to) await sql`select scheduler.ttfs_rollup_rebuild(${span.from}, ${new Date(span.to.getTime() + 3600_000)})`;
+    if (span.from && span.to)
+      await sql`select scheduler.ttfs_rollup_rebuild(${span.from}, ${new Date(span.to.getTime() + 3600_000)})`;
     await sql`delete from console.api_tokens where tenant_id = ${tenant}`;
     await sql`delete from console.tenants where id = ${tenant}`;
     // Hundreds of thousands of dead rows would slow the next run's inserts (and the app's).

@@ -5,7 +5,11 @@
 import { parseArgs, printTable } from './_args';
 import { benchDatabase, scratchDatabase, seedViewDefinitions, timeMs } from './_db';
 
-const TENANTS = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333'];
+const TENANTS = [
+  '11111111-1111-4111-8111-111111111111',
+  '22222222-2222-4222-8222-222222222222',
+  '33333333-3333-4333-8333-333333333333',
+];
 
 export default async function queries(args: string[]) {
   const options = parseArgs(args);
@@ -78,10 +82,24 @@ export default async function queries(args: string[]) {
       from ref r join scheduler.ttfs_daily_summary o using (day, tenant_id, surface)`;
     const maxRelError = Math.max(hourly.e, daily.e);
 
-    console.log(`\nqueries bench: ${events.toLocaleString('en')} events, load ${(loadMs / 1000).toFixed(1)} s (${Math.round(events / (loadMs / 1000)).toLocaleString('en')} rows/s through the rollup trigger), first fold ${(foldMs / 1000).toFixed(1)} s\n`);
+    console.log(
+      `\nqueries bench: ${events.toLocaleString('en')} events, load ${(loadMs / 1000).toFixed(1)} s (${Math.round(events / (loadMs / 1000)).toLocaleString('en')} rows/s through the rollup trigger), first fold ${(foldMs / 1000).toFixed(1)} s\n`,
+    );
     printTable(rows);
-    console.log(`\nmax relative percentile error vs percentile_cont: ${(maxRelError * 100).toFixed(3)}%; counts exact: ${hourly.exact && daily.exact}`);
-    console.log(JSON.stringify({ bench: 'queries', events, seed_ms: seedMs, ours_ms: oursMs, speedup_min: Math.round(speedupMin * 10) / 10, max_rel_error: Math.round(maxRelError * 1e5) / 1e5, counts_exact: hourly.exact && daily.exact }));
+    console.log(
+      `\nmax relative percentile error vs percentile_cont: ${(maxRelError * 100).toFixed(3)}%; counts exact: ${hourly.exact && daily.exact}`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'queries',
+        events,
+        seed_ms: seedMs,
+        ours_ms: oursMs,
+        speedup_min: Math.round(speedupMin * 10) / 10,
+        max_rel_error: Math.round(maxRelError * 1e5) / 1e5,
+        counts_exact: hourly.exact && daily.exact,
+      }),
+    );
   } finally {
     await scratch.drop();
     await server.stop();

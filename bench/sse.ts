@@ -20,7 +20,9 @@ interface Update {
 /** Steps the second half of the streams is opened in, for the memory per stream. */
 const STEPS = 5;
 
-interface Health { process?: { rssBytes: number; sse: { openStreams: number; listenConnections: number } } }
+interface Health {
+  process?: { rssBytes: number; sse: { openStreams: number; listenConnections: number } };
+}
 
 export default async function sse(args: string[]) {
   const options = parseArgs(args);
@@ -45,39 +47,43 @@ export default async function sse(args: string[]) {
     const outstanding = new Map<string, Update>();
     const latencies: number[] = [];
     let ready = 0;
-    const open = (some: string[]) => Promise.all(
-      some.map(async (job) => {
-        const controller = new AbortController();
-        controllers.push(controller);
-        const response = await fetch(`${base}/api/v1/stream/signals?jobId=${job}`, { headers: { authorization: `Bearer ${bench.token}` }, signal: controller.signal });
-        const reader = response.body!.getReader();
-        const decoder = new TextDecoder();
-        let buffer = '';
-        void (async () => {
-          try {
-            for (;;) {
-              const { done, value } = await reader.read();
-              if (done) break;
-              buffer += decoder.decode(value, { stream: true });
-              let cut;
-              while ((cut = buffer.indexOf('\n\n')) >= 0) {
-                const block = buffer.slice(0, cut);
-                buffer = buffer.slice(cut + 2);
-                if (block.includes('event: ready')) ready++;
-                const marker = /"summary":"bench (\S+?)"/.exec(block)?.[1];
-                const update = outstanding.get(job);
-                if (marker && update?.marker === marker) {
-                  latencies.push(performance.now() - (update.committed ?? update.called));
-                  outstanding.delete(job);
+    const open = (some: string[]) =>
+      Promise.all(
+        some.map(async (job) => {
+          const controller = new AbortController();
+          controllers.push(controller);
+          const response = await fetch(`${base}/api/v1/stream/signals?jobId=${job}`, {
+            headers: { authorization: `Bearer ${bench.token}` },
+            signal: controller.signal,
+          });
+          const reader = response.body!.getReader();
+          const decoder = new TextDecoder();
+          let buffer = '';
+          void (async () => {
+            try {
+              for (;;) {
+                const { done, value } = await reader.read();
+                if (done) break;
+                buffer += decoder.decode(value, { stream: true });
+                let cut;
+                while ((cut = buffer.indexOf('\n\n')) >= 0) {
+                  const block = buffer.slice(0, cut);
+                  buffer = buffer.slice(cut + 2);
+                  if (block.includes('event: ready')) ready++;
+                  const marker = /"summary":"bench (\S+?)"/.exec(block)?.[1];
+                  const update = outstanding.get(job);
+                  if (marker && update?.marker === marker) {
+                    latencies.push(performance.now() - (update.committed ?? update.called));
+                    outstanding.delete(job);
+                  }
                 }
               }
+            } catch {
+              // aborted at the end
             }
-          } catch {
-            // aborted at the end
-          }
-        })();
-      }),
-    );
+          })();
+        }),
+      );
     // Memory per stream is measured on the second half: the first half also pays
     // for one-off growth (heap spaces, buffers) that more streams do not repeat.
     // It is opened in STEPS steps and the median step counts: RSS moves in jumps
@@ -100,7 +106,9 @@ export default async function sse(args: string[]) {
       before = after;
     }
     const during = before;
-    const listeners = await sql<[{ n: number }]>`select count(*)::int as n from pg_stat_activity where application_name = 'ttfs-console-listener'`;
+    const listeners = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from pg_stat_activity where application_name = 'ttfs-console-listener'`;
 
     const idleJob = async (): Promise<string> => {
       for (;;) {
@@ -127,9 +135,32 @@ export default async function sse(args: string[]) {
     const perStreamKiB = perStep.length ? Math.round(percentile(perStep, 0.5) / 102.4) / 10 : null;
 
     console.log(`\nSSE bench against ${base}: ${streams} open streams, ${upserts} upserts\n`);
-    printTable([{ delivered: latencies.length, lost: outstanding.size, p50_ms: percentile(latencies, 0.5).toFixed(1), p95_ms: percentile(latencies, 0.95).toFixed(1), p99_ms: percentile(latencies, 0.99).toFixed(1), max_ms: (latencies.at(-1) ?? NaN).toFixed(1) }]);
-    console.log(`\nserver: ${during?.sse.openStreams} open streams, RSS +${perStreamKiB} KiB per stream (median of ${stepsKiB}); LISTEN connections in the database: ${listeners[0].n}`);
-    console.log(JSON.stringify({ bench: 'sse', streams, upserts, delivered: latencies.length, lost: outstanding.size, p50_ms: +percentile(latencies, 0.5).toFixed(1), p99_ms: +percentile(latencies, 0.99).toFixed(1), listen_connections: listeners[0].n, rss_kib_per_stream: perStreamKiB }));
+    printTable([
+      {
+        delivered: latencies.length,
+        lost: outstanding.size,
+        p50_ms: percentile(latencies, 0.5).toFixed(1),
+        p95_ms: percentile(latencies, 0.95).toFixed(1),
+        p99_ms: percentile(latencies, 0.99).toFixed(1),
+        max_ms: (latencies.at(-1) ?? NaN).toFixed(1),
+      },
+    ]);
+    console.log(
+      `\nserver: ${during?.sse.openStreams} open streams, RSS +${perStreamKiB} KiB per stream (median of ${stepsKiB}); LISTEN connections in the database: ${listeners[0].n}`,
+    );
+    console.log(
+      JSON.stringify({
+        bench: 'sse',
+        streams,
+        upserts,
+        delivered: latencies.length,
+        lost: outstanding.size,
+        p50_ms: +percentile(latencies, 0.5).toFixed(1),
+        p99_ms: +percentile(latencies, 0.99).toFixed(1),
+        listen_connections: listeners[0].n,
+        rss_kib_per_stream: perStreamKiB,
+      }),
+    );
   } finally {
     for (const c of controllers) c.abort();
     await bench.remove();

@@ -16,7 +16,9 @@ const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const positional = args.filter((a, i) => !a.startsWith('--') && !['--url', '--token'].includes(args[i - 1] ?? ''));
+const positional = args.filter(
+  (a, i) => !a.startsWith('--') && !['--url', '--token'].includes(args[i - 1] ?? ''),
+);
 const [command, jobId] = positional;
 const base = option('url', process.env.TTFS_URL ?? 'http://localhost:3000').replace(/\/$/, '');
 const token = option('token', process.env.TTFS_TOKEN);
@@ -40,27 +42,55 @@ function print(signal) {
     return;
   }
   const eta = signal.etaSeconds == null ? '' : `  eta ~${signal.etaSeconds}s`;
-  console.log(`${new Date(signal.updatedAt).toISOString()}  ${signal.kind.padEnd(11)} ${signal.phase.padEnd(8)} ${signal.summary}${eta}`);
+  console.log(
+    `${new Date(signal.updatedAt).toISOString()}  ${signal.kind.padEnd(11)} ${signal.phase.padEnd(8)} ${signal.summary}${eta}`,
+  );
   if (signal.kind === 'failed') {
     if (signal.prediction) {
       console.log(`  likely cause: ${signal.prediction.likelyCause}`);
-      if (signal.prediction.suggestedAction) console.log(`  suggested:    ${signal.prediction.suggestedAction}`);
-      if (signal.prediction.remediationUrl) console.log(`  runbook:      ${signal.prediction.remediationUrl}`);
+      if (signal.prediction.suggestedAction)
+        console.log(`  suggested:    ${signal.prediction.suggestedAction}`);
+      if (signal.prediction.remediationUrl)
+        console.log(`  runbook:      ${signal.prediction.remediationUrl}`);
     } else console.log('  no known failure signature matched');
   }
-  for (const action of signal.nextActions ?? []) console.log(`  -> ${action.label}: ${action.href.startsWith('/') ? base + action.href : action.href}`);
+  for (const action of signal.nextActions ?? [])
+    console.log(`  -> ${action.label}: ${action.href.startsWith('/') ? base + action.href : action.href}`);
 }
 
 async function report(signal, source) {
   // The CLI's own TTFS: from start of the command to the first signal printed.
   const ttfs = Date.now() - started;
-  const common = { schema_version: 'v1.0', tenant_id: signal.tenantId, job_id: signal.jobId, run_id: signal.runId, surface, cache_hit: source === 'snapshot', device: surface };
+  const common = {
+    schema_version: 'v1.0',
+    tenant_id: signal.tenantId,
+    job_id: signal.jobId,
+    run_id: signal.runId,
+    surface,
+    cache_hit: source === 'snapshot',
+    device: surface,
+  };
   await fetch(`${base}/api/v1/telemetry/ttfs`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify([
-      { ...common, event_id: randomUUID(), event_type: 'signal.start', ttfs_ms: 0, timestamp: new Date(started).toISOString() },
-      { ...common, event_id: randomUUID(), event_type: 'signal.rendered', ttfs_ms: ttfs, timestamp: new Date().toISOString(), signal_source: source, kind: signal.kind, phase: signal.phase },
+      {
+        ...common,
+        event_id: randomUUID(),
+        event_type: 'signal.start',
+        ttfs_ms: 0,
+        timestamp: new Date(started).toISOString(),
+      },
+      {
+        ...common,
+        event_id: randomUUID(),
+        event_type: 'signal.rendered',
+        ttfs_ms: ttfs,
+        timestamp: new Date().toISOString(),
+        signal_source: source,
+        kind: signal.kind,
+        phase: signal.phase,
+      },
     ]),
   }).catch(() => {});
 }
@@ -69,7 +99,9 @@ async function follow(onSignal) {
   for (;;) {
     let response;
     try {
-      response = await fetch(`${base}/api/v1/stream/signals?jobId=${jobId}`, { headers: { ...headers, accept: 'text/event-stream' } });
+      response = await fetch(`${base}/api/v1/stream/signals?jobId=${jobId}`, {
+        headers: { ...headers, accept: 'text/event-stream' },
+      });
     } catch {
       await new Promise((r) => setTimeout(r, 3000));
       continue;

@@ -81,7 +81,10 @@ export function describeConnectionError(error: unknown, url: string): string {
 }
 
 /** Opens a client and proves the server answers; throws a readable Error otherwise. */
-export async function connectChecked(url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}) {
+export async function connectChecked(
+  url: string,
+  options: postgres.Options<Record<string, postgres.PostgresType>> = {},
+) {
   let sql: postgres.Sql;
   try {
     sql = postgres(url, { onnotice: () => {}, connect_timeout: 10, ...options });
@@ -102,7 +105,10 @@ export async function connectChecked(url: string, options: postgres.Options<Reco
  * (when `preferRunning`), else DATABASE_URL, else the embedded one (started
  * and stopped around the task). Failures print one line and exit 1.
  */
-export function runWithDatabase(task: (sql: postgres.Sql) => Promise<void>, options: { preferRunning?: boolean; max?: number } = {}) {
+export function runWithDatabase(
+  task: (sql: postgres.Sql) => Promise<void>,
+  options: { preferRunning?: boolean; max?: number } = {},
+) {
   const main = async () => {
     const running = options.preferRunning ? runningDatabaseUrl() : null;
     const { url, embedded } = running ? { url: running, embedded: null } : await resolveDatabase();

@@ -77,12 +77,18 @@ export async function startEmbedded(options: {
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--no-sync'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'max_connections=300',
-      '-c', 'shared_buffers=256MB',
-      '-c', 'work_mem=16MB',
-      '-c', 'max_wal_size=2GB',
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'work_mem=16MB',
+      '-c',
+      'max_wal_size=2GB',
+      '-c',
+      'unix_socket_directories=',
     ],
     onLog: options.log ? (m) => process.stderr.write(`[pg] ${String(m)}`) : () => {},
     onError: (e) => {
@@ -95,7 +101,9 @@ export async function startEmbedded(options: {
   try {
     await pg.start();
   } catch {
-    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start (set TTFS_PG_LOG=1 to see its log).`);
+    throw new Error(
+      `The embedded PostgreSQL in ${dataDir} did not start (set TTFS_PG_LOG=1 to see its log).`,
+    );
   }
 
   const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;

@@ -33,7 +33,10 @@ export interface MigrateResult {
   skipped: number;
 }
 
-export async function migrate(sql: Sql, options: { dir?: string; log?: (line: string) => void } = {}): Promise<MigrateResult> {
+export async function migrate(
+  sql: Sql,
+  options: { dir?: string; log?: (line: string) => void } = {},
+): Promise<MigrateResult> {
   const files = readMigrations(options.dir);
   const applied: string[] = [];
   let skipped = 0;

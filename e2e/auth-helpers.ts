@@ -8,7 +8,9 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 
 /** A client of the database the e2e server runs on (see playwright.config.ts). */
 export function e2eSql() {
-  const runtime = JSON.parse(readFileSync(path.join(`.data/e2e-${port}`, 'runtime.json'), 'utf8')) as { url: string };
+  const runtime = JSON.parse(readFileSync(path.join(`.data/e2e-${port}`, 'runtime.json'), 'utf8')) as {
+    url: string;
+  };
   return postgres(runtime.url, { max: 2, onnotice: () => {} });
 }
 

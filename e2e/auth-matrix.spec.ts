@@ -13,13 +13,31 @@ import path from 'node:path';
 import { expect, test } from './fixtures';
 import { e2eSql, TENANTS } from './auth-helpers';
 
-type Caller = 'anonymous' | 'viewer' | 'support' | 'admin' | 'token:telemetry:write' | 'token:signals:write' | 'token:signals:read' | 'token:other-tenant';
-const CALLERS: Caller[] = ['anonymous', 'viewer', 'support', 'admin', 'token:telemetry:write', 'token:signals:write', 'token:signals:read', 'token:other-tenant'];
+type Caller =
+  | 'anonymous'
+  | 'viewer'
+  | 'support'
+  | 'admin'
+  | 'token:telemetry:write'
+  | 'token:signals:write'
+  | 'token:signals:read'
+  | 'token:other-tenant';
+const CALLERS: Caller[] = [
+  'anonymous',
+  'viewer',
+  'support',
+  'admin',
+  'token:telemetry:write',
+  'token:signals:write',
+  'token:signals:read',
+  'token:other-tenant',
+];
 
 /** 'ok' = got past authentication and authorization (not 401/403, no 5xx); 'sign-in' = 307 to /sign-in; 'home' = 307 to /. */
 type Expect = 'ok' | 'sign-in' | 'home' | 401 | 403 | 404 | 303;
 
-const all = (value: Expect): Record<Caller, Expect> => Object.fromEntries(CALLERS.map((c) => [c, value])) as Record<Caller, Expect>;
+const all = (value: Expect): Record<Caller, Expect> =>
+  Object.fromEntries(CALLERS.map((c) => [c, value])) as Record<Caller, Expect>;
 const people = (viewer: Expect, support: Expect, admin: Expect, tokens: Expect): Record<Caller, Expect> => ({
   anonymous: 401,
   viewer,
@@ -61,14 +79,34 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
   'POST /api/v1/tokens': people(403, 403, 'ok', 403),
   'DELETE /api/v1/tokens/[tokenId]': people(403, 403, 'ok', 403),
   // Job signal API (PRODUCT.md 3): support and up or signals:read; another tenant's job is 404.
-  'GET /api/v1/jobs/[jobId]/signal': { ...people(403, 'ok', 'ok', 403), 'token:signals:read': 'ok', 'token:other-tenant': 404 },
-  'GET /api/v1/runs/[runId]/signal': { ...people(403, 'ok', 'ok', 403), 'token:signals:read': 'ok', 'token:other-tenant': 404 },
-  'PUT /api/v1/jobs/[jobId]/signal': { ...people(403, 403, 403, 403), 'token:signals:write': 'ok', 'token:other-tenant': 404 },
+  'GET /api/v1/jobs/[jobId]/signal': {
+    ...people(403, 'ok', 'ok', 403),
+    'token:signals:read': 'ok',
+    'token:other-tenant': 404,
+  },
+  'GET /api/v1/runs/[runId]/signal': {
+    ...people(403, 'ok', 'ok', 403),
+    'token:signals:read': 'ok',
+    'token:other-tenant': 404,
+  },
+  'PUT /api/v1/jobs/[jobId]/signal': {
+    ...people(403, 403, 403, 403),
+    'token:signals:write': 'ok',
+    'token:other-tenant': 404,
+  },
   // Live updates: the same readers; a token of another tenant gets its own tenant's feed.
-  'GET /api/v1/stream/signals': { ...people(403, 'ok', 'ok', 403), 'token:signals:read': 'ok', 'token:other-tenant': 'ok' },
+  'GET /api/v1/stream/signals': {
+    ...people(403, 'ok', 'ok', 403),
+    'token:signals:read': 'ok',
+    'token:other-tenant': 'ok',
+  },
   'POST /api/v1/stream/signals/reset': people(403, 403, 'ok', 403),
   // Telemetry: every person (the console reports its own TTFS) and telemetry:write tokens.
-  'POST /api/v1/telemetry/ttfs': { ...people('ok', 'ok', 'ok', 403), 'token:telemetry:write': 'ok', 'token:other-tenant': 'ok' },
+  'POST /api/v1/telemetry/ttfs': {
+    ...people('ok', 'ok', 'ok', 403),
+    'token:telemetry:write': 'ok',
+    'token:other-tenant': 'ok',
+  },
   // Dashboard data: any signed-in person.
   'GET /api/v1/dashboard/series': people('ok', 'ok', 'ok', 403),
   // Failure signatures: support reads, admins change.
@@ -101,17 +139,25 @@ function discoverRoutes(): Route[] {
   for (const file of walk('app')) {
     const base = path.basename(file);
     if (base !== 'page.tsx' && base !== 'route.ts') continue;
-    const segments = path.dirname(path.relative('app', file)).split(path.sep).filter((s) => s && s !== '.');
+    const segments = path
+      .dirname(path.relative('app', file))
+      .split(path.sep)
+      .filter((s) => s && s !== '.');
     if (segments.some((s) => s.startsWith('_') || s.startsWith('@'))) continue;
     const pattern = `/${segments.filter((s) => !(s.startsWith('(') && s.endsWith(')'))).join('/')}`;
     if (base === 'page.tsx') routes.push({ kind: 'page', method: 'GET', pattern });
     else {
       const source = readFileSync(file, 'utf8');
-      for (const m of source.matchAll(/export\s+(?:async\s+)?(?:function|const)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)) routes.push({ kind: 'route', method: m[1]!, pattern });
+      for (const m of source.matchAll(
+        /export\s+(?:async\s+)?(?:function|const)\s+(GET|POST|PUT|PATCH|DELETE)\b/g,
+      ))
+        routes.push({ kind: 'route', method: m[1]!, pattern });
     }
   }
   // Signing out ends the caller's session: run those last.
-  return routes.sort((a, b) => Number(a.pattern.endsWith('sign-out')) - Number(b.pattern.endsWith('sign-out')));
+  return routes.sort(
+    (a, b) => Number(a.pattern.endsWith('sign-out')) - Number(b.pattern.endsWith('sign-out')),
+  );
 }
 
 const ROUTES = discoverRoutes();
@@ -131,7 +177,11 @@ test('access matrix: every route x every caller', async ({ baseURL }) => {
   const cookies: Partial<Record<Caller, string>> = {};
   const bearer: Partial<Record<Caller, string>> = {};
   try {
-    for (const [caller, user] of [['viewer', 'sre'], ['support', 'support'], ['admin', 'admin']] as const) {
+    for (const [caller, user] of [
+      ['viewer', 'sre'],
+      ['support', 'support'],
+      ['admin', 'admin'],
+    ] as const) {
       const response = await fetch(`${origin}/api/auth/sign-in`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -143,18 +193,27 @@ test('access matrix: every route x every caller', async ({ baseURL }) => {
     const mint = async (tenantId: string, scopes: string[]) => {
       const response = await fetch(`${origin}/api/v1/tokens`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: cookies.admin!, 'sec-fetch-site': 'same-origin' },
+        headers: {
+          'content-type': 'application/json',
+          cookie: cookies.admin!,
+          'sec-fetch-site': 'same-origin',
+        },
         body: JSON.stringify({ name: `matrix ${scopes.join(' ')}`, tenantId, scopes }),
       });
       expect(response.status).toBe(201);
       return (await response.json()) as { id: string; token: string };
     };
-    for (const scope of ['telemetry:write', 'signals:write', 'signals:read']) bearer[`token:${scope}` as Caller] = (await mint(TENANTS.acme, [scope])).token;
-    bearer['token:other-tenant'] = (await mint(TENANTS.globex, ['telemetry:write', 'signals:write', 'signals:read'])).token;
+    for (const scope of ['telemetry:write', 'signals:write', 'signals:read'])
+      bearer[`token:${scope}` as Caller] = (await mint(TENANTS.acme, [scope])).token;
+    bearer['token:other-tenant'] = (
+      await mint(TENANTS.globex, ['telemetry:write', 'signals:write', 'signals:read'])
+    ).token;
 
     const [job] = await sql<{ job_id: string; run_id: string }[]>`
       select job_id, run_id from scheduler.first_signal_snapshots where tenant_id = ${TENANTS.acme} and run_id is not null limit 1`;
-    const [signature] = await sql<{ id: string }[]>`select id from scheduler.failure_signatures where tenant_id = ${TENANTS.acme} limit 1`.catch(() => []);
+    const [signature] = await sql<
+      { id: string }[]
+    >`select id from scheduler.failure_signatures where tenant_id = ${TENANTS.acme} limit 1`.catch(() => []);
 
     /** A value for each dynamic segment: Acme's objects; a fresh throwaway token for token ids. */
     const fill = async (pattern: string) => {
@@ -186,7 +245,13 @@ test('access matrix: every route x every caller', async ({ baseURL }) => {
         let status: number;
         let location = '';
         try {
-          const response = await fetch(`${origin}${url}`, { method: route.method, headers, body, redirect: 'manual', signal: controller.signal });
+          const response = await fetch(`${origin}${url}`, {
+            method: route.method,
+            headers,
+            body,
+            redirect: 'manual',
+            signal: controller.signal,
+          });
           status = response.status;
           location = response.headers.get('location') ?? '';
           // Streams (SSE) stay open: the status is all we need.
@@ -198,14 +263,29 @@ test('access matrix: every route x every caller', async ({ baseURL }) => {
           clearTimeout(timer);
         }
         // Without a row: signed-out callers must still be refused.
-        const want: Expect | undefined = expected ? expected[caller] : caller === 'anonymous' ? (route.kind === 'page' ? 'sign-in' : 401) : undefined;
+        const want: Expect | undefined = expected
+          ? expected[caller]
+          : caller === 'anonymous'
+            ? route.kind === 'page'
+              ? 'sign-in'
+              : 401
+            : undefined;
         if (want === undefined) continue;
         const ok =
-          want === 'ok' ? status !== 401 && status !== 403 && status < 500 && !(status === 307 && location.includes('/sign-in'))
-          : want === 'sign-in' ? status === 307 && location.includes('/sign-in')
-          : want === 'home' ? status === 307 && new URL(location, origin).pathname === '/'
-          : status === want;
-        if (!ok) failures.push(`${route.method} ${route.pattern} as ${caller}: expected ${want}, got ${status}${location ? ` -> ${location}` : ''}`);
+          want === 'ok'
+            ? status !== 401 &&
+              status !== 403 &&
+              status < 500 &&
+              !(status === 307 && location.includes('/sign-in'))
+            : want === 'sign-in'
+              ? status === 307 && location.includes('/sign-in')
+              : want === 'home'
+                ? status === 307 && new URL(location, origin).pathname === '/'
+                : status === want;
+        if (!ok)
+          failures.push(
+            `${route.method} ${route.pattern} as ${caller}: expected ${want}, got ${status}${location ? ` -> ${location}` : ''}`,
+          );
       }
     }
     expect(failures, failures.join('\n')).toEqual([]);

@@ -26,7 +26,9 @@ test.describe('signed out', () => {
   });
 
   for (const who of ['admin', 'support', 'sre'] as const) {
-    test(`${who} signs in through the form and sees exactly the ${ROLE[who]} navigation`, async ({ page }) => {
+    test(`${who} signs in through the form and sees exactly the ${ROLE[who]} navigation`, async ({
+      page,
+    }) => {
       await page.goto('/sign-in');
       await page.getByTestId(`demo-user-${who}`).click();
       await page.getByTestId('sign-in-submit').click();
@@ -34,7 +36,11 @@ test.describe('signed out', () => {
       await expect(page.getByTestId('viewer')).toContainText(ROLE[who]);
       expect(await navLabels(page)).toEqual(NAV[who]);
       // The server refuses what the navigation hides.
-      for (const [path, label] of [['/jobs', 'Jobs'], ['/signatures', 'Signatures'], ['/admin/tokens', 'Tokens']] as const) {
+      for (const [path, label] of [
+        ['/jobs', 'Jobs'],
+        ['/signatures', 'Signatures'],
+        ['/admin/tokens', 'Tokens'],
+      ] as const) {
         const response = await page.request.get(path, { maxRedirects: 0 });
         expect(response.status(), `${who} ${path}`).toBe(NAV[who].includes(label) ? 200 : 403);
       }
@@ -65,17 +71,33 @@ test.describe('signed out', () => {
 test.describe('tenant isolation', () => {
   test.use({ signedInAs: 'support' });
 
-  test('a user of tenant Acme sees only Acme and cannot open a Globex job by URL', async ({ page, request, shell }) => {
+  test('a user of tenant Acme sees only Acme and cannot open a Globex job by URL', async ({
+    page,
+    request,
+    shell,
+  }) => {
     const sql = e2eSql();
     try {
-      const [globexJob] = await sql<{ job_id: string }[]>`select job_id from scheduler.first_signal_snapshots where tenant_id = ${TENANTS.globex} limit 1`;
-      const [acmeJob] = await sql<{ job_id: string }[]>`select job_id from scheduler.first_signal_snapshots where tenant_id = ${TENANTS.acme} limit 1`;
+      const [globexJob] = await sql<
+        { job_id: string }[]
+      >`select job_id from scheduler.first_signal_snapshots where tenant_id = ${TENANTS.globex} limit 1`;
+      const [acmeJob] = await sql<
+        { job_id: string }[]
+      >`select job_id from scheduler.first_signal_snapshots where tenant_id = ${TENANTS.acme} limit 1`;
       await page.goto('/jobs?tenant=globex');
-      expect(await shell.tenantSwitcher().locator('option').allTextContents()).toEqual(['All tenants', 'Acme Registry']);
-      const hrefs = await page.getByTestId('jobs-table').locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      expect(await shell.tenantSwitcher().locator('option').allTextContents()).toEqual([
+        'All tenants',
+        'Acme Registry',
+      ]);
+      const hrefs = await page
+        .getByTestId('jobs-table')
+        .locator('a')
+        .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
       expect(hrefs.length).toBeGreaterThan(0);
       const shown = hrefs.map((h) => h!.split('/').pop()!.split('?')[0]!);
-      const tenants = await sql<{ tenant_id: string }[]>`select distinct tenant_id from scheduler.first_signal_snapshots where job_id = any(${shown}::uuid[])`;
+      const tenants = await sql<
+        { tenant_id: string }[]
+      >`select distinct tenant_id from scheduler.first_signal_snapshots where job_id = any(${shown}::uuid[])`;
       expect(tenants.map((t: { tenant_id: string }) => t.tenant_id)).toEqual([TENANTS.acme]);
 
       // The job page and the signal API (issue 4) answer 404 for another tenant's job.
@@ -96,7 +118,11 @@ test.describe('tenant isolation', () => {
 });
 
 test.describe('API tokens page', () => {
-  test('an admin creates a token, sees it once, it authenticates, shows last use, and revocation stops it at once', async ({ page, playwright, baseURL }, testInfo) => {
+  test('an admin creates a token, sees it once, it authenticates, shows last use, and revocation stops it at once', async ({
+    page,
+    playwright,
+    baseURL,
+  }, testInfo) => {
     await page.goto('/admin/tokens');
     await page.getByTestId('token-name').fill(`e2e ${Date.now()}`);
     await page.getByTestId('token-tenant').selectOption({ label: 'Globex Cloud' });
@@ -107,11 +133,19 @@ test.describe('API tokens page', () => {
     await attachScreenshot(page, testInfo, 'token-created');
 
     // No cookies: the test runner would otherwise hand this context the admin's session.
-    const machine = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] }, extraHTTPHeaders: { authorization: `Bearer ${secret}` } });
+    const machine = await playwright.request.newContext({
+      baseURL,
+      storageState: { cookies: [], origins: [] },
+      extraHTTPHeaders: { authorization: `Bearer ${secret}` },
+    });
     try {
       const me = await machine.get('/api/auth/me');
       expect(me.status()).toBe(200);
-      expect(await me.json()).toMatchObject({ kind: 'token', tenants: [TENANTS.globex], scopes: ['signals:read'] });
+      expect(await me.json()).toMatchObject({
+        kind: 'token',
+        tenants: [TENANTS.globex],
+        scopes: ['signals:read'],
+      });
       // Tokens are for the API: pages treat them as signed out.
       expect((await machine.get('/', { maxRedirects: 0 })).status()).toBe(307);
 
@@ -140,7 +174,10 @@ test.describe('hardening', () => {
     const response = await page.goto('/');
     const headers = response!.headers();
     const csp = headers['content-security-policy']!;
-    const script = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'))!;
+    const script = csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith('script-src'))!;
     expect(script).toMatch(/'nonce-[A-Za-z0-9+/=]+'/);
     expect(script).not.toContain('unsafe-inline');
     expect(csp).toContain("frame-ancestors 'none'");
@@ -157,9 +194,15 @@ test.describe('hardening', () => {
 
   test('cookie requests that change state from another origin are refused', async ({ request }) => {
     const data = { name: 'csrf', tenantId: TENANTS.acme, scopes: ['signals:read'] };
-    const forged = await request.post('/api/v1/tokens', { data, headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    const forged = await request.post('/api/v1/tokens', {
+      data,
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
     expect(forged.status()).toBe(403);
-    const sameOrigin = await request.post('/api/v1/tokens', { data, headers: { 'sec-fetch-site': 'same-origin' } });
+    const sameOrigin = await request.post('/api/v1/tokens', {
+      data,
+      headers: { 'sec-fetch-site': 'same-origin' },
+    });
     expect(sameOrigin.status()).toBe(201);
   });
 });

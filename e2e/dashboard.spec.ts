@@ -5,10 +5,24 @@ import { attachScreenshot, expect, test } from './fixtures';
 const sql = appDatabase();
 test.afterAll(() => sql.end());
 
-test('the overview shows tiles, the latency chart, the distribution, breaches and the error budget', async ({ page }, testInfo) => {
+test('the overview shows tiles, the latency chart, the distribution, breaches and the error budget', async ({
+  page,
+}, testInfo) => {
   await page.goto('/?range=7d');
-  for (const id of ['tiles', 'latency-chart', 'histogram-chart', 'breaches-table', 'budget-card', 'attribution-card', 'budget-segments']) await expect(page.getByTestId(id)).toBeVisible();
-  await expect(page.getByTestId('mix-shift')).toHaveAttribute('data-verdict', /mix_shift|slowdown|both|stable|insufficient_data/);
+  for (const id of [
+    'tiles',
+    'latency-chart',
+    'histogram-chart',
+    'breaches-table',
+    'budget-card',
+    'attribution-card',
+    'budget-segments',
+  ])
+    await expect(page.getByTestId(id)).toBeVisible();
+  await expect(page.getByTestId('mix-shift')).toHaveAttribute(
+    'data-verdict',
+    /mix_shift|slowdown|both|stable|insufficient_data/,
+  );
   await expect(page.getByTestId('tile-ui')).toBeVisible();
   // At a 50% target the 14.4x and 6x rules can never fire and say so.
   await expect(page.getByTestId('rule-p50-1h')).toHaveAttribute('data-feasible', 'false');
@@ -22,7 +36,9 @@ test('the overview shows tiles, the latency chart, the distribution, breaches an
   await page.getByTestId('theme-light').click();
 });
 
-test('filters change the URL and the data; a shared URL reproduces the view; back works', async ({ page }) => {
+test('filters change the URL and the data; a shared URL reproduces the view; back works', async ({
+  page,
+}) => {
   await page.goto('/');
   await page.getByTestId('range-7d').click();
   await expect(page).toHaveURL(/range=7d/);
@@ -45,7 +61,9 @@ test('filters change the URL and the data; a shared URL reproduces the view; bac
   await expect(page.getByTestId('tile-ui')).toBeVisible();
 });
 
-test('a breach row drills down to the slowest events of that hour, linking to their jobs', async ({ page }) => {
+test('a breach row drills down to the slowest events of that hour, linking to their jobs', async ({
+  page,
+}) => {
   // A known slow event in the previous hour, so a breach row exists for it.
   const tenant = '33333333-3333-4333-8333-333333333333';
   const job = randomUUID();
@@ -55,7 +73,9 @@ test('a breach row drills down to the slowest events of that hour, linking to th
   await sql`insert into scheduler.ttfs_events (ts, tenant_id, job_id, surface, event_type, ttfs_ms, cache_hit, release)
     values (${new Date(hour.getTime() + 60_000)}, ${tenant}, ${job}, 'ci', 'signal.rendered', 59999, false, 'e2e')`;
   await page.goto('/?tenant=initech&surface=ci');
-  const row = page.getByTestId('breach-row').filter({ hasText: `${hour.toISOString().slice(5, 16).replace('T', ' ')} UTC` });
+  const row = page
+    .getByTestId('breach-row')
+    .filter({ hasText: `${hour.toISOString().slice(5, 16).replace('T', ' ')} UTC` });
   await row.getByRole('link').click();
   await expect(page).toHaveURL(/drill=/);
   const first = page.getByTestId('drill-row').first();
@@ -69,7 +89,9 @@ test('the chart data exports as CSV', async ({ request }) => {
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toMatch(/text\/csv/);
   const [header, ...rows] = (await response.text()).trim().split('\n');
-  expect(header).toBe('bucket_utc,series,events,p50_ms,p95_ms,p99_ms,over_2000,over_5000,errors,timeouts,cache_hits');
+  expect(header).toBe(
+    'bucket_utc,series,events,p50_ms,p95_ms,p99_ms,over_2000,over_5000,errors,timeouts,cache_hits',
+  );
   expect(rows.length).toBeGreaterThan(0);
   expect(new Set(rows.map((r) => r.split(',')[1]))).toEqual(new Set(['cache hit', 'cold start']));
 });

@@ -29,15 +29,24 @@ export async function attachScreenshot(page: Page, testInfo: TestInfo, name: str
 }
 
 export type DemoUser = 'admin' | 'support' | 'sre';
-export const DEMO_PASSWORDS: Record<DemoUser, string> = { admin: 'admin-demo', support: 'support-demo', sre: 'sre-demo' };
+export const DEMO_PASSWORDS: Record<DemoUser, string> = {
+  admin: 'admin-demo',
+  support: 'support-demo',
+  sre: 'sre-demo',
+};
 
 /** Signs the page's browser context in as a demo user (a new session of its own). */
 export async function signIn(page: Page, who: DemoUser) {
-  const response = await page.request.post('/api/auth/sign-in', { data: { username: who, password: DEMO_PASSWORDS[who] } });
+  const response = await page.request.post('/api/auth/sign-in', {
+    data: { username: who, password: DEMO_PASSWORDS[who] },
+  });
   expect(response.status(), `sign-in as ${who}`).toBe(200);
 }
 
-export const test = base.extend<{ shell: Shell; signedInAs: DemoUser | null }, { sessionStates: (who: DemoUser) => Promise<StorageState> }>({
+export const test = base.extend<
+  { shell: Shell; signedInAs: DemoUser | null },
+  { sessionStates: (who: DemoUser) => Promise<StorageState> }
+>({
   signedInAs: ['admin', { option: true }],
   sessionStates: [
     async ({ playwright }, use, workerInfo) => {
@@ -45,14 +54,22 @@ export const test = base.extend<{ shell: Shell; signedInAs: DemoUser | null }, {
       const baseURL = workerInfo.project.use.baseURL;
       await use((who) => {
         if (!cache.has(who)) {
-          cache.set(who, (async () => {
-            const context = await playwright.request.newContext({ baseURL });
-            const response = await context.post('/api/auth/sign-in', { data: { username: who, password: DEMO_PASSWORDS[who] } });
-            if (response.status() !== 200) throw new Error(`demo sign-in as ${who} failed: ${response.status()} ${await response.text()}`);
-            const state = await context.storageState();
-            await context.dispose();
-            return state;
-          })());
+          cache.set(
+            who,
+            (async () => {
+              const context = await playwright.request.newContext({ baseURL });
+              const response = await context.post('/api/auth/sign-in', {
+                data: { username: who, password: DEMO_PASSWORDS[who] },
+              });
+              if (response.status() !== 200)
+                throw new Error(
+                  `demo sign-in as ${who} failed: ${response.status()} ${await response.text()}`,
+                );
+              const state = await context.storageState();
+              await context.dispose();
+              return state;
+            })(),
+          );
         }
         return cache.get(who)!;
       });

@@ -13,7 +13,9 @@ test.afterAll(() => sql.end());
 const upsert = (job: string, kind: string, phase: string, summary: string, diagnostics: object = {}) =>
   sql`select scheduler.upsert_first_signal_snapshot(${job}, ${ACME}, null, ${kind}, ${phase}, ${summary}, 120, null, null, ${sql.json(diagnostics as never)})`;
 
-test('the job page shows the first signal and updates live when the scheduler upserts', async ({ page }, testInfo) => {
+test('the job page shows the first signal and updates live when the scheduler upserts', async ({
+  page,
+}, testInfo) => {
   const job = randomUUID();
   await upsert(job, 'queued', 'unknown', 'Queued at position 3', { queue_position: 3, worker_id: 'none' });
   const jobPage = new JobPage(page);
@@ -31,13 +33,23 @@ test('the console reports its own TTFS for the job page', async ({ page }) => {
   const job = randomUUID();
   await upsert(job, 'started', 'resolve', 'Picked up');
   await new JobPage(page).goto(job);
-  await expect.poll(async () => (await sql`select event_type from scheduler.ttfs_events where job_id = ${job} and surface = 'ui' order by event_type`).map((r) => r.event_type)).toEqual(['signal.rendered', 'signal.start']);
-  const [rendered] = await sql`select cache_hit, signal_source, ttfs_ms from scheduler.ttfs_events where job_id = ${job} and event_type = 'signal.rendered'`;
+  await expect
+    .poll(async () =>
+      (
+        await sql`select event_type from scheduler.ttfs_events where job_id = ${job} and surface = 'ui' order by event_type`
+      ).map((r) => r.event_type),
+    )
+    .toEqual(['signal.rendered', 'signal.start']);
+  const [rendered] =
+    await sql`select cache_hit, signal_source, ttfs_ms from scheduler.ttfs_events where job_id = ${job} and event_type = 'signal.rendered'`;
   expect(rendered).toMatchObject({ cache_hit: true, signal_source: 'snapshot' });
   expect(rendered!.ttfs_ms).toBeGreaterThan(0);
 });
 
-test('an offline banner shows when the stream drops and clears when it is back', async ({ page, request }) => {
+test('an offline banner shows when the stream drops and clears when it is back', async ({
+  page,
+  request,
+}) => {
   const job = randomUUID();
   await upsert(job, 'phase', 'fetch', 'Running fetch');
   const jobPage = new JobPage(page);
@@ -57,7 +69,9 @@ test('an offline banner shows when the stream drops and clears when it is back',
   await expect(jobPage.summary()).toHaveText('Running restore');
 });
 
-test('the jobs list filters by kind through the URL, and rows change in place and appear live', async ({ page }, testInfo) => {
+test('the jobs list filters by kind through the URL, and rows change in place and appear live', async ({
+  page,
+}, testInfo) => {
   const jobs = new JobsPage(page);
   await jobs.goto('?tenant=acme');
   await expect(jobs.rows().first()).toBeVisible();
@@ -74,7 +88,10 @@ test('the jobs list filters by kind through the URL, and rows change in place an
   await page.getByTestId('count-failed').click();
   await expect(page).toHaveURL(/kind=failed/);
   await expect(jobs.rows().first()).toBeVisible();
-  for (const kind of await page.locator('[data-testid="job-row"] [data-testid="kind-badge"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))) expect(kind).toBe('failed');
+  for (const kind of await page
+    .locator('[data-testid="job-row"] [data-testid="kind-badge"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))))
+    expect(kind).toBe('failed');
 });
 
 test('searching a full job id opens the job', async ({ page }) => {
@@ -94,10 +111,16 @@ test('the CLI prints the signal, follows it, and exits non-zero on failure', asy
   await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
     values (${ACME}, 'cli e2e', ${token.slice(0, 12)}, ${createHash('sha256').update(token).digest('hex')}, ${['signals:read', 'telemetry:write']}::text[])`;
   await upsert(job, 'phase', 'fetch', 'Running fetch');
-  const once = await run('node', ['bin/ttfs.mjs', 'signal', job, '--url', baseURL!, '--token', token], { env: { ...process.env, CI: '' } });
+  const once = await run('node', ['bin/ttfs.mjs', 'signal', job, '--url', baseURL!, '--token', token], {
+    env: { ...process.env, CI: '' },
+  });
   expect(once.stdout).toContain('Running fetch');
 
-  const watching = run('node', ['bin/ttfs.mjs', 'signal', job, '--watch', '--url', baseURL!, '--token', token], { timeout: 30_000, env: { ...process.env, CI: '' } }).catch((e) => e as { code: number; stdout: string });
+  const watching = run(
+    'node',
+    ['bin/ttfs.mjs', 'signal', job, '--watch', '--url', baseURL!, '--token', token],
+    { timeout: 30_000, env: { ...process.env, CI: '' } },
+  ).catch((e) => e as { code: number; stdout: string });
   await new Promise((r) => setTimeout(r, 1500));
   await upsert(job, 'phase', 'analyze', 'Running analyze');
   await new Promise((r) => setTimeout(r, 500));

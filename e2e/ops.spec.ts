@@ -13,13 +13,24 @@ test.afterAll(() => sql.end());
 test.describe.configure({ mode: 'serial' });
 
 function databaseUrl() {
-  return (JSON.parse(readFileSync(`.data/e2e-${process.env.E2E_PORT ?? '3100'}/runtime.json`, 'utf8')) as { url: string }).url;
+  return (
+    JSON.parse(readFileSync(`.data/e2e-${process.env.E2E_PORT ?? '3100'}/runtime.json`, 'utf8')) as {
+      url: string;
+    }
+  ).url;
 }
 
 /** One app process as `npm start` runs it: scripts/http-server.ts (machine lane + Next.js) on the e2e build. */
 function spawnApp(port: number, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'scripts/http-server.ts'], {
-    env: { ...process.env, TTFS_DEMO: '1', PORT: String(port), NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...env },
+    env: {
+      ...process.env,
+      TTFS_DEMO: '1',
+      PORT: String(port),
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...env,
+    },
     stdio: 'ignore',
   });
 }
@@ -50,16 +61,30 @@ test('SIGTERM mid-ingest: every acknowledged event is stored, streams get a reco
   const port = 3190;
   const instance = await startInstance(port);
   const bearer = await token(['telemetry:write', 'signals:read']);
-  const stream = await fetch(`http://localhost:${port}/api/v1/stream/signals`, { headers: { authorization: `Bearer ${bearer}` } });
+  const stream = await fetch(`http://localhost:${port}/api/v1/stream/signals`, {
+    headers: { authorization: `Bearer ${bearer}` },
+  });
   const streamText = stream.text();
 
   const acknowledged: string[] = [];
   let stop = false;
   const senders = Array.from({ length: 4 }, async () => {
     while (!stop) {
-      const batch = Array.from({ length: 200 }, () => ({ schema_version: 'v1.0', event_id: randomUUID(), tenant_id: ACME, job_id: randomUUID(), surface: 'ci', event_type: 'signal.rendered', ttfs_ms: 700 }));
+      const batch = Array.from({ length: 200 }, () => ({
+        schema_version: 'v1.0',
+        event_id: randomUUID(),
+        tenant_id: ACME,
+        job_id: randomUUID(),
+        surface: 'ci',
+        event_type: 'signal.rendered',
+        ttfs_ms: 700,
+      }));
       try {
-        const response = await fetch(`http://localhost:${port}/api/v1/telemetry/ttfs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(batch) });
+        const response = await fetch(`http://localhost:${port}/api/v1/telemetry/ttfs`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+          body: JSON.stringify(batch),
+        });
         if (response.status === 202) acknowledged.push(...batch.map((e) => e.event_id));
       } catch {
         // refused once the server stops accepting
@@ -70,17 +95,24 @@ test('SIGTERM mid-ingest: every acknowledged event is stored, streams get a reco
   await new Promise((r) => setTimeout(r, 1500));
   const exited = new Promise<number | null>((resolve) => instance.once('exit', (code) => resolve(code)));
   instance.kill('SIGTERM');
-  const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
+  const code = await Promise.race([
+    exited,
+    new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000)),
+  ]);
   stop = true;
   await Promise.all(senders);
   expect(code).not.toBe('timeout');
   expect(await streamText).toContain('event: resync');
   expect(acknowledged.length).toBeGreaterThan(0);
-  const [stored] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${ACME} and event_id = any(${acknowledged}::uuid[])`;
+  const [stored] = await sql<
+    [{ n: number }]
+  >`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${ACME} and event_id = any(${acknowledged}::uuid[])`;
   expect(stored.n).toBe(acknowledged.length);
 });
 
-test('two instances on one database: an upsert through one reaches the SSE clients of the other', async ({ baseURL }) => {
+test('two instances on one database: an upsert through one reaches the SSE clients of the other', async ({
+  baseURL,
+}) => {
   test.setTimeout(120_000);
   const port = 3191;
   const other = await startInstance(port);
@@ -91,7 +123,10 @@ test('two instances on one database: an upsert through one reaches the SSE clien
       values (${ACME}, 'ops e2e writer', ${writer.slice(0, 12)}, ${createHash('sha256').update(writer).digest('hex')}, ${['signals:write']}::text[])`;
     const job = randomUUID();
     const controller = new AbortController();
-    const response = await fetch(`${baseURL}/api/v1/stream/signals?jobId=${job}`, { headers: { authorization: `Bearer ${reader}` }, signal: controller.signal });
+    const response = await fetch(`${baseURL}/api/v1/stream/signals?jobId=${job}`, {
+      headers: { authorization: `Bearer ${reader}` },
+      signal: controller.signal,
+    });
     const body = response.body!.getReader();
     const decoder = new TextDecoder();
     let text = '';
@@ -108,7 +143,12 @@ test('two instances on one database: an upsert through one reaches the SSE clien
     const put = await fetch(`http://localhost:${port}/api/v1/jobs/${job}/signal`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${writer}` },
-      body: JSON.stringify({ tenant_id: ACME, kind: 'started', phase: 'resolve', summary: 'Written through the other instance' }),
+      body: JSON.stringify({
+        tenant_id: ACME,
+        kind: 'started',
+        phase: 'resolve',
+        summary: 'Written through the other instance',
+      }),
     });
     expect(put.status).toBe(201);
     await until('Written through the other instance');
@@ -124,17 +164,31 @@ test('a crash (SIGKILL) mid-ingest loses nothing that was acknowledged, and a re
   const bearer = await token(['telemetry:write']);
   const acknowledged: string[] = [];
   const load = async (base: string, until: () => boolean) => {
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (!until()) {
-        const batch = Array.from({ length: 250 }, () => ({ schema_version: 'v1.0', event_id: randomUUID(), tenant_id: ACME, job_id: randomUUID(), surface: 'cli', event_type: 'signal.rendered', ttfs_ms: 900 }));
-        try {
-          const response = await fetch(`${base}/api/v1/telemetry/ttfs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(batch) });
-          if (response.status === 202) acknowledged.push(...batch.map((e) => e.event_id));
-        } catch {
-          await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (!until()) {
+          const batch = Array.from({ length: 250 }, () => ({
+            schema_version: 'v1.0',
+            event_id: randomUUID(),
+            tenant_id: ACME,
+            job_id: randomUUID(),
+            surface: 'cli',
+            event_type: 'signal.rendered',
+            ttfs_ms: 900,
+          }));
+          try {
+            const response = await fetch(`${base}/api/v1/telemetry/ttfs`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+              body: JSON.stringify(batch),
+            });
+            if (response.status === 202) acknowledged.push(...batch.map((e) => e.event_id));
+          } catch {
+            await new Promise((r) => setTimeout(r, 20));
+          }
         }
-      }
-    }));
+      }),
+    );
   };
   const first = await startInstance(port);
   let killed = false;
@@ -159,7 +213,9 @@ test('a crash (SIGKILL) mid-ingest loses nothing that was acknowledged, and a re
   expect(stored).toEqual({ n: acknowledged.length, distinct: acknowledged.length });
 });
 
-test('with the database unreachable, pages show a clear banner and the API answers 503, without crashing', async ({ browser }) => {
+test('with the database unreachable, pages show a clear banner and the API answers 503, without crashing', async ({
+  browser,
+}) => {
   test.setTimeout(60_000);
   const port = 3193;
   // Nothing listens on port 1: every query fails with ECONNREFUSED.
@@ -171,11 +227,29 @@ test('with the database unreachable, pages show a clear banner and the API answe
       if (!health) await new Promise((r) => setTimeout(r, 250));
     }
     expect(health!.status).toBe(503);
-    const api = await fetch(`http://localhost:${port}/api/v1/jobs/${randomUUID()}/signal`, { headers: { authorization: `Bearer ttfs_${randomBytes(30).toString('base64url')}` } });
+    const api = await fetch(`http://localhost:${port}/api/v1/jobs/${randomUUID()}/signal`, {
+      headers: { authorization: `Bearer ttfs_${randomBytes(30).toString('base64url')}` },
+    });
     expect(api.status).toBe(503);
     expect(api.headers.get('retry-after')).toBe('5');
     // A signed-in person (some session cookie): checking it needs the database.
-    const context = await browser.newContext({ storageState: { cookies: [{ name: 'ttfs_session', value: randomBytes(30).toString('base64url'), domain: 'localhost', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }], origins: [] } });
+    const context = await browser.newContext({
+      storageState: {
+        cookies: [
+          {
+            name: 'ttfs_session',
+            value: randomBytes(30).toString('base64url'),
+            domain: 'localhost',
+            path: '/',
+            expires: -1,
+            httpOnly: true,
+            secure: false,
+            sameSite: 'Lax',
+          },
+        ],
+        origins: [],
+      },
+    });
     const page = await context.newPage();
     await page.goto(`http://localhost:${port}/`);
     await expect(page.getByTestId('database-down')).toBeVisible();

@@ -11,9 +11,13 @@ test('the health endpoint reports the embedded database', async ({ request }) =>
   expect(typeof body.database.roundTripMs).toBe('number');
 });
 
-test('the app server runs on the pinned Node.js where npm installed it, else on the Node running npm', async ({ request }) => {
+test('the app server runs on the pinned Node.js where npm installed it, else on the Node running npm', async ({
+  request,
+}) => {
   const pinned = path.join(pinnedNodePackage(process.cwd()), 'package.json');
-  const expected = existsSync(pinned) ? `v${(JSON.parse(readFileSync(pinned, 'utf8')) as { version: string }).version}` : process.version;
+  const expected = existsSync(pinned)
+    ? `v${(JSON.parse(readFileSync(pinned, 'utf8')) as { version: string }).version}`
+    : process.version;
   const body = await (await request.get('/api/health')).json();
   expect(body.process.node).toBe(expected);
 });

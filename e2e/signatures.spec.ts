@@ -21,7 +21,9 @@ async function failedJobWithSignature() {
   return { code, job, signatureId: signature.id };
 }
 
-test('an admin disables a signature, the failed job loses its cause, re-enabling brings it back', async ({ page }, testInfo) => {
+test('an admin disables a signature, the failed job loses its cause, re-enabling brings it back', async ({
+  page,
+}, testInfo) => {
   const { code, job, signatureId } = await failedJobWithSignature();
   const jobPage = new JobPage(page);
   await jobPage.goto(job);
@@ -32,7 +34,12 @@ test('an admin disables a signature, the failed job loses its cause, re-enabling
   await page.getByTestId(`toggle-${signatureId}`).click();
   await expect(page.getByTestId(`toggle-${signatureId}`)).toHaveAttribute('aria-checked', 'false');
   await expect(page.getByTestId(`undo-${signatureId}`)).toBeVisible();
-  await expect.poll(async () => (await sql`select enabled from scheduler.failure_signatures where id = ${signatureId}`)[0]!.enabled).toBe(false);
+  await expect
+    .poll(
+      async () =>
+        (await sql`select enabled from scheduler.failure_signatures where id = ${signatureId}`)[0]!.enabled,
+    )
+    .toBe(false);
   await attachScreenshot(page, testInfo, 'signatures');
 
   await jobPage.goto(job);
@@ -42,11 +49,17 @@ test('an admin disables a signature, the failed job loses its cause, re-enabling
   await page.goto(`/signatures?q=${code}`);
   await page.getByTestId(`toggle-${signatureId}`).click();
   await expect(page.getByTestId(`toggle-${signatureId}`)).toHaveAttribute('aria-checked', 'true');
-  await expect.poll(async () => (await sql`select enabled from scheduler.failure_signatures where id = ${signatureId}`)[0]!.enabled).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await sql`select enabled from scheduler.failure_signatures where id = ${signatureId}`)[0]!.enabled,
+    )
+    .toBe(true);
   await jobPage.goto(job);
   await expect(page.getByTestId('likely-cause')).toHaveText(`Cause of ${code}`);
 
-  const history = await sql`select action, reason from console.signature_audit where signature_id = ${signatureId} order by id`;
+  const history =
+    await sql`select action, reason from console.signature_audit where signature_id = ${signatureId} order by id`;
   expect(history.map((h) => h.action)).toEqual(['disable', 'enable']);
   expect(history[0]!.reason).toBe('false positives');
 });
@@ -81,7 +94,9 @@ test.describe('as support', () => {
     await page.goto('/signatures');
     await expect(page.getByTestId('signatures-table')).toHaveCount(0);
     await expect(page.locator('[role="switch"]')).toHaveCount(0);
-    const response = await request.patch(`/api/v1/failure-signatures/${signatureId}`, { data: { enabled: false } });
+    const response = await request.patch(`/api/v1/failure-signatures/${signatureId}`, {
+      data: { enabled: false },
+    });
     expect(response.status()).toBe(403);
   });
 });

@@ -6,7 +6,13 @@ import postgres from 'postgres';
 const globalForDb = globalThis as unknown as { ttfsSql?: postgres.Sql; ttfsLookupSql?: postgres.Sql };
 
 function createClient(max: number, connection: Partial<postgres.ConnectionParameters>) {
-  return postgres(process.env.DATABASE_URL ?? '', { max, idle_timeout: 30, connect_timeout: 5, onnotice: () => {}, connection });
+  return postgres(process.env.DATABASE_URL ?? '', {
+    max,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection,
+  });
 }
 
 /** Connections of the main pool. */
@@ -16,7 +22,9 @@ export const LOOKUP_CONNECTIONS = 2;
 /** How this app's connections name themselves in pg_stat_activity. */
 export const APPLICATION_NAMES = { pool: 'ttfs-console', lookup: 'ttfs-console-lookup' } as const;
 
-export const sql = (globalForDb.ttfsSql ??= createClient(POOL_SIZE, { application_name: APPLICATION_NAMES.pool }));
+export const sql = (globalForDb.ttfsSql ??= createClient(POOL_SIZE, {
+  application_name: APPLICATION_NAMES.pool,
+}));
 
 // The snapshot batch (`job_id = any($1)`, 1 to ~50 ids, read by the lookup
 // batches and by the SSE hub's coalesced re-reads) has one good plan, a

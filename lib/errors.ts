@@ -18,7 +18,14 @@ export class ApiError extends Error {
 
   /** 422 for checks zod cannot make (e.g. ones only the database can answer), shaped like zod's. */
   static validation(issues: FieldIssue[]) {
-    return new ApiError(422, 'validation_failed', 'The request did not pass validation; nothing was changed.', undefined, undefined, issues);
+    return new ApiError(
+      422,
+      'validation_failed',
+      'The request did not pass validation; nothing was changed.',
+      undefined,
+      undefined,
+      issues,
+    );
   }
 
   static notFound(what = 'resource') {
@@ -48,7 +55,17 @@ export function fieldIssues(error: ZodError): FieldIssue[] {
   }));
 }
 
-const DB_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P03']);
+const DB_UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P03',
+]);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
@@ -70,13 +87,28 @@ export function errorReply(error: unknown, requestId?: string | null): Reply {
     );
   }
   if (error instanceof ZodError) {
-    return jsonReply(422, { error: 'validation_failed', message: 'The request did not pass validation; nothing was changed.', issues: fieldIssues(error) });
+    return jsonReply(422, {
+      error: 'validation_failed',
+      message: 'The request did not pass validation; nothing was changed.',
+      issues: fieldIssues(error),
+    });
   }
   if (isDatabaseUnavailable(error)) {
-    return jsonReply(503, { error: 'database_unavailable', message: 'The database is not reachable right now. Retry shortly.' }, { 'Retry-After': '5' });
+    return jsonReply(
+      503,
+      { error: 'database_unavailable', message: 'The database is not reachable right now. Retry shortly.' },
+      { 'Retry-After': '5' },
+    );
   }
   // Unexpected: log the detail on the server, never send it to the client.
-  console.error(JSON.stringify({ level: 'error', msg: 'unhandled route error', requestId: requestId ?? undefined, error: (error as Error)?.message }));
+  console.error(
+    JSON.stringify({
+      level: 'error',
+      msg: 'unhandled route error',
+      requestId: requestId ?? undefined,
+      error: (error as Error)?.message,
+    }),
+  );
   return jsonReply(500, { error: 'internal', message: 'Something went wrong on our side.' });
 }
 
@@ -105,7 +137,11 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
     const request = args[0] as Request | undefined;
     if (request?.url) {
       metrics.httpDuration.observe(
-        { method: request.method, route: routeLabel(new URL(request.url).pathname), status: String(response.status) },
+        {
+          method: request.method,
+          route: routeLabel(new URL(request.url).pathname),
+          status: String(response.status),
+        },
         (performance.now() - started) / 1000,
       );
     }

@@ -35,7 +35,9 @@ async function main() {
     if (laneOn && machineLane(req, res)) return;
     void handle(req, res);
   });
-  server.listen(port, () => console.log(`[ttfs] listening on :${port} (Node ${process.version}${laneOn ? ', machine lane on' : ''})`));
+  server.listen(port, () =>
+    console.log(`[ttfs] listening on :${port} (Node ${process.version}${laneOn ? ', machine lane on' : ''})`),
+  );
 
   let closing = false;
   const stop = (signal: NodeJS.Signals) => {

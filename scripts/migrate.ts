@@ -3,7 +3,10 @@
 import { runWithDatabase } from '../db/connect';
 import { migrate } from '../db/migrate';
 
-runWithDatabase(async (sql) => {
-  const result = await migrate(sql, { log: (l) => console.log(l) });
-  console.log(`${result.applied.length} applied, ${result.skipped} already up to date`);
-}, { max: 1 });
+runWithDatabase(
+  async (sql) => {
+    const result = await migrate(sql, { log: (l) => console.log(l) });
+    console.log(`${result.applied.length} applied, ${result.skipped} already up to date`);
+  },
+  { max: 1 },
+);

@@ -4,7 +4,10 @@ import { runWithDatabase } from '../db/connect';
 import { seedDemo } from '../db/demo/seed';
 import { migrate } from '../db/migrate';
 
-runWithDatabase(async (sql) => {
-  await migrate(sql);
-  await seedDemo(sql, (l) => console.log(l));
-}, { preferRunning: true });
+runWithDatabase(
+  async (sql) => {
+    await migrate(sql);
+    await seedDemo(sql, (l) => console.log(l));
+  },
+  { preferRunning: true },
+);

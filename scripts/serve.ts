@@ -5,7 +5,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { connectChecked, PROJECT_ROOT, removeRuntimeFile, resolveDatabase, writeRuntimeFile } from '../db/connect';
+import {
+  connectChecked,
+  PROJECT_ROOT,
+  removeRuntimeFile,
+  resolveDatabase,
+  writeRuntimeFile,
+} from '../db/connect';
 import { isEmpty, seedDemo } from '../db/demo/seed';
 import { seedDemoUsers } from '../db/demo/users';
 import { startSimulator } from '../db/demo/simulator';
@@ -17,13 +23,28 @@ const port = Number(process.env.PORT ?? 3000);
 const log = (line: string) => console.log(`[ttfs] ${line}`);
 
 const NEXT_BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'next');
-const SOURCES = ['app', 'components', 'lib', 'public', 'next.config.mjs', 'package.json', 'package-lock.json', 'postcss.config.mjs', 'tsconfig.json', 'instrumentation.ts', 'proxy.ts'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'next.config.mjs',
+  'package.json',
+  'package-lock.json',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'instrumentation.ts',
+  'proxy.ts',
+];
 
 function newestMtime(entry: string): number {
   if (!existsSync(entry)) return 0;
   const stat = statSync(entry);
   if (!stat.isDirectory()) return stat.mtimeMs;
-  return readdirSync(entry).reduce((max, name) => Math.max(max, newestMtime(path.join(entry, name))), stat.mtimeMs);
+  return readdirSync(entry).reduce(
+    (max, name) => Math.max(max, newestMtime(path.join(entry, name))),
+    stat.mtimeMs,
+  );
 }
 
 function buildIfStale() {
@@ -32,7 +53,11 @@ function buildIfStale() {
   const changed = Math.max(...SOURCES.map((s) => newestMtime(path.join(PROJECT_ROOT, s))));
   if (built && built >= changed) return;
   log(built ? 'sources changed since the last build: building' : 'no build yet: building (about a minute)');
-  const result = spawnSync(NEXT_BIN, ['build'], { cwd: PROJECT_ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' } });
+  const result = spawnSync(NEXT_BIN, ['build'], {
+    cwd: PROJECT_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (result.status !== 0) {
     console.error('[ttfs] the build failed; see the output above');
     process.exit(1);
@@ -56,7 +81,11 @@ async function main() {
     await embedded?.stop();
     process.exit(1);
   }
-  log(embedded ? `embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${process.env.TTFS_DATA_DIR ?? '.data/pg'})` : 'using DATABASE_URL');
+  log(
+    embedded
+      ? `embedded PostgreSQL on 127.0.0.1:${embedded.port} (data in ${process.env.TTFS_DATA_DIR ?? '.data/pg'})`
+      : 'using DATABASE_URL',
+  );
   await migrate(sql, { log });
 
   const demo = embedded !== null || process.env.TTFS_DEMO === '1';
@@ -77,7 +106,9 @@ async function main() {
   const command = dev ? NEXT_BIN : serverNode(PROJECT_ROOT);
   // A larger young generation: each request allocates a little and keeps
   // nothing, so fewer, cheaper scavenges (less CPU and shorter pauses under load).
-  const args = dev ? ['dev', '-p', String(port)] : ['--max-semi-space-size=32', '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'http-server.ts')];
+  const args = dev
+    ? ['dev', '-p', String(port)]
+    : ['--max-semi-space-size=32', '--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'http-server.ts')];
   const next: ChildProcess = spawn(command, args, {
     cwd: PROJECT_ROOT,
     stdio: 'inherit',
@@ -102,8 +133,14 @@ async function main() {
     if (next.exitCode === null) {
       next.kill('SIGTERM');
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { next.kill('SIGKILL'); resolve(); }, 15000);
-        next.once('exit', () => { clearTimeout(timer); resolve(); });
+        const timer = setTimeout(() => {
+          next.kill('SIGKILL');
+          resolve();
+        }, 15000);
+        next.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     }
     await sql.end({ timeout: 5 });

@@ -10,7 +10,12 @@ import path from 'node:path';
  * four stores (docs/performance.md). TTFS_SERVER_NODE=current forces the
  * launcher's own Node; any other value names a binary.
  */
-export function serverNode(root: string, env: Record<string, string | undefined> = process.env, platform: string = process.platform, arch: string = process.arch): string {
+export function serverNode(
+  root: string,
+  env: Record<string, string | undefined> = process.env,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): string {
   const wanted = env.TTFS_SERVER_NODE;
   if (wanted === 'current') return process.execPath;
   if (wanted) return wanted;
@@ -19,6 +24,10 @@ export function serverNode(root: string, env: Record<string, string | undefined>
 }
 
 /** Where npm installs the pinned Node.js package for a platform (it may not be there). */
-export function pinnedNodePackage(root: string, platform: string = process.platform, arch: string = process.arch): string {
+export function pinnedNodePackage(
+  root: string,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): string {
   return path.join(root, 'node_modules', `node-${platform}-${arch}`);
 }

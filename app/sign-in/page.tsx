@@ -28,9 +28,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
     <div className="mx-auto mt-8 max-w-sm">
       <Card title="Sign in to the TTFS console" testId="sign-in">
         <div className="space-y-4">
-          {search.signed_out && <p className="text-sm text-slate-500" data-testid="signed-out">You are signed out.</p>}
+          {search.signed_out && (
+            <p className="text-sm text-slate-500" data-testid="signed-out">
+              You are signed out.
+            </p>
+          )}
           {error && (
-            <p role="alert" className="text-sm text-rose-700 dark:text-rose-300" data-testid="sign-in-oidc-error">
+            <p
+              role="alert"
+              className="text-sm text-rose-700 dark:text-rose-300"
+              data-testid="sign-in-oidc-error"
+            >
               {error}
             </p>
           )}
@@ -57,8 +65,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           )}
           {!oidc && !demo && (
             <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="sign-in-unconfigured">
-              No sign-in method is configured. Set TTFS_OIDC_ISSUER and TTFS_OIDC_CLIENT_ID for single sign-on, or
-              TTFS_DEMO_USERS=1 for the demo users.
+              No sign-in method is configured. Set TTFS_OIDC_ISSUER and TTFS_OIDC_CLIENT_ID for single
+              sign-on, or TTFS_DEMO_USERS=1 for the demo users.
             </p>
           )}
         </div>

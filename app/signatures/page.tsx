@@ -14,11 +14,13 @@ type Search = Record<string, string | string[] | undefined>;
 
 function href(search: Search, change: Record<string, string | undefined>) {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...search, ...change })) if (typeof v === 'string' && v) params.set(k, v);
+  for (const [k, v] of Object.entries({ ...search, ...change }))
+    if (typeof v === 'string' && v) params.set(k, v);
   return `/signatures${params.size ? `?${params}` : ''}`;
 }
 
-const duration = (s?: number | null) => (s == null ? '–' : s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`);
+const duration = (s?: number | null) =>
+  s == null ? '–' : s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`;
 
 async function SignaturesTable({ search }: { search: Search }) {
   const viewer = await currentViewer({ role: 'admin' });
@@ -35,31 +37,82 @@ async function SignaturesTable({ search }: { search: Search }) {
         <table className="w-full text-left text-sm" data-testid="signatures-table">
           <thead className="text-xs text-slate-500 uppercase">
             <tr>
-              <th className="py-2 pr-3">Pattern</th><th className="pr-3">Likely cause</th><th className="pr-3">Tenant</th>
-              <th className="pr-3 text-right"><Link href={href(search, { sort: 'confidence', page: undefined })}>Confidence</Link></th>
-              <th className="pr-3 text-right"><Link href={href(search, { sort: 'samples', page: undefined })}>Samples</Link></th>
-              <th className="pr-3"><Link href={href(search, { sort: 'last_matched', page: undefined })}>Last matched</Link></th>
-              <th className="pr-3">Expiry</th><th>Enabled</th>
+              <th className="py-2 pr-3">Pattern</th>
+              <th className="pr-3">Likely cause</th>
+              <th className="pr-3">Tenant</th>
+              <th className="pr-3 text-right">
+                <Link href={href(search, { sort: 'confidence', page: undefined })}>Confidence</Link>
+              </th>
+              <th className="pr-3 text-right">
+                <Link href={href(search, { sort: 'samples', page: undefined })}>Samples</Link>
+              </th>
+              <th className="pr-3">
+                <Link href={href(search, { sort: 'last_matched', page: undefined })}>Last matched</Link>
+              </th>
+              <th className="pr-3">Expiry</th>
+              <th>Enabled</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {rows.map((s) => (
               <tr key={s.id} data-testid="signature-row" data-signature-id={s.id} className="align-top">
-                <td className="py-2 pr-3 font-mono text-xs"><Link className="text-blue-700 hover:underline dark:text-blue-300" href={`/signatures/${s.id}`}>{[s.pattern.phase, s.pattern.error_code, s.pattern.image_pattern].filter(Boolean).join(' · ')}</Link></td>
-                <td className="pr-3">{s.outcome.likely_cause}<div className="text-xs text-slate-500">MTTR {duration(s.outcome.mttr_p50_seconds)} (p95 {duration(s.outcome.mttr_p95_seconds)})</div></td>
+                <td className="py-2 pr-3 font-mono text-xs">
+                  <Link
+                    className="text-blue-700 hover:underline dark:text-blue-300"
+                    href={`/signatures/${s.id}`}
+                  >
+                    {[s.pattern.phase, s.pattern.error_code, s.pattern.image_pattern]
+                      .filter(Boolean)
+                      .join(' · ')}
+                  </Link>
+                </td>
+                <td className="pr-3">
+                  {s.outcome.likely_cause}
+                  <div className="text-xs text-slate-500">
+                    MTTR {duration(s.outcome.mttr_p50_seconds)} (p95 {duration(s.outcome.mttr_p95_seconds)})
+                  </div>
+                </td>
                 <td className="pr-3 whitespace-nowrap">{names[s.tenantId] ?? s.tenantId.slice(0, 8)}</td>
                 <td className="pr-3 text-right font-mono">{s.confidence.toFixed(2)}</td>
                 <td className="pr-3 text-right font-mono">{s.sampleCount}</td>
-                <td className="pr-3 text-xs whitespace-nowrap">{s.lastMatchedAt ? <time dateTime={s.lastMatchedAt.toISOString()} title={`${s.lastMatchedAt.toISOString()} UTC`}>{s.lastMatchedAt.toISOString().slice(0, 16).replace('T', ' ')}</time> : 'never'}</td>
-                <td className="pr-3 text-xs">{s.expired ? <span className="rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200" data-testid="expired">expired</span> : s.expiresAt ? s.expiresAt.toISOString().slice(0, 10) : '–'}</td>
-                <td><ToggleButton id={s.id} enabled={s.enabled} /></td>
+                <td className="pr-3 text-xs whitespace-nowrap">
+                  {s.lastMatchedAt ? (
+                    <time
+                      dateTime={s.lastMatchedAt.toISOString()}
+                      title={`${s.lastMatchedAt.toISOString()} UTC`}
+                    >
+                      {s.lastMatchedAt.toISOString().slice(0, 16).replace('T', ' ')}
+                    </time>
+                  ) : (
+                    'never'
+                  )}
+                </td>
+                <td className="pr-3 text-xs">
+                  {s.expired ? (
+                    <span
+                      className="rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+                      data-testid="expired"
+                    >
+                      expired
+                    </span>
+                  ) : s.expiresAt ? (
+                    s.expiresAt.toISOString().slice(0, 10)
+                  ) : (
+                    '–'
+                  )}
+                </td>
+                <td>
+                  <ToggleButton id={s.id} enabled={s.enabled} />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm text-slate-500">
-        <span>{total} signatures · page {filters.page} of {pages}</span>
+        <span>
+          {total} signatures · page {filters.page} of {pages}
+        </span>
         <span className="flex gap-3">
           {filters.page > 1 && <Link href={href(search, { page: String(filters.page - 1) })}>Previous</Link>}
           {filters.page < pages && <Link href={href(search, { page: String(filters.page + 1) })}>Next</Link>}
@@ -88,13 +141,52 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
       <PageHeader
         title="Failure signatures"
         description="Known failure patterns: when a job fails with a matching phase, error code and image, its signal shows the likely cause and fix"
-        actions={<Link href="/signatures/new" className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-slate-100 dark:text-slate-900" data-testid="new-signature">New signature</Link>}
+        actions={
+          <Link
+            href="/signatures/new"
+            className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-slate-100 dark:text-slate-900"
+            data-testid="new-signature"
+          >
+            New signature
+          </Link>
+        }
       />
-      <form action="/signatures" className="mb-4 flex flex-wrap items-end gap-2 text-xs text-slate-500" role="search">
+      <form
+        action="/signatures"
+        className="mb-4 flex flex-wrap items-end gap-2 text-xs text-slate-500"
+        role="search"
+      >
         {typeof search.tenant === 'string' && <input type="hidden" name="tenant" value={search.tenant} />}
-        <label className="flex flex-col">Search<input name="q" defaultValue={filters.q ?? ''} placeholder="cause, code, image…" className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100" data-testid="signature-search" /></label>
-        <label className="flex flex-col">Status<select name="status" defaultValue={filters.status ?? ''} className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100" data-testid="signature-status"><option value="">all</option><option value="enabled">enabled</option><option value="disabled">disabled</option><option value="expired">expired</option></select></label>
-        <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:text-slate-100">Filter</button>
+        <label className="flex flex-col">
+          Search
+          <input
+            name="q"
+            defaultValue={filters.q ?? ''}
+            placeholder="cause, code, image…"
+            className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+            data-testid="signature-search"
+          />
+        </label>
+        <label className="flex flex-col">
+          Status
+          <select
+            name="status"
+            defaultValue={filters.status ?? ''}
+            className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+            data-testid="signature-status"
+          >
+            <option value="">all</option>
+            <option value="enabled">enabled</option>
+            <option value="disabled">disabled</option>
+            <option value="expired">expired</option>
+          </select>
+        </label>
+        <button
+          type="submit"
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:text-slate-100"
+        >
+          Filter
+        </button>
       </form>
       <Card>
         <Suspense key={JSON.stringify(search)} fallback={<CardSkeleton height="h-96" />}>

@@ -33,7 +33,11 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
         return;
       }
       const wait = response.headers.get('Retry-After');
-      setError(response.status === 429 ? `Too many attempts. Try again in ${wait ?? 'a few'} seconds.` : (body.message ?? 'Sign-in failed.'));
+      setError(
+        response.status === 429
+          ? `Too many attempts. Try again in ${wait ?? 'a few'} seconds.`
+          : (body.message ?? 'Sign-in failed.'),
+      );
     } catch {
       setError('The console is not reachable. Try again.');
     }
@@ -83,14 +87,21 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
         </button>
       </form>
       {demoUsers.length > 0 && (
-        <div className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950" data-testid="demo-users">
+        <div
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
+          data-testid="demo-users"
+        >
           <p className="mb-2 font-medium">Demo mode: sign in as any of these users</p>
           <ul className="space-y-1">
             {demoUsers.map((u) => (
               <li key={u.username} className="flex items-center justify-between gap-2">
                 <span>
-                  <span className="font-mono">{u.username}</span> / <span className="font-mono">{u.password}</span>
-                  <span className="text-slate-500 dark:text-slate-400"> · {u.role}, {u.tenants}</span>
+                  <span className="font-mono">{u.username}</span> /{' '}
+                  <span className="font-mono">{u.password}</span>
+                  <span className="text-slate-500 dark:text-slate-400">
+                    {' '}
+                    · {u.role}, {u.tenants}
+                  </span>
                 </span>
                 <button
                   type="button"

@@ -8,7 +8,11 @@ export function UserMenu({ viewer }: { viewer: Viewer }) {
         {viewer.name} · {viewer.role}
       </span>
       <form method="post" action="/api/auth/sign-out">
-        <button type="submit" data-testid="sign-out" className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">
+        <button
+          type="submit"
+          data-testid="sign-out"
+          className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+        >
           Sign out
         </button>
       </form>

@@ -10,10 +10,16 @@ export function HistogramChart({ bins }: { bins: { label: string; n: number; toM
           <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} />
           <XAxis dataKey="label" stroke="currentColor" fontSize={10} interval={1} />
           <YAxis stroke="currentColor" fontSize={11} width={48} />
-          <Tooltip contentStyle={{ fontSize: 12 }} formatter={(v) => [Number(v).toLocaleString(), 'events']} />
+          <Tooltip
+            contentStyle={{ fontSize: 12 }}
+            formatter={(v) => [Number(v).toLocaleString(), 'events']}
+          />
           <Bar dataKey="n" isAnimationActive={false}>
             {bins.map((b) => (
-              <Cell key={b.label} fill={b.toMs <= 2000 ? '#009E73' : b.toMs <= 5000 ? '#E69F00' : '#D55E00'} />
+              <Cell
+                key={b.label}
+                fill={b.toMs <= 2000 ? '#009E73' : b.toMs <= 5000 ? '#E69F00' : '#D55E00'}
+              />
             ))}
           </Bar>
         </BarChart>

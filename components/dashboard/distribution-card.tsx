@@ -7,11 +7,19 @@ const label = (ms: number) => (ms === Infinity ? '∞' : ms >= 1000 ? `${ms / 10
 
 export async function DistributionCard({ search }: { search: Search }) {
   const { scope, window } = await dashboardContext(search);
-  const bins = (await latencyHistogram(window, scope)).filter((b, i, all) => b.n > 0 || all.slice(i).some((x) => x.n > 0));
+  const bins = (await latencyHistogram(window, scope)).filter(
+    (b, i, all) => b.n > 0 || all.slice(i).some((x) => x.n > 0),
+  );
   const total = bins.reduce((a, b) => a + b.n, 0);
   return (
     <Card title="Latency distribution" testId="distribution-card">
-      {total === 0 ? <EmptyState>No measurements in this range.</EmptyState> : <HistogramChart bins={bins.map((b) => ({ label: `${label(b.fromMs)}–${label(b.toMs)}`, n: b.n, toMs: b.toMs }))} />}
+      {total === 0 ? (
+        <EmptyState>No measurements in this range.</EmptyState>
+      ) : (
+        <HistogramChart
+          bins={bins.map((b) => ({ label: `${label(b.fromMs)}–${label(b.toMs)}`, n: b.n, toMs: b.toMs }))}
+        />
+      )}
     </Card>
   );
 }

@@ -5,12 +5,33 @@ import { useEffect, useState, useTransition } from 'react';
 
 const RANGES = ['1h', '24h', '7d', '30d', '90d'] as const;
 
-function Select({ label, name, value, options, onChange }: { label: string; name: string; value: string; options: [string, string][]; onChange: (name: string, value: string) => void }) {
+function Select({
+  label,
+  name,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  value: string;
+  options: [string, string][];
+  onChange: (name: string, value: string) => void;
+}) {
   return (
     <label className="flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
       {label}
-      <select data-testid={`filter-${name}`} value={value} onChange={(e) => onChange(name, e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
-        {options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+      <select
+        data-testid={`filter-${name}`}
+        value={value}
+        onChange={(e) => onChange(name, e.target.value)}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      >
+        {options.map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -42,20 +63,73 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
   const range = params.get('range') ?? '24h';
   return (
     <div className="mb-5 flex flex-wrap items-center gap-3" aria-busy={pending} data-testid="filters">
-      <div role="group" aria-label="Time range" className="inline-flex rounded-md border border-slate-300 p-0.5 dark:border-slate-700">
+      <div
+        role="group"
+        aria-label="Time range"
+        className="inline-flex rounded-md border border-slate-300 p-0.5 dark:border-slate-700"
+      >
         {RANGES.map((r) => (
-          <button key={r} type="button" data-testid={`range-${r}`} aria-pressed={range === r} onClick={() => set('range', r)} className={`rounded px-2.5 py-1 text-xs font-medium ${range === r ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 dark:text-slate-300'}`}>
+          <button
+            key={r}
+            type="button"
+            data-testid={`range-${r}`}
+            aria-pressed={range === r}
+            onClick={() => set('range', r)}
+            className={`rounded px-2.5 py-1 text-xs font-medium ${range === r ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 dark:text-slate-300'}`}
+          >
             {r}
           </button>
         ))}
       </div>
-      <Select label="Surface" name="surface" value={params.get('surface') ?? ''} onChange={set} options={[['', 'all'], ['ui', 'UI'], ['cli', 'CLI'], ['ci', 'CI']]} />
-      <Select label="Cache" name="cache" value={params.get('cache') ?? ''} onChange={set} options={[['', 'all'], ['hit', 'cache hit'], ['cold', 'cold start']]} />
-      <Select label="Split by" name="split" value={params.get('split') ?? 'surface'} onChange={set} options={[['surface', 'surface'], ['cache', 'cache hit / cold start']]} />
+      <Select
+        label="Surface"
+        name="surface"
+        value={params.get('surface') ?? ''}
+        onChange={set}
+        options={[
+          ['', 'all'],
+          ['ui', 'UI'],
+          ['cli', 'CLI'],
+          ['ci', 'CI'],
+        ]}
+      />
+      <Select
+        label="Cache"
+        name="cache"
+        value={params.get('cache') ?? ''}
+        onChange={set}
+        options={[
+          ['', 'all'],
+          ['hit', 'cache hit'],
+          ['cold', 'cold start'],
+        ]}
+      />
+      <Select
+        label="Split by"
+        name="split"
+        value={params.get('split') ?? 'surface'}
+        onChange={set}
+        options={[
+          ['surface', 'surface'],
+          ['cache', 'cache hit / cold start'],
+        ]}
+      />
       <div className="ml-auto flex items-center gap-3 text-xs text-slate-500 dark:text-slate-400">
-        <span data-testid="updated-at">Updated <time dateTime={renderedAt} title={`${renderedAt} UTC`}>{new Date(renderedAt).toLocaleTimeString()}</time>{pending ? ' · refreshing…' : ''}</span>
+        <span data-testid="updated-at">
+          Updated{' '}
+          <time dateTime={renderedAt} title={`${renderedAt} UTC`}>
+            {new Date(renderedAt).toLocaleTimeString()}
+          </time>
+          {pending ? ' · refreshing…' : ''}
+        </span>
         <label className="flex items-center gap-1">
-          <input type="checkbox" data-testid="auto-refresh" checked={!paused} onChange={(e) => setPaused(!e.target.checked)} /> auto-refresh 30 s
+          <input
+            type="checkbox"
+            data-testid="auto-refresh"
+            checked={!paused}
+            onChange={(e) => setPaused(!e.target.checked)}
+          />{' '}
+          auto-refresh 30 s
         </label>
       </div>
     </div>

@@ -38,7 +38,9 @@ export const dashboardContext = cache(async (search: Search): Promise<DashboardC
 });
 
 /** Burn-rate windows under 6 hours: exact to the millisecond, so partly read from raw events. */
-export const SHORT_WINDOW_HOURS = [...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours]))].filter((h) => h < 6);
+export const SHORT_WINDOW_HOURS = [
+  ...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours])),
+].filter((h) => h < 6);
 
 /**
  * SLI counts of the short burn-rate windows, once per request. The page starts

@@ -12,5 +12,9 @@ export function Eta({ etaSeconds, updatedAt }: { etaSeconds: number | null; upda
   if (etaSeconds === null) return <span className="text-slate-500">unknown</span>;
   const left = Math.max(0, Math.round(etaSeconds - (now - Date.parse(updatedAt)) / 1000));
   const text = left >= 60 ? `${Math.floor(left / 60)} min ${left % 60} s` : `${left} s`;
-  return <span data-testid="eta" className="font-mono tabular-nums">{left === 0 ? 'any moment' : `~${text}`}</span>;
+  return (
+    <span data-testid="eta" className="font-mono tabular-nums">
+      {left === 0 ? 'any moment' : `~${text}`}
+    </span>
+  );
 }

@@ -13,13 +13,28 @@ export async function JobEvents({ jobId }: { jobId: string }) {
         <ol className="space-y-1.5 text-sm">
           {events.map((e, i) => (
             <li key={i} className="grid grid-cols-[8rem_3rem_9rem_1fr_5rem] items-center gap-2">
-              <time dateTime={e.ts.toISOString()} title={`${e.ts.toISOString()} UTC`} className="text-xs text-slate-500">{e.ts.toISOString().slice(5, 19).replace('T', ' ')}</time>
+              <time
+                dateTime={e.ts.toISOString()}
+                title={`${e.ts.toISOString()} UTC`}
+                className="text-xs text-slate-500"
+              >
+                {e.ts.toISOString().slice(5, 19).replace('T', ' ')}
+              </time>
               <span className="text-xs uppercase">{e.surface}</span>
-              <span className="truncate text-xs">{e.eventType.replace('signal.', '')}{e.cacheHit ? ' · cache' : ''}{e.errorCode ? ` · ${e.errorCode}` : ''}</span>
-              <span className="h-2 rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
-                <span className={`block h-2 rounded-full ${e.ttfsMs > 5000 ? 'bg-rose-500' : e.ttfsMs > 2000 ? 'bg-amber-500' : 'bg-emerald-500'}`} style={{ width: `${Math.max(2, (e.ttfsMs / max) * 100)}%` }} />
+              <span className="truncate text-xs">
+                {e.eventType.replace('signal.', '')}
+                {e.cacheHit ? ' · cache' : ''}
+                {e.errorCode ? ` · ${e.errorCode}` : ''}
               </span>
-              <span className="text-right font-mono text-xs tabular-nums">{e.eventType === 'signal.start' ? 'start' : `${e.ttfsMs} ms`}</span>
+              <span className="h-2 rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
+                <span
+                  className={`block h-2 rounded-full ${e.ttfsMs > 5000 ? 'bg-rose-500' : e.ttfsMs > 2000 ? 'bg-amber-500' : 'bg-emerald-500'}`}
+                  style={{ width: `${Math.max(2, (e.ttfsMs / max) * 100)}%` }}
+                />
+              </span>
+              <span className="text-right font-mono text-xs tabular-nums">
+                {e.eventType === 'signal.start' ? 'start' : `${e.ttfsMs} ms`}
+              </span>
             </li>
           ))}
         </ol>

@@ -12,10 +12,22 @@ import { useSignalStream } from './use-signal-stream';
 
 function duration(seconds: number | null) {
   if (seconds === null) return '–';
-  return seconds >= 3600 ? `${(seconds / 3600).toFixed(1)} h` : seconds >= 60 ? `${Math.round(seconds / 60)} min` : `${seconds} s`;
+  return seconds >= 3600
+    ? `${(seconds / 3600).toFixed(1)} h`
+    : seconds >= 60
+      ? `${Math.round(seconds / 60)} min`
+      : `${seconds} s`;
 }
 
-export function JobSignalView({ initial, source, noMatch }: { initial: Signal; source: string; noMatch: boolean }) {
+export function JobSignalView({
+  initial,
+  source,
+  noMatch,
+}: {
+  initial: Signal;
+  source: string;
+  noMatch: boolean;
+}) {
   const client = useQueryClient();
   const etag = useRef<string | null>(null);
   const key = ['signal', initial.jobId];
@@ -25,7 +37,9 @@ export function JobSignalView({ initial, source, noMatch }: { initial: Signal; s
     staleTime: Infinity,
     queryFn: async () => {
       // Re-read with If-None-Match: a 304 keeps what is on screen.
-      const response = await fetch(`/api/v1/jobs/${initial.jobId}/signal`, { headers: etag.current ? { 'if-none-match': etag.current } : {} });
+      const response = await fetch(`/api/v1/jobs/${initial.jobId}/signal`, {
+        headers: etag.current ? { 'if-none-match': etag.current } : {},
+      });
       if (response.status === 304) return client.getQueryData<Signal>(key) ?? initial;
       if (!response.ok) throw new Error(`signal request failed: ${response.status}`);
       etag.current = response.headers.get('etag');
@@ -48,37 +62,84 @@ export function JobSignalView({ initial, source, noMatch }: { initial: Signal; s
   return (
     <div aria-busy={isFetching}>
       <OfflineBanner state={state} />
-      <section data-testid="signal-card" className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <section
+        data-testid="signal-card"
+        className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900"
+      >
         <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
           <div className="flex items-center gap-3">
             <KindBadge kind={signal.kind} />
-            <span className="text-sm text-slate-500 dark:text-slate-400">phase <span className="font-medium text-slate-700 dark:text-slate-200" data-testid="signal-phase">{signal.phase}</span></span>
+            <span className="text-sm text-slate-500 dark:text-slate-400">
+              phase{' '}
+              <span className="font-medium text-slate-700 dark:text-slate-200" data-testid="signal-phase">
+                {signal.phase}
+              </span>
+            </span>
           </div>
           <LiveIndicator state={state} />
         </div>
         <div aria-live="polite" aria-atomic="true">
-          <p className="text-lg font-medium" data-testid="signal-summary">{signal.summary}</p>
-          <div className="mt-4"><PhaseProgress kind={signal.kind} phase={signal.phase} /></div>
+          <p className="text-lg font-medium" data-testid="signal-summary">
+            {signal.summary}
+          </p>
+          <div className="mt-4">
+            <PhaseProgress kind={signal.kind} phase={signal.phase} />
+          </div>
           <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-            <div><dt className="text-slate-500">ETA</dt><dd><Eta etaSeconds={signal.etaSeconds} updatedAt={signal.updatedAt} /></dd></div>
-            <div><dt className="text-slate-500">Updated</dt><dd><time dateTime={signal.updatedAt} title={`${signal.updatedAt} UTC`}>{new Date(signal.updatedAt).toLocaleTimeString()}</time></dd></div>
-            <div><dt className="text-slate-500">Last outcome</dt><dd data-testid="last-outcome">{signal.lastKnownOutcome ? `${String(signal.lastKnownOutcome.status ?? 'unknown')}${signal.lastKnownOutcome.findings_count !== undefined ? `, ${String(signal.lastKnownOutcome.findings_count)} findings` : ''}` : '–'}</dd></div>
-            <div><dt className="text-slate-500">Source</dt><dd className="font-mono text-xs">{source}</dd></div>
+            <div>
+              <dt className="text-slate-500">ETA</dt>
+              <dd>
+                <Eta etaSeconds={signal.etaSeconds} updatedAt={signal.updatedAt} />
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Updated</dt>
+              <dd>
+                <time dateTime={signal.updatedAt} title={`${signal.updatedAt} UTC`}>
+                  {new Date(signal.updatedAt).toLocaleTimeString()}
+                </time>
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Last outcome</dt>
+              <dd data-testid="last-outcome">
+                {signal.lastKnownOutcome
+                  ? `${String(signal.lastKnownOutcome.status ?? 'unknown')}${signal.lastKnownOutcome.findings_count !== undefined ? `, ${String(signal.lastKnownOutcome.findings_count)} findings` : ''}`
+                  : '–'}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">Source</dt>
+              <dd className="font-mono text-xs">{source}</dd>
+            </div>
           </dl>
         </div>
 
         {signal.kind === 'failed' && (
-          <div data-testid="prediction" className="mt-5 rounded-md border border-rose-200 bg-rose-50 p-4 text-sm dark:border-rose-900 dark:bg-rose-950/50">
+          <div
+            data-testid="prediction"
+            className="mt-5 rounded-md border border-rose-200 bg-rose-50 p-4 text-sm dark:border-rose-900 dark:bg-rose-950/50"
+          >
             {signal.prediction ? (
               <>
-                <p className="font-semibold text-rose-900 dark:text-rose-100">Likely cause: <span data-testid="likely-cause">{signal.prediction.likelyCause}</span></p>
-                <p className="mt-1 text-rose-900/80 dark:text-rose-100/80">{signal.prediction.suggestedAction}</p>
+                <p className="font-semibold text-rose-900 dark:text-rose-100">
+                  Likely cause: <span data-testid="likely-cause">{signal.prediction.likelyCause}</span>
+                </p>
+                <p className="mt-1 text-rose-900/80 dark:text-rose-100/80">
+                  {signal.prediction.suggestedAction}
+                </p>
                 <p className="mt-2 text-xs text-rose-900/70 dark:text-rose-100/70">
-                  Usually fixed in {duration(signal.prediction.mttrP50Seconds)} (p95 {duration(signal.prediction.mttrP95Seconds)}) · confidence {Math.round(signal.prediction.confidence * 100)}%
+                  Usually fixed in {duration(signal.prediction.mttrP50Seconds)} (p95{' '}
+                  {duration(signal.prediction.mttrP95Seconds)}) · confidence{' '}
+                  {Math.round(signal.prediction.confidence * 100)}%
                 </p>
               </>
             ) : (
-              <p data-testid="no-match" className="text-rose-900 dark:text-rose-100">{noMatch ? 'No known failure signature matched this failure.' : 'This failure has not been matched against the failure signatures.'}</p>
+              <p data-testid="no-match" className="text-rose-900 dark:text-rose-100">
+                {noMatch
+                  ? 'No known failure signature matched this failure.'
+                  : 'This failure has not been matched against the failure signatures.'}
+              </p>
             )}
           </div>
         )}
@@ -86,7 +147,11 @@ export function JobSignalView({ initial, source, noMatch }: { initial: Signal; s
         {signal.nextActions.length > 0 && (
           <div className="mt-5 flex flex-wrap gap-2" data-testid="next-actions">
             {signal.nextActions.map((action) => (
-              <a key={`${action.label}-${action.href}`} href={action.href} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800">
+              <a
+                key={`${action.label}-${action.href}`}
+                href={action.href}
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
+              >
                 {action.label}
               </a>
             ))}
@@ -97,7 +162,12 @@ export function JobSignalView({ initial, source, noMatch }: { initial: Signal; s
           <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Diagnostics</summary>
           <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 sm:grid-cols-3">
             {Object.entries(signal.diagnostics).map(([k, v]) => (
-              <div key={k}><dt className="text-xs text-slate-500">{k.replaceAll('_', ' ')}</dt><dd className="font-mono text-xs break-all">{typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd></div>
+              <div key={k}>
+                <dt className="text-xs text-slate-500">{k.replaceAll('_', ' ')}</dt>
+                <dd className="font-mono text-xs break-all">
+                  {typeof v === 'object' ? JSON.stringify(v) : String(v)}
+                </dd>
+              </div>
             ))}
           </dl>
         </details>

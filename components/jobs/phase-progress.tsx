@@ -8,10 +8,30 @@ export function PhaseProgress({ kind, phase }: Pick<Signal, 'kind' | 'phase'>) {
   return (
     <ol aria-label="Phases" className="grid grid-cols-6 gap-1" data-testid="phase-progress">
       {PHASES.map((p, i) => {
-        const state = done || i < current ? 'done' : i === current ? (kind === 'failed' ? 'failed' : kind === 'blocked' ? 'blocked' : 'current') : 'todo';
-        const bar = { done: 'bg-emerald-500', current: 'bg-blue-500 motion-safe:animate-pulse', failed: 'bg-rose-500', blocked: 'bg-amber-500', todo: 'bg-slate-200 dark:bg-slate-700' }[state];
+        const state =
+          done || i < current
+            ? 'done'
+            : i === current
+              ? kind === 'failed'
+                ? 'failed'
+                : kind === 'blocked'
+                  ? 'blocked'
+                  : 'current'
+              : 'todo';
+        const bar = {
+          done: 'bg-emerald-500',
+          current: 'bg-blue-500 motion-safe:animate-pulse',
+          failed: 'bg-rose-500',
+          blocked: 'bg-amber-500',
+          todo: 'bg-slate-200 dark:bg-slate-700',
+        }[state];
         return (
-          <li key={p} data-state={state} aria-current={state === 'current' ? 'step' : undefined} className="text-center text-[11px] text-slate-500 dark:text-slate-400">
+          <li
+            key={p}
+            data-state={state}
+            aria-current={state === 'current' ? 'step' : undefined}
+            className="text-center text-[11px] text-slate-500 dark:text-slate-400"
+          >
             <div className={`mb-1 h-1.5 rounded-full ${bar}`} />
             {p}
           </li>

@@ -18,10 +18,18 @@ export function reportUiTtfs(signal: Signal, source: string) {
     surface: 'ui',
     cache_hit: source === 'snapshot',
     device: window.matchMedia('(max-width: 640px)').matches ? 'mobile' : 'desktop',
-    network_state: (navigator as Navigator & { connection?: { effectiveType?: string } }).connection?.effectiveType ?? null,
+    network_state:
+      (navigator as Navigator & { connection?: { effectiveType?: string } }).connection?.effectiveType ??
+      null,
   };
   const body = [
-    { ...common, event_id: crypto.randomUUID(), event_type: 'signal.start', ttfs_ms: 0, timestamp: new Date(startedAt).toISOString() },
+    {
+      ...common,
+      event_id: crypto.randomUUID(),
+      event_type: 'signal.start',
+      ttfs_ms: 0,
+      timestamp: new Date(startedAt).toISOString(),
+    },
     {
       ...common,
       event_id: crypto.randomUUID(),

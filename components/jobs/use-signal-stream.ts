@@ -11,7 +11,11 @@ export type StreamState = 'connecting' | 'live' | 'offline';
  * change and `onResync` whenever the client must re-read: after a reconnect,
  * or when the server says notifications may have been missed.
  */
-export function useSignalStream(query: string, onSignal: (signal: Signal) => void, onResync: () => void): StreamState {
+export function useSignalStream(
+  query: string,
+  onSignal: (signal: Signal) => void,
+  onResync: () => void,
+): StreamState {
   const [state, setState] = useState<StreamState>('connecting');
   useEffect(() => {
     let opened = false;
@@ -22,7 +26,9 @@ export function useSignalStream(query: string, onSignal: (signal: Signal) => voi
       if (opened) onResync();
       opened = true;
     });
-    source.addEventListener('signal', (event) => onSignal(JSON.parse((event as MessageEvent).data) as Signal));
+    source.addEventListener('signal', (event) =>
+      onSignal(JSON.parse((event as MessageEvent).data) as Signal),
+    );
     source.addEventListener('resync', () => onResync());
     source.onerror = () => setState('offline'); // EventSource retries by itself (server sends retry:)
     return () => source.close();

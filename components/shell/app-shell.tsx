@@ -11,8 +11,13 @@ import { ThemeToggle } from './theme-toggle';
 
 function DatabaseDownBanner() {
   return (
-    <div role="alert" data-testid="database-down" className="border-b border-rose-300 bg-rose-50 px-4 py-2 text-sm text-rose-900 md:px-6 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100">
-      The database is unreachable. The console keeps retrying; reload in a moment. Live streams reconnect by themselves.
+    <div
+      role="alert"
+      data-testid="database-down"
+      className="border-b border-rose-300 bg-rose-50 px-4 py-2 text-sm text-rose-900 md:px-6 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100"
+    >
+      The database is unreachable. The console keeps retrying; reload in a moment. Live streams reconnect by
+      themselves.
     </div>
   );
 }
@@ -53,7 +58,9 @@ export async function AppShell({ children, theme }: { children: ReactNode; theme
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white/80 px-4 py-2 backdrop-blur md:px-6 dark:border-slate-800 dark:bg-slate-900/80">
-          <Suspense fallback={<div className="h-9 w-48 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />}>
+          <Suspense
+            fallback={<div className="h-9 w-48 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />}
+          >
             <TenantSwitcher tenants={tenants} />
           </Suspense>
           <div className="flex items-center gap-3 text-sm">

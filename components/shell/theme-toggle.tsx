@@ -24,7 +24,11 @@ export function ThemeToggle({ theme: initial }: { theme: Theme }) {
   }
 
   return (
-    <div role="radiogroup" aria-label="Theme" className="inline-flex rounded-md border border-slate-300 p-0.5 text-xs dark:border-slate-700">
+    <div
+      role="radiogroup"
+      aria-label="Theme"
+      className="inline-flex rounded-md border border-slate-300 p-0.5 text-xs dark:border-slate-700"
+    >
       {THEMES.map((t) => (
         <button
           key={t}

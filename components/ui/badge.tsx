@@ -11,7 +11,11 @@ const KIND_STYLE: Record<string, string> = {
 
 export function KindBadge({ kind }: { kind: string }) {
   return (
-    <span data-testid="kind-badge" data-kind={kind} className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${KIND_STYLE[kind] ?? KIND_STYLE.queued}`}>
+    <span
+      data-testid="kind-badge"
+      data-kind={kind}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ${KIND_STYLE[kind] ?? KIND_STYLE.queued}`}
+    >
       {kind}
     </span>
   );

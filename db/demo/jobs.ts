@@ -2,7 +2,16 @@ import type { Sql } from 'postgres';
 import { signatureHash } from '../../lib/signatures/hash';
 import { DEMO_TENANTS, PHASES, prng } from './tenants';
 
-const KINDS = ['queued', 'started', 'phase', 'blocked', 'failed', 'succeeded', 'canceled', 'unavailable'] as const;
+const KINDS = [
+  'queued',
+  'started',
+  'phase',
+  'blocked',
+  'failed',
+  'succeeded',
+  'canceled',
+  'unavailable',
+] as const;
 const IMAGES = [
   'registry.acme.io/payments/api:v1.8.2',
   'registry.acme.io/web/frontend:v2.0.1',
@@ -13,16 +22,118 @@ const IMAGES = [
 ];
 
 export const DEMO_SIGNATURES = [
-  { phase: 'fetch', error_code: 'REGISTRY_RATE_LIMITED', image_pattern: '^docker\\.io/', cause: 'Docker Hub pull rate limiting', p50: 300, p95: 900, action: 'Wait 5 minutes and retry, or configure a pull-through mirror', url: '/docs/troubleshooting/rate-limits', confidence: 0.92, samples: 148 },
-  { phase: 'fetch', error_code: 'MANIFEST_UNKNOWN', cause: 'Image tag was deleted or never pushed', p50: 600, p95: 3600, action: 'Check the tag exists in the registry and re-run with a valid reference', url: '/docs/troubleshooting/manifest-unknown', confidence: 0.88, samples: 77 },
-  { phase: 'restore', error_code: 'CACHE_CORRUPT', cause: 'Layer cache entry failed checksum verification', p50: 120, p95: 420, action: 'Retry: the corrupt cache entry is evicted automatically', url: '/docs/troubleshooting/cache', confidence: 0.81, samples: 35 },
-  { phase: 'analyze', error_code: 'LAYER_EXTRACT_FAILED', image_pattern: 'registry\\.acme\\.io/.*:v1.*', cause: 'Legacy v1 images use an unsupported whiteout format', p50: 1800, p95: 7200, action: 'Rebuild the image with BuildKit >= 0.12', url: '/docs/troubleshooting/whiteouts', confidence: 0.74, samples: 21 },
-  { phase: 'analyze', error_code: 'OOM_KILLED', cause: 'Analyzer ran out of memory on a very large image', p50: 900, p95: 2700, action: 'Retry on the large-worker pool', url: '/docs/troubleshooting/oom', confidence: 0.66, samples: 12 },
-  { phase: 'policy', error_code: 'POLICY_BUNDLE_MISSING', cause: 'Policy bundle not published for this tenant', p50: 1200, p95: 5400, action: 'Publish the policy bundle, then retry', url: '/docs/policies/publish', confidence: 0.9, samples: 40 },
-  { phase: 'report', error_code: 'UPLOAD_TIMEOUT', cause: 'Report store slow or unreachable', p50: 240, p95: 960, action: 'Retry; check report-store health if it persists', url: '/docs/troubleshooting/report-store', confidence: 0.58, samples: 9 },
-  { phase: 'resolve', error_code: 'AUTH_EXPIRED', cause: 'Registry credentials expired', p50: 1800, p95: 14400, action: 'Rotate the registry credentials in tenant settings', url: '/docs/registries/credentials', confidence: 0.95, samples: 63 },
-  { error_code: 'WORKER_LOST', cause: 'Worker node was preempted mid-job', p50: 60, p95: 300, action: 'Retry: the job is rescheduled on another node', url: '/docs/troubleshooting/preemption', confidence: 0.42, samples: 5 },
-  { phase: 'analyze', error_code: 'DB_FEED_STALE', cause: 'Vulnerability feed older than 48 h', p50: 3600, p95: 21600, action: 'Trigger a feed sync from the admin console', url: '/docs/feeds/sync', confidence: 0.25, samples: 2, expired: true },
+  {
+    phase: 'fetch',
+    error_code: 'REGISTRY_RATE_LIMITED',
+    image_pattern: '^docker\\.io/',
+    cause: 'Docker Hub pull rate limiting',
+    p50: 300,
+    p95: 900,
+    action: 'Wait 5 minutes and retry, or configure a pull-through mirror',
+    url: '/docs/troubleshooting/rate-limits',
+    confidence: 0.92,
+    samples: 148,
+  },
+  {
+    phase: 'fetch',
+    error_code: 'MANIFEST_UNKNOWN',
+    cause: 'Image tag was deleted or never pushed',
+    p50: 600,
+    p95: 3600,
+    action: 'Check the tag exists in the registry and re-run with a valid reference',
+    url: '/docs/troubleshooting/manifest-unknown',
+    confidence: 0.88,
+    samples: 77,
+  },
+  {
+    phase: 'restore',
+    error_code: 'CACHE_CORRUPT',
+    cause: 'Layer cache entry failed checksum verification',
+    p50: 120,
+    p95: 420,
+    action: 'Retry: the corrupt cache entry is evicted automatically',
+    url: '/docs/troubleshooting/cache',
+    confidence: 0.81,
+    samples: 35,
+  },
+  {
+    phase: 'analyze',
+    error_code: 'LAYER_EXTRACT_FAILED',
+    image_pattern: 'registry\\.acme\\.io/.*:v1.*',
+    cause: 'Legacy v1 images use an unsupported whiteout format',
+    p50: 1800,
+    p95: 7200,
+    action: 'Rebuild the image with BuildKit >= 0.12',
+    url: '/docs/troubleshooting/whiteouts',
+    confidence: 0.74,
+    samples: 21,
+  },
+  {
+    phase: 'analyze',
+    error_code: 'OOM_KILLED',
+    cause: 'Analyzer ran out of memory on a very large image',
+    p50: 900,
+    p95: 2700,
+    action: 'Retry on the large-worker pool',
+    url: '/docs/troubleshooting/oom',
+    confidence: 0.66,
+    samples: 12,
+  },
+  {
+    phase: 'policy',
+    error_code: 'POLICY_BUNDLE_MISSING',
+    cause: 'Policy bundle not published for this tenant',
+    p50: 1200,
+    p95: 5400,
+    action: 'Publish the policy bundle, then retry',
+    url: '/docs/policies/publish',
+    confidence: 0.9,
+    samples: 40,
+  },
+  {
+    phase: 'report',
+    error_code: 'UPLOAD_TIMEOUT',
+    cause: 'Report store slow or unreachable',
+    p50: 240,
+    p95: 960,
+    action: 'Retry; check report-store health if it persists',
+    url: '/docs/troubleshooting/report-store',
+    confidence: 0.58,
+    samples: 9,
+  },
+  {
+    phase: 'resolve',
+    error_code: 'AUTH_EXPIRED',
+    cause: 'Registry credentials expired',
+    p50: 1800,
+    p95: 14400,
+    action: 'Rotate the registry credentials in tenant settings',
+    url: '/docs/registries/credentials',
+    confidence: 0.95,
+    samples: 63,
+  },
+  {
+    error_code: 'WORKER_LOST',
+    cause: 'Worker node was preempted mid-job',
+    p50: 60,
+    p95: 300,
+    action: 'Retry: the job is rescheduled on another node',
+    url: '/docs/troubleshooting/preemption',
+    confidence: 0.42,
+    samples: 5,
+  },
+  {
+    phase: 'analyze',
+    error_code: 'DB_FEED_STALE',
+    cause: 'Vulnerability feed older than 48 h',
+    p50: 3600,
+    p95: 21600,
+    action: 'Trigger a feed sync from the admin console',
+    url: '/docs/feeds/sync',
+    confidence: 0.25,
+    samples: 2,
+    expired: true,
+  },
 ];
 
 const ERROR_BY_PHASE: Record<string, string[]> = {
@@ -36,14 +147,22 @@ const ERROR_BY_PHASE: Record<string, string[]> = {
 
 function summaryFor(kind: string, phase: string, queuePosition: number, errorCode?: string) {
   switch (kind) {
-    case 'queued': return `Queued at position ${queuePosition}; a worker is expected shortly`;
-    case 'started': return 'Picked up by a worker; resolving the image reference';
-    case 'phase': return `Running ${phase}`;
-    case 'blocked': return `Blocked in ${phase}: waiting for registry credentials`;
-    case 'failed': return `Failed in ${phase} with ${errorCode}`;
-    case 'succeeded': return 'Scan finished; report published';
-    case 'canceled': return 'Canceled by user';
-    default: return 'Signal source did not answer; showing the last cached state';
+    case 'queued':
+      return `Queued at position ${queuePosition}; a worker is expected shortly`;
+    case 'started':
+      return 'Picked up by a worker; resolving the image reference';
+    case 'phase':
+      return `Running ${phase}`;
+    case 'blocked':
+      return `Blocked in ${phase}: waiting for registry credentials`;
+    case 'failed':
+      return `Failed in ${phase} with ${errorCode}`;
+    case 'succeeded':
+      return 'Scan finished; report published';
+    case 'canceled':
+      return 'Canceled by user';
+    default:
+      return 'Signal source did not answer; showing the last cached state';
   }
 }
 
@@ -55,25 +174,43 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
   while (jobs.length < count) {
     const tenant = rand.pick(DEMO_TENANTS);
     // Within the last 20 hours: retention removes terminal snapshots a day after their last update.
-    const run = { id: rand.uuid(), tenant_id: tenant.id, created_at: new Date(now - rand.int(60, 20 * 3600) * 1000) };
+    const run = {
+      id: rand.uuid(),
+      tenant_id: tenant.id,
+      created_at: new Date(now - rand.int(60, 20 * 3600) * 1000),
+    };
     runs.push(run);
     const size = rand.int(1, 4);
     for (let i = 0; i < size && jobs.length < count; i++) {
       // Every kind x phase appears: cycle kinds and phases deterministically first.
       const index = jobs.length;
       const kind = index < KINDS.length * 7 ? KINDS[index % KINDS.length]! : rand.pick(KINDS);
-      const phase = kind === 'queued' ? 'unknown'
-        : kind === 'unavailable' ? 'unknown'
-        : index < 56 ? (['unknown', ...PHASES] as const)[Math.floor(index / KINDS.length) % 7]! : rand.pick(PHASES);
-      const effectivePhase = phase === 'unknown' && (kind === 'phase' || kind === 'failed') ? 'analyze' : phase;
-      const errorCode = kind === 'failed' ? rand.pick(ERROR_BY_PHASE[effectivePhase] ?? ['WORKER_LOST']) : undefined;
+      const phase =
+        kind === 'queued'
+          ? 'unknown'
+          : kind === 'unavailable'
+            ? 'unknown'
+            : index < 56
+              ? (['unknown', ...PHASES] as const)[Math.floor(index / KINDS.length) % 7]!
+              : rand.pick(PHASES);
+      const effectivePhase =
+        phase === 'unknown' && (kind === 'phase' || kind === 'failed') ? 'analyze' : phase;
+      const errorCode =
+        kind === 'failed' ? rand.pick(ERROR_BY_PHASE[effectivePhase] ?? ['WORKER_LOST']) : undefined;
       const image = rand.pick(IMAGES);
       const queuePosition = rand.int(1, 12);
       const updated = new Date(Math.min(now, run.created_at.getTime() + rand.int(5, 1800) * 1000));
       const terminal = ['failed', 'succeeded', 'canceled'].includes(kind);
-      const previous = rand.next() < 0.8
-        ? { status: rand.pick(['succeeded', 'succeeded', 'failed']), finished_at: new Date(run.created_at.getTime() - rand.int(3600, 86400 * 3) * 1000).toISOString(), findings_count: rand.int(0, 60) }
-        : null;
+      const previous =
+        rand.next() < 0.8
+          ? {
+              status: rand.pick(['succeeded', 'succeeded', 'failed']),
+              finished_at: new Date(
+                run.created_at.getTime() - rand.int(3600, 86400 * 3) * 1000,
+              ).toISOString(),
+              findings_count: rand.int(0, 60),
+            }
+          : null;
       jobs.push({
         job_id: rand.uuid(),
         tenant_id: tenant.id,
@@ -91,7 +228,9 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
           ...(kind === 'failed' ? [{ label: 'Retry job', href: `/jobs?retry=1` }] : []),
         ],
         diagnostics: {
-          ...(kind === 'queued' ? { queue_position: queuePosition } : { worker_id: `worker-${rand.int(1, 24)}` }),
+          ...(kind === 'queued'
+            ? { queue_position: queuePosition }
+            : { worker_id: `worker-${rand.int(1, 24)}` }),
           retry_count: kind === 'failed' ? rand.int(0, 3) : 0,
           image_reference: image,
           ...(errorCode ? { error_code: errorCode } : {}),
@@ -130,7 +269,9 @@ export async function seedDemoSignatures(sql: Sql) {
   const rows = DEMO_TENANTS.flatMap((tenant, t) =>
     DEMO_SIGNATURES.filter((_, i) => t === 0 || i % (t + 1) === 0).map((s) => {
       const pattern = Object.fromEntries(
-        Object.entries({ phase: s.phase, error_code: s.error_code, image_pattern: s.image_pattern }).filter(([, v]) => v !== undefined),
+        Object.entries({ phase: s.phase, error_code: s.error_code, image_pattern: s.image_pattern }).filter(
+          ([, v]) => v !== undefined,
+        ),
       );
       return {
         tenant_id: tenant.id,

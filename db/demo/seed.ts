@@ -24,5 +24,7 @@ export async function seedDemo(sql: Sql, log: (line: string) => void = () => {})
   const events = await seedDemoTelemetry(sql);
   // Demo users sign in only when demo mode is on (see lib/auth/config.ts).
   const users = await seedDemoUsers(sql);
-  log(`demo data: ${DEMO_TENANTS.length} tenants, ${jobs.runs} runs, ${jobs.jobs} jobs, ${signatures} failure signatures, ${events} telemetry events, ${users} demo users`);
+  log(
+    `demo data: ${DEMO_TENANTS.length} tenants, ${jobs.runs} runs, ${jobs.jobs} jobs, ${signatures} failure signatures, ${events} telemetry events, ${users} demo users`,
+  );
 }

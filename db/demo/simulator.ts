@@ -11,19 +11,36 @@ interface ActiveJob {
 }
 
 const FAILURES: Record<string, string> = {
-  resolve: 'AUTH_EXPIRED', fetch: 'REGISTRY_RATE_LIMITED', restore: 'CACHE_CORRUPT',
-  analyze: 'LAYER_EXTRACT_FAILED', policy: 'POLICY_BUNDLE_MISSING', report: 'UPLOAD_TIMEOUT',
+  resolve: 'AUTH_EXPIRED',
+  fetch: 'REGISTRY_RATE_LIMITED',
+  restore: 'CACHE_CORRUPT',
+  analyze: 'LAYER_EXTRACT_FAILED',
+  policy: 'POLICY_BUNDLE_MISSING',
+  report: 'UPLOAD_TIMEOUT',
 };
 
 /** The next state of a job moving resolve -> ... -> report, with a small chance to fail. */
 export function advance(job: ActiveJob, roll: number) {
-  if (job.kind === 'queued') return { kind: 'started', phase: 'resolve', summary: 'Picked up by a worker; resolving the image reference', eta: 240 };
+  if (job.kind === 'queued')
+    return {
+      kind: 'started',
+      phase: 'resolve',
+      summary: 'Picked up by a worker; resolving the image reference',
+      eta: 240,
+    };
   const index = PHASES.indexOf(job.phase as (typeof PHASES)[number]);
   if (roll < 0.06) {
     const phase = index >= 0 ? job.phase : 'analyze';
-    return { kind: 'failed', phase, summary: `Failed in ${phase} with ${FAILURES[phase]}`, eta: null, error: FAILURES[phase] };
+    return {
+      kind: 'failed',
+      phase,
+      summary: `Failed in ${phase} with ${FAILURES[phase]}`,
+      eta: null,
+      error: FAILURES[phase],
+    };
   }
-  if (index === PHASES.length - 1) return { kind: 'succeeded', phase: 'report', summary: 'Scan finished; report published', eta: null };
+  if (index === PHASES.length - 1)
+    return { kind: 'succeeded', phase: 'report', summary: 'Scan finished; report published', eta: null };
   const phase = PHASES[Math.max(0, index + 1)]!;
   return { kind: 'phase', phase, summary: `Running ${phase}`, eta: Math.max(10, 240 - (index + 1) * 40) };
 }
@@ -33,7 +50,10 @@ export function advance(job: ActiveJob, roll: number) {
  * (so every change is NOTIFYed), starts new jobs to keep about a dozen active, and records
  * a trickle of telemetry so the current hour on the dashboard is live.
  */
-export function startSimulator(sql: Sql, options: { intervalMs?: number; log?: (line: string) => void } = {}) {
+export function startSimulator(
+  sql: Sql,
+  options: { intervalMs?: number; log?: (line: string) => void } = {},
+) {
   const intervalMs = options.intervalMs ?? 3000;
   let running = false;
   const tick = async () => {
@@ -47,7 +67,11 @@ export function startSimulator(sql: Sql, options: { intervalMs?: number; log?: (
       for (const job of active) {
         const next = advance(job, Math.random());
         const { queue_position: _position, ...rest } = job.diagnostics;
-        const diagnostics = { ...rest, worker_id: String(rest.worker_id ?? `worker-${1 + Math.floor(Math.random() * 24)}`), ...(next.error ? { error_code: next.error } : {}) };
+        const diagnostics = {
+          ...rest,
+          worker_id: String(rest.worker_id ?? `worker-${1 + Math.floor(Math.random() * 24)}`),
+          ...(next.error ? { error_code: next.error } : {}),
+        };
         await sql`select scheduler.upsert_first_signal_snapshot(${job.job_id}, ${job.tenant_id}, ${job.run_id},
           ${next.kind}, ${next.phase}, ${next.summary}, ${next.eta}, null, ${sql.json([{ label: 'View run', href: `/jobs?q=${job.run_id}` }])},
           ${sql.json(diagnostics as never)})`;
@@ -56,7 +80,9 @@ export function startSimulator(sql: Sql, options: { intervalMs?: number; log?: (
         select count(*)::int as count from scheduler.first_signal_snapshots where kind in ('queued', 'started', 'phase')`;
       if (count < 12) {
         const tenant = DEMO_TENANTS[Math.floor(Math.random() * DEMO_TENANTS.length)]!;
-        const [run] = await sql<{ id: string }[]>`insert into scheduler.runs (id, tenant_id) values (gen_random_uuid(), ${tenant.id}) returning id`;
+        const [run] = await sql<
+          { id: string }[]
+        >`insert into scheduler.runs (id, tenant_id) values (gen_random_uuid(), ${tenant.id}) returning id`;
         const position = 1 + Math.floor(Math.random() * 8);
         await sql`select scheduler.upsert_first_signal_snapshot(gen_random_uuid(), ${tenant.id}, ${run!.id}, 'queued', 'unknown',
           ${`Queued at position ${position}; a worker is expected shortly`}, 60, null, null,

@@ -23,14 +23,18 @@ export interface Requirement {
 export function check(viewer: Viewer, need: Requirement): Viewer {
   if (viewer.kind === 'token') {
     if (need.scope) {
-      if (!viewer.scopes.includes(need.scope)) throw ApiError.forbidden(`This token lacks the ${need.scope} scope.`);
+      if (!viewer.scopes.includes(need.scope))
+        throw ApiError.forbidden(`This token lacks the ${need.scope} scope.`);
       return viewer;
     }
-    if (need.role) throw ApiError.forbidden('This endpoint is for people signed in to the console, not API tokens.');
+    if (need.role)
+      throw ApiError.forbidden('This endpoint is for people signed in to the console, not API tokens.');
     return viewer;
   }
-  if (need.role && !roleAtLeast(viewer.role, need.role)) throw ApiError.forbidden(`This needs the ${need.role} role.`);
-  if (need.scope && !viewer.scopes.includes(need.scope)) throw ApiError.forbidden(`Your role cannot use ${need.scope}.`);
+  if (need.role && !roleAtLeast(viewer.role, need.role))
+    throw ApiError.forbidden(`This needs the ${need.role} role.`);
+  if (need.scope && !viewer.scopes.includes(need.scope))
+    throw ApiError.forbidden(`Your role cannot use ${need.scope}.`);
   return viewer;
 }
 
@@ -50,7 +54,8 @@ export async function requestViewer(request: RequestLike): Promise<Viewer | null
 
 /** For route handlers. */
 export async function authorize(request: RequestLike, need: Requirement = {}): Promise<Viewer> {
-  if (!hasBearer(request) && isCrossOrigin(request)) throw ApiError.forbidden('Cross-origin request refused.');
+  if (!hasBearer(request) && isCrossOrigin(request))
+    throw ApiError.forbidden('Cross-origin request refused.');
   const viewer = await requestViewer(request);
   if (!viewer) throw ApiError.unauthorized();
   check(viewer, need);
@@ -77,13 +82,23 @@ async function limitIngest(viewer: Viewer) {
   if (!(rate > 0)) return;
   const decision = await consume(sql, `ingest:${viewer.id}`, { capacity: rate * 2, perSecond: rate });
   if (!decision.allowed) {
-    throw new ApiError(429, 'rate_limited', 'Too many ingest requests for this token; retry later.', undefined, { 'Retry-After': String(decision.retryAfter) });
+    throw new ApiError(
+      429,
+      'rate_limited',
+      'Too many ingest requests for this token; retry later.',
+      undefined,
+      { 'Retry-After': String(decision.retryAfter) },
+    );
   }
 }
 
 /** Throws 403 unless the viewer may write data of this tenant (e.g. every event of an ingest batch). */
 export function assertTenantWritable(viewer: Viewer, tenantId: string): void {
   if (!canSeeTenant(viewer, tenantId)) {
-    throw ApiError.forbidden(viewer.kind === 'token' ? 'This token is bound to another tenant.' : 'You have no access to this tenant.');
+    throw ApiError.forbidden(
+      viewer.kind === 'token'
+        ? 'This token is bound to another tenant.'
+        : 'You have no access to this tenant.',
+    );
   }
 }

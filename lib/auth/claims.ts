@@ -6,18 +6,32 @@ import { ROLES, roleAtLeast, type Role } from './roles';
 /** Reads a claim by dotted path ("realm_access.roles"). */
 export function claimAt(claims: Record<string, unknown>, path: string): unknown {
   if (path in claims) return claims[path];
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), claims);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) =>
+        value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined,
+      claims,
+    );
 }
 
 /** Claims may carry a list, a single string, or a space/comma separated string. */
 export function claimValues(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean);
+  if (Array.isArray(value))
+    return value
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => v.trim())
+      .filter(Boolean);
   if (typeof value === 'string') return value.split(/[\s,]+/).filter(Boolean);
   return [];
 }
 
 /** The highest console role among the claim values (with the optional prefix), or null. */
-export function roleFromClaims(claims: Record<string, unknown>, rolesClaim: string, prefix = ''): Role | null {
+export function roleFromClaims(
+  claims: Record<string, unknown>,
+  rolesClaim: string,
+  prefix = '',
+): Role | null {
   let best: Role | null = null;
   for (const value of claimValues(claimAt(claims, rolesClaim))) {
     if (prefix && !value.startsWith(prefix)) continue;
@@ -42,7 +56,13 @@ export function tenantsFromClaims(claims: Record<string, unknown>, tenantsClaim:
 
 /** Only same-site relative paths may be used as a post-sign-in destination. */
 export function safeReturnPath(value: unknown): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\')
+  )
+    return '/';
   if (value.startsWith('/api/') || value.startsWith('/sign-in')) return '/';
   return value.slice(0, 2000);
 }

@@ -14,8 +14,20 @@ export function readCookie(request: RequestLike, name: string): string | undefin
 }
 
 /** HTTP-only, SameSite=Lax, Secure on https; maxAge 0 deletes. */
-export function serializeCookie(request: RequestLike, name: string, value: string, maxAgeSeconds: number, path = '/'): string {
-  const parts = [`${name}=${encodeURIComponent(value)}`, `Path=${path}`, 'HttpOnly', 'SameSite=Lax', `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`];
+export function serializeCookie(
+  request: RequestLike,
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+  path = '/',
+): string {
+  const parts = [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${path}`,
+    'HttpOnly',
+    'SameSite=Lax',
+    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
+  ];
   if (isSecureRequest(request)) parts.push('Secure');
   return parts.join('; ');
 }

@@ -20,13 +20,24 @@ let cached: { key: string; config: Promise<client.Configuration> } | null = null
 
 /** Discovery result, cached per process; a failed discovery is retried next time. */
 export function oidcConfiguration(settings: OidcSettings): Promise<client.Configuration> {
-  const key = JSON.stringify([settings.issuer.href, settings.clientId, settings.clientSecret ?? '', settings.allowHttp]);
+  const key = JSON.stringify([
+    settings.issuer.href,
+    settings.clientId,
+    settings.clientSecret ?? '',
+    settings.allowHttp,
+  ]);
   if (cached?.key === key) return cached.config;
   const config = client
-    .discovery(settings.issuer, settings.clientId, settings.clientSecret, settings.clientSecret ? undefined : client.None(), {
-      execute: settings.allowHttp ? [client.allowInsecureRequests] : [],
-      timeout: 10,
-    })
+    .discovery(
+      settings.issuer,
+      settings.clientId,
+      settings.clientSecret,
+      settings.clientSecret ? undefined : client.None(),
+      {
+        execute: settings.allowHttp ? [client.allowInsecureRequests] : [],
+        timeout: 10,
+      },
+    )
     .catch((error: unknown) => {
       cached = null;
       throw error;
@@ -38,15 +49,20 @@ export function oidcConfiguration(settings: OidcSettings): Promise<client.Config
 /** The public origin the browser used, honouring a reverse proxy's forwarded headers. */
 export function publicOrigin(request: Request): string {
   const url = new URL(request.url);
-  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
-  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.replace(':', '');
+  const host =
+    request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
+  const proto =
+    request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.replace(':', '');
   return `${proto}://${host}`;
 }
 
 const LOGIN_TTL_SECONDS = 600;
 
 /** Starts a sign-in: records the pending login and returns the issuer URL to send the browser to. */
-export async function startOidcLogin(request: Request, returnTo: unknown): Promise<{ url: URL; loginId: string; maxAge: number }> {
+export async function startOidcLogin(
+  request: Request,
+  returnTo: unknown,
+): Promise<{ url: URL; loginId: string; maxAge: number }> {
   const settings = oidcSettings();
   if (!settings) throw new OidcSignInError('not_configured');
   const config = await oidcConfiguration(settings);
@@ -76,11 +92,16 @@ export async function startOidcLogin(request: Request, returnTo: unknown): Promi
  * verifier), validates state, nonce and the ID token, maps claims to role and
  * tenants, and opens a session. A pending login is usable once.
  */
-export async function finishOidcLogin(request: Request, loginId: string | undefined): Promise<{ sessionId: string; maxAge: number; returnTo: string }> {
+export async function finishOidcLogin(
+  request: Request,
+  loginId: string | undefined,
+): Promise<{ sessionId: string; maxAge: number; returnTo: string }> {
   const settings = oidcSettings();
   if (!settings) throw new OidcSignInError('not_configured');
   if (!loginId) throw new OidcSignInError('no_pending_login');
-  const [pending] = await sql<{ state: string; nonce: string; codeVerifier: string; redirectUri: string; returnTo: string }[]>`
+  const [pending] = await sql<
+    { state: string; nonce: string; codeVerifier: string; redirectUri: string; returnTo: string }[]
+  >`
     delete from console.oidc_logins where id_hash = ${sha256Hex(loginId)} and expires_at > now()
     returning state, nonce, code_verifier as "codeVerifier", redirect_uri as "redirectUri", return_to as "returnTo"`;
   if (!pending) throw new OidcSignInError('no_pending_login');
@@ -100,18 +121,30 @@ export async function finishOidcLogin(request: Request, loginId: string | undefi
     });
     claims = { ...(tokens.claims() as Record<string, unknown>) };
     // Some issuers put roles only into userinfo, not into the ID token.
-    if (roleFromClaims(claims, settings.rolesClaim, settings.rolePrefix) === null && config.serverMetadata().userinfo_endpoint) {
+    if (
+      roleFromClaims(claims, settings.rolesClaim, settings.rolePrefix) === null &&
+      config.serverMetadata().userinfo_endpoint
+    ) {
       const info = await client.fetchUserInfo(config, tokens.access_token, String(claims.sub));
       claims = { ...info, ...claims };
     }
   } catch (error) {
     // Protocol errors name the failed check; they carry no secrets.
-    console.error(JSON.stringify({ level: 'warn', msg: 'oidc sign-in rejected', error: (error as Error).message, code: (error as { code?: string }).code }));
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'oidc sign-in rejected',
+        error: (error as Error).message,
+        code: (error as { code?: string }).code,
+      }),
+    );
     throw new OidcSignInError('issuer_rejected');
   }
   const role = roleFromClaims(claims, settings.rolesClaim, settings.rolePrefix);
   if (!role) throw new OidcSignInError('no_role');
-  const name = [claims.name, claims.preferred_username, claims.email, claims.sub].find((v): v is string => typeof v === 'string' && v.length > 0)!;
+  const name = [claims.name, claims.preferred_username, claims.email, claims.sub].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  )!;
   const userId = await upsertOidcUser({
     issuer: String(claims.iss),
     subject: String(claims.sub),

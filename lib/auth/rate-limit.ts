@@ -35,7 +35,8 @@ export async function consume(sql: Sql, key: string, bucket: Bucket): Promise<Ra
     returning tokens, allowed`;
   });
   // Idle buckets are full again after capacity/perSecond seconds; drop old rows now and then.
-  if (Math.random() < 0.005) void sql`delete from console.rate_limits where updated_at < now() - interval '1 day'`.catch(() => {});
+  if (Math.random() < 0.005)
+    void sql`delete from console.rate_limits where updated_at < now() - interval '1 day'`.catch(() => {});
   if (row!.allowed) return { allowed: true, retryAfter: 0 };
   return { allowed: false, retryAfter: Math.max(1, Math.ceil((1 - row!.tokens) / bucket.perSecond)) };
 }

@@ -9,11 +9,19 @@ export const SIGN_IN_PER_CLIENT: Bucket = { capacity: 30, perSecond: 1 / 10 };
 
 /** The client address as forwarded by Next.js or a reverse proxy (best effort). */
 export function clientAddress(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'unknown';
+  return (
+    request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ||
+    request.headers.get('x-real-ip') ||
+    'unknown'
+  );
 }
 
 /** Runs a sign-in attempt under the rate limits; a successful attempt is refunded. */
-export async function limitedSignIn<T>(request: Request, username: string, attempt: () => Promise<T | null>): Promise<T | null> {
+export async function limitedSignIn<T>(
+  request: Request,
+  username: string,
+  attempt: () => Promise<T | null>,
+): Promise<T | null> {
   const keys: [string, Bucket][] = [
     [`signin:user:${username.toLowerCase()}`, SIGN_IN_PER_USER],
     [`signin:client:${clientAddress(request)}`, SIGN_IN_PER_CLIENT],
@@ -21,7 +29,13 @@ export async function limitedSignIn<T>(request: Request, username: string, attem
   for (const [key, bucket] of keys) {
     const decision = await consume(sql, key, bucket);
     if (!decision.allowed) {
-      throw new ApiError(429, 'rate_limited', 'Too many sign-in attempts. Wait a moment and try again.', undefined, { 'Retry-After': String(decision.retryAfter) });
+      throw new ApiError(
+        429,
+        'rate_limited',
+        'Too many sign-in attempts. Wait a moment and try again.',
+        undefined,
+        { 'Retry-After': String(decision.retryAfter) },
+      );
     }
   }
   const result = await attempt();

@@ -18,7 +18,12 @@ export interface ApiTokenRow {
 }
 
 /** Creates a token; the clear value is returned once and never stored. */
-export async function createApiToken(input: { tenantId: string; name: string; scopes: Scope[]; createdBy: string | null }) {
+export async function createApiToken(input: {
+  tenantId: string;
+  name: string;
+  scopes: Scope[];
+  createdBy: string | null;
+}) {
   const { token, prefix, hash } = newApiToken();
   const [row] = await sql<{ id: string; createdAt: Date }[]>`
     insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes, created_by)
@@ -47,7 +52,11 @@ export async function listApiTokens(tenants: readonly string[] | 'all'): Promise
  * the next request here, and on other instances as soon as the database's
  * invalidation message reaches them (lib/cache/lookup-cache.ts).
  */
-export async function revokeApiToken(id: string, tenants: readonly string[] | 'all', revokedBy: string | null): Promise<boolean> {
+export async function revokeApiToken(
+  id: string,
+  tenants: readonly string[] | 'all',
+  revokedBy: string | null,
+): Promise<boolean> {
   const all = tenants === 'all';
   const ids = all ? [] : [...tenants];
   const rows = await sql`
@@ -74,7 +83,9 @@ function cachedViewer(hash: string): Viewer | undefined {
   // "Last used" to the half minute, as below, without waiting for the write.
   if (Date.now() - cached.usedWrittenAt > 30_000) {
     cached.usedWrittenAt = Date.now();
-    void sql`update console.api_tokens set last_used_at = now() where id = ${cached.viewer.id}`.catch(() => {});
+    void sql`update console.api_tokens set last_used_at = now() where id = ${cached.viewer.id}`.catch(
+      () => {},
+    );
   }
   return cached.viewer;
 }
@@ -95,7 +106,14 @@ export async function tokenViewer(raw: string): Promise<Viewer | null> {
   if (!row) return null;
   // "Last used" to the half minute: one write per token per 30 s, not per request.
   if (row.stale) await sql`update console.api_tokens set last_used_at = now() where id = ${row.id}`;
-  const viewer: Viewer = { kind: 'token', id: row.id, name: row.name, role: 'viewer', tenants: [row.tenantId], scopes: row.scopes };
+  const viewer: Viewer = {
+    kind: 'token',
+    id: row.id,
+    name: row.name,
+    role: 'viewer',
+    tenants: [row.tenantId],
+    scopes: row.scopes,
+  };
   storeToken(hash, ticket, viewer);
   return viewer;
 }

@@ -17,7 +17,13 @@ export async function checkLocalPassword(username: string, password: string): Pr
  * from the issuer at every sign-in, so revoking them there takes effect at the
  * next sign-in (and sessions of a removed user can be deleted in the database).
  */
-export async function upsertOidcUser(input: { issuer: string; subject: string; name: string; role: Role; tenants: TenantGrant }): Promise<string> {
+export async function upsertOidcUser(input: {
+  issuer: string;
+  subject: string;
+  name: string;
+  role: Role;
+  tenants: TenantGrant;
+}): Promise<string> {
   return sql.begin(async (tx) => {
     const [user] = await tx<{ id: string }[]>`
       insert into console.users (display_name, role, all_tenants, oidc_issuer, oidc_subject)

@@ -91,7 +91,12 @@ export function cachedSignal(jobId: string): CachedSignal | undefined {
 }
 
 /** `validUntil` (epoch ms) shortens the entry's life, e.g. to when the matched signature expires. */
-export function storeSignal(jobId: string, ticket: number, entry: Omit<CachedSignal, 'expiresAt'>, validUntil = Infinity) {
+export function storeSignal(
+  jobId: string,
+  ticket: number,
+  entry: Omit<CachedSignal, 'expiresAt'>,
+  validUntil = Infinity,
+) {
   if (!cacheUsable() || ticket !== state.generation) return;
   state.signals.set(jobId, { ...entry, expiresAt: Math.min(Date.now() + TTL_MS, validUntil) });
 }
@@ -127,8 +132,13 @@ export function applyInvalidation(payload: string) {
   } catch {
     message = { jobs: 'all', tokens: 'all' };
   }
-  const jobs = message.jobs === 'all' ? 'all' : Array.isArray(message.jobs) ? message.jobs.map(String) : undefined;
-  invalidateLocally({ jobs, failed: message.failed === undefined ? undefined : 'all', tokens: message.tokens === undefined ? undefined : 'all' });
+  const jobs =
+    message.jobs === 'all' ? 'all' : Array.isArray(message.jobs) ? message.jobs.map(String) : undefined;
+  invalidateLocally({
+    jobs,
+    failed: message.failed === undefined ? undefined : 'all',
+    tokens: message.tokens === undefined ? undefined : 'all',
+  });
 }
 
 /** The listener is (again) listening: start from empty, messages may have been missed. */
@@ -148,5 +158,11 @@ export function listenerDown() {
 }
 
 export function cacheStats() {
-  return { ready: state.ready, signals: state.signals.size, tokens: state.tokens.size, hits: state.hits, misses: state.misses };
+  return {
+    ready: state.ready,
+    signals: state.signals.size,
+    tokens: state.tokens.size,
+    hits: state.hits,
+    misses: state.misses,
+  };
 }

@@ -139,7 +139,10 @@ export class SignalStore {
     const offset = (index % CHUNK_SLOTS) * SLOT_BYTES;
     const etagLength = this.etagLength[index]!;
     const bodyLength = this.bodyLength[index]!;
-    const body = bodyLength < 0 ? this.oversized.get(index)! : chunk.toString('utf8', offset + etagLength, offset + etagLength + bodyLength);
+    const body =
+      bodyLength < 0
+        ? this.oversized.get(index)!
+        : chunk.toString('utf8', offset + etagLength, offset + etagLength + bodyLength);
     return {
       tenantId: this.strings[this.tenant[index]!]!,
       etag: chunk.toString('latin1', offset, offset + etagLength),
@@ -199,7 +202,8 @@ export class SignalStore {
 
   /** Drops every failed job's entry (a failure signature changed). */
   deleteFailed(): void {
-    for (let index = 0; index < this.capacity; index++) if (this.live[index] && this.failed[index]) this.remove(index);
+    for (let index = 0; index < this.capacity; index++)
+      if (this.live[index] && this.failed[index]) this.remove(index);
   }
 
   clear(): void {
@@ -223,7 +227,8 @@ export class SignalStore {
       const held = this.table[bucket]!;
       if (held === 0) return -1;
       const k = (held - 1) * 4;
-      if (keys[k] === w[0] && keys[k + 1] === w[1] && keys[k + 2] === w[2] && keys[k + 3] === w[3]) return held - 1;
+      if (keys[k] === w[0] && keys[k + 1] === w[1] && keys[k + 2] === w[2] && keys[k + 3] === w[3])
+        return held - 1;
     }
   }
 
@@ -250,7 +255,9 @@ export class SignalStore {
 
   /** The Buffer holding slot `index`, allocated as entries arrive so memory follows what is cached (not zero-filled: a slot is written before it is read). */
   private chunk(index: number): Buffer {
-    return (this.chunks[Math.floor(index / CHUNK_SLOTS)] ??= Buffer.allocUnsafeSlow(CHUNK_SLOTS * SLOT_BYTES));
+    return (this.chunks[Math.floor(index / CHUNK_SLOTS)] ??= Buffer.allocUnsafeSlow(
+      CHUNK_SLOTS * SLOT_BYTES,
+    ));
   }
 
   private intern(value: string): number {

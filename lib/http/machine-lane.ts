@@ -38,8 +38,18 @@ interface Route {
 }
 
 const routes: Route[] = [
-  { method: 'GET', pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/, label: '/api/v1/jobs/:id/signal', handler: jobSignal },
-  { method: 'POST', pattern: /^\/api\/v1\/telemetry\/ttfs$/, label: '/api/v1/telemetry/ttfs', handler: telemetry },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v1\/jobs\/([^/]+)\/signal$/,
+    label: '/api/v1/jobs/:id/signal',
+    handler: jobSignal,
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v1\/telemetry\/ttfs$/,
+    label: '/api/v1/telemetry/ttfs',
+    handler: telemetry,
+  },
 ];
 
 /** A Node request seen through the RequestLike interface the shared handlers read. */
@@ -158,14 +168,30 @@ function bodyLeftUnread(raw: IncomingMessage): boolean {
   return raw.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
-function send(request: LaneRequest, res: ServerResponse, route: Route, requestId: string, reply: Reply, started: number) {
+function send(
+  request: LaneRequest,
+  res: ServerResponse,
+  route: Route,
+  requestId: string,
+  reply: Reply,
+  started: number,
+) {
   // A flat [name, value, ...] list: Node writes it without walking an object.
-  const headers: (string | number)[] = [...(isSecureRequest(request) ? HTTPS_HEADERS : HTTP_HEADERS), 'X-Request-Id', requestId];
+  const headers: (string | number)[] = [
+    ...(isSecureRequest(request) ? HTTPS_HEADERS : HTTP_HEADERS),
+    'X-Request-Id',
+    requestId,
+  ];
   for (const name in reply.headers) headers.push(name, reply.headers[name]!);
-  if (reply.body !== null) headers.push('Content-Length', typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length);
+  if (reply.body !== null)
+    headers.push(
+      'Content-Length',
+      typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length,
+    );
   // Draining, or a body left unread (413): do not keep the connection.
   if (isShuttingDown() || bodyLeftUnread(request.raw)) headers.push('Connection', 'close');
-  if (held.push({ res, status: reply.status, headers, body: reply.body, route, started }) === 1) setImmediate(writeHeld);
+  if (held.push({ res, status: reply.status, headers, body: reply.body, route, started }) === 1)
+    setImmediate(writeHeld);
 }
 
 // Replies are written together at the end of the event-loop turn that made
@@ -195,6 +221,9 @@ function writeHeld() {
         res.destroy(); // one unwritable reply must not keep the others from going out
       }
     }
-    metrics.httpDuration.observe({ method: route.method, route: route.label, status: String(status) }, (performance.now() - started) / 1000);
+    metrics.httpDuration.observe(
+      { method: route.method, route: route.label, status: String(status) },
+      (performance.now() - started) / 1000,
+    );
   }
 }

@@ -37,13 +37,33 @@ const LOCK_KEY = 0x74746672;
  * rollups of those hours, deletes terminal snapshots not updated for a day, and
  * disables low-confidence signatures left untouched, auditing each.
  */
-export async function runRetention(sql: Sql, policy: RetentionPolicy, trigger: 'schedule' | 'manual', now = new Date()): Promise<RetentionResult> {
+export async function runRetention(
+  sql: Sql,
+  policy: RetentionPolicy,
+  trigger: 'schedule' | 'manual',
+  now = new Date(),
+): Promise<RetentionResult> {
   const reserved = await sql.reserve();
   try {
     const [lock] = await reserved<[{ ok: boolean }]>`select pg_try_advisory_lock(${LOCK_KEY}) as ok`;
-    if (!lock.ok) return { ran: false, eventsDeleted: 0, rollupCellsDeleted: 0, snapshotsDeleted: 0, signaturesDisabled: 0 };
-    const [run] = await sql<[{ id: string }]>`insert into console.retention_runs (trigger) values (${trigger}) returning id`;
-    const result: RetentionResult = { ran: true, eventsDeleted: 0, rollupCellsDeleted: 0, snapshotsDeleted: 0, signaturesDisabled: 0 };
+    if (!lock.ok)
+      return {
+        ran: false,
+        eventsDeleted: 0,
+        rollupCellsDeleted: 0,
+        snapshotsDeleted: 0,
+        signaturesDisabled: 0,
+      };
+    const [run] = await sql<
+      [{ id: string }]
+    >`insert into console.retention_runs (trigger) values (${trigger}) returning id`;
+    const result: RetentionResult = {
+      ran: true,
+      eventsDeleted: 0,
+      rollupCellsDeleted: 0,
+      snapshotsDeleted: 0,
+      signaturesDisabled: 0,
+    };
     try {
       const eventCutoff = new Date(now.getTime() - policy.eventsDays * 86400_000);
       for (;;) {
@@ -53,7 +73,9 @@ export async function runRetention(sql: Sql, policy: RetentionPolicy, trigger: '
         result.eventsDeleted += deleted.count;
         if (deleted.count < policy.batchSize) break;
       }
-      const [pruned] = await sql<[{ n: number }]>`select scheduler.ttfs_prune_rollups(${eventCutoff})::int as n`;
+      const [pruned] = await sql<
+        [{ n: number }]
+      >`select scheduler.ttfs_prune_rollups(${eventCutoff})::int as n`;
       result.rollupCellsDeleted = pruned.n;
 
       const snapshotCutoff = new Date(now.getTime() - policy.snapshotHours * 3600_000);

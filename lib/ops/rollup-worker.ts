@@ -17,7 +17,9 @@ export function startRollupWorker(intervalMs = Number(process.env.TTFS_FOLD_INTE
     try {
       await foldRollups();
     } catch (error) {
-      console.error(JSON.stringify({ level: 'warn', msg: 'rollup fold failed', error: (error as Error).message }));
+      console.error(
+        JSON.stringify({ level: 'warn', msg: 'rollup fold failed', error: (error as Error).message }),
+      );
     } finally {
       running = false;
     }

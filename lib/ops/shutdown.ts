@@ -1,6 +1,9 @@
 import { closeAllStreams, stopHub } from '@/lib/signals/hub';
 
-const globalForShutdown = globalThis as unknown as { ttfsShutdownHooked?: boolean; ttfsShuttingDown?: boolean };
+const globalForShutdown = globalThis as unknown as {
+  ttfsShutdownHooked?: boolean;
+  ttfsShuttingDown?: boolean;
+};
 
 /** True once SIGTERM arrived: responses then ask clients to close keep-alive connections. */
 export function isShuttingDown() {
@@ -18,7 +21,13 @@ export function installShutdownHooks() {
   globalForShutdown.ttfsShutdownHooked = true;
   const drain = (signal: string) => {
     globalForShutdown.ttfsShuttingDown = true;
-    console.log(JSON.stringify({ level: 'info', msg: 'shutting down: closing streams, finishing in-flight requests', signal }));
+    console.log(
+      JSON.stringify({
+        level: 'info',
+        msg: 'shutting down: closing streams, finishing in-flight requests',
+        signal,
+      }),
+    );
     closeAllStreams();
     void stopHub().catch(() => {});
   };

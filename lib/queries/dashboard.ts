@@ -34,8 +34,29 @@ export interface Scope {
 
 const cacheArg = (cache?: 'hit' | 'cold') => (cache === 'hit' ? true : cache === 'cold' ? false : null);
 
-async function windowStats(w: Window, scope: Scope, opts: { bucket: string; splitSurface: boolean; cacheHit?: boolean | null; label?: string }): Promise<SeriesPoint[]> {
-  const rows = await sql<{ bucket: Date; surface: string; events: string; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null; over_2000: string; over_5000: string; errors: string; timeouts: string; cache_hits: string; rendered: string; rendered_over_2000: string; rendered_over_5000: string }[]>`
+async function windowStats(
+  w: Window,
+  scope: Scope,
+  opts: { bucket: string; splitSurface: boolean; cacheHit?: boolean | null; label?: string },
+): Promise<SeriesPoint[]> {
+  const rows = await sql<
+    {
+      bucket: Date;
+      surface: string;
+      events: string;
+      p50_ms: number | null;
+      p95_ms: number | null;
+      p99_ms: number | null;
+      over_2000: string;
+      over_5000: string;
+      errors: string;
+      timeouts: string;
+      cache_hits: string;
+      rendered: string;
+      rendered_over_2000: string;
+      rendered_over_5000: string;
+    }[]
+  >`
     select * from scheduler.ttfs_window_stats(${w.from}, ${w.to}, ${opts.bucket}::interval, ${scope.tenantIds}::uuid[],
       ${scope.surface ? [scope.surface] : null}::text[], ${opts.cacheHit === undefined ? cacheArg(scope.cache) : opts.cacheHit}, ${opts.splitSurface})`;
   return rows.map((r) => ({
@@ -57,12 +78,23 @@ async function windowStats(w: Window, scope: Scope, opts: { bucket: string; spli
 }
 
 /** p50/p95/p99 over time, split by surface or by cache hit vs cold start. */
-export async function latencySeries(w: Window, scope: Scope, split: 'surface' | 'cache'): Promise<SeriesPoint[]> {
+export async function latencySeries(
+  w: Window,
+  scope: Scope,
+  split: 'surface' | 'cache',
+): Promise<SeriesPoint[]> {
   const bucket = w.bucket === 'day' ? '1 day' : '1 hour';
   if (split === 'surface') return windowStats(w, scope, { bucket, splitSurface: true });
   const wanted = scope.cache ? [scope.cache] : (['hit', 'cold'] as const);
   const parts = await Promise.all(
-    wanted.map((c) => windowStats(w, scope, { bucket, splitSurface: false, cacheHit: c === 'hit', label: c === 'hit' ? 'cache hit' : 'cold start' })),
+    wanted.map((c) =>
+      windowStats(w, scope, {
+        bucket,
+        splitSurface: false,
+        cacheHit: c === 'hit',
+        label: c === 'hit' ? 'cache hit' : 'cold start',
+      }),
+    ),
   );
   return parts.flat().sort((a, b) => a.bucket.getTime() - b.bucket.getTime());
 }
@@ -93,14 +125,25 @@ type CubeRow = {
  * (scheduler.ttfs_window_cube). Memoised per request: the tiles, distribution,
  * attribution and budget cards share it.
  */
-const windowCube = cache(async (fromMs: number, toMs: number, tenantIds: string, surface: string | null): Promise<CubeRow[]> =>
-  sql<CubeRow[]>`
+const windowCube = cache(
+  async (fromMs: number, toMs: number, tenantIds: string, surface: string | null): Promise<CubeRow[]> =>
+    sql<CubeRow[]>`
     select * from scheduler.ttfs_window_cube(${new Date(fromMs)}, ${new Date(toMs)}, ${tenantIds.split(',').filter(Boolean)}::uuid[],
       ${surface ? [surface] : null}::text[])`,
 );
 
-async function cubeRows(w: Pick<Window, 'from' | 'to'>, scope: Scope, pick: (r: CubeRow) => boolean, label?: (r: CubeRow) => string): Promise<SeriesPoint[]> {
-  const rows = await windowCube(w.from.getTime(), w.to.getTime(), scope.tenantIds.join(','), scope.surface ?? null);
+async function cubeRows(
+  w: Pick<Window, 'from' | 'to'>,
+  scope: Scope,
+  pick: (r: CubeRow) => boolean,
+  label?: (r: CubeRow) => string,
+): Promise<SeriesPoint[]> {
+  const rows = await windowCube(
+    w.from.getTime(),
+    w.to.getTime(),
+    scope.tenantIds.join(','),
+    scope.surface ?? null,
+  );
   return rows.filter(pick).map((r) => ({
     bucket: w.from,
     series: label ? label(r) : r.surface,
@@ -133,10 +176,39 @@ export interface HistogramBin {
 }
 
 /** The merged latency histogram, folded into ~24 log-spaced display bins. */
-export async function latencyHistogram(w: Pick<Window, 'from' | 'to'>, scope: Scope): Promise<HistogramBin[]> {
-  const rows = await windowCube(w.from.getTime(), w.to.getTime(), scope.tenantIds.join(','), scope.surface ?? null);
+export async function latencyHistogram(
+  w: Pick<Window, 'from' | 'to'>,
+  scope: Scope,
+): Promise<HistogramBin[]> {
+  const rows = await windowCube(
+    w.from.getTime(),
+    w.to.getTime(),
+    scope.tenantIds.join(','),
+    scope.surface ?? null,
+  );
   const merged = rows.find((r) => r.surface === '*' && r.cache === cacheKey(scope.cache));
-  const edges = [0, 100, 200, 300, 500, 750, 1000, 1500, 2000, 2500, 3000, 4000, 5000, 7500, 10000, 15000, 20000, 30000, 60000, Infinity];
+  const edges = [
+    0,
+    100,
+    200,
+    300,
+    500,
+    750,
+    1000,
+    1500,
+    2000,
+    2500,
+    3000,
+    4000,
+    5000,
+    7500,
+    10000,
+    15000,
+    20000,
+    30000,
+    60000,
+    Infinity,
+  ];
   const bins = edges.slice(0, -1).map((from, i) => ({ fromMs: from, toMs: edges[i + 1]!, n: 0 }));
   const values = merged?.hist_values ?? [];
   values.forEach((value, i) => {
@@ -206,8 +278,16 @@ export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<Sli
  * (lib/slo/short-windows.ts). One statement reads cells and raw rows in one
  * snapshot, so "cell minus the rest of its hour" is exact.
  */
-export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: Scope): Promise<Map<number, SliCounts[]>> {
-  const plan = planShortWindows(to.getTime(), windowHours.map((h) => Math.round(h * 3600_000)), Math.max(to.getTime(), Date.now()));
+export async function sliCountsEndingAt(
+  to: Date,
+  windowHours: number[],
+  scope: Scope,
+): Promise<Map<number, SliCounts[]>> {
+  const plan = planShortWindows(
+    to.getTime(),
+    windowHours.map((h) => Math.round(h * 3600_000)),
+    Math.max(to.getTime(), Date.now()),
+  );
   // Sent as ISO text and cast in SQL.
   const hours = plan.hours.map((h) => new Date(h).toISOString());
   const boundaries = plan.boundaries.map((b) => new Date(b).toISOString());
@@ -223,7 +303,17 @@ export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: 
         )
         .reduce((x, y) => sql`${x} union all ${y}`)
     : sql`select tenant_id, surface, ts, event_type, ttfs_ms from scheduler.ttfs_events where false`;
-  const rows = await sql<{ tenantId: string; surface: string; hour: Date | null; i: number | null; total: number; bad2000: number; bad5000: number }[]>`
+  const rows = await sql<
+    {
+      tenantId: string;
+      surface: string;
+      hour: Date | null;
+      i: number | null;
+      total: number;
+      bad2000: number;
+      bad5000: number;
+    }[]
+  >`
     select tenant_id as "tenantId", surface, hour, null::int as i, sum(n_rendered + n_timeout + n_error)::int as total,
       sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
     from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
@@ -235,10 +325,23 @@ export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: 
       count(*) filter (where event_type <> 'signal.rendered' or ttfs_ms > 5000)::int
     from (${rawRows}) r
     group by 1, 2, 4`;
-  const segments = new Map<string, { tenantId: string; surface: string; cells: Map<number, (typeof rows)[number]>; raw: Map<number, (typeof rows)[number]> }>();
+  const segments = new Map<
+    string,
+    {
+      tenantId: string;
+      surface: string;
+      cells: Map<number, (typeof rows)[number]>;
+      raw: Map<number, (typeof rows)[number]>;
+    }
+  >();
   for (const r of rows) {
     const key = `${r.tenantId}|${r.surface}`;
-    const seg = segments.get(key) ?? { tenantId: r.tenantId, surface: r.surface, cells: new Map(), raw: new Map() };
+    const seg = segments.get(key) ?? {
+      tenantId: r.tenantId,
+      surface: r.surface,
+      cells: new Map(),
+      raw: new Map(),
+    };
     if (r.hour) seg.cells.set(r.hour.getTime(), r);
     else seg.raw.set(r.i!, r);
     segments.set(key, seg);
@@ -251,7 +354,13 @@ export async function sliCountsEndingAt(to: Date, windowHours: number[], scope: 
         .map((seg) => ({
           tenantId: seg.tenantId,
           surface: seg.surface,
-          ...sumTerms(plan.windows[w]!, plan.boundaries, (hour) => seg.cells.get(hour), (i) => seg.raw.get(i), keys),
+          ...sumTerms(
+            plan.windows[w]!,
+            plan.boundaries,
+            (hour) => seg.cells.get(hour),
+            (i) => seg.raw.get(i),
+            keys,
+          ),
         }))
         .filter((c) => c.total > 0),
     ]),
@@ -283,7 +392,11 @@ export interface SlowEvent {
 }
 
 /** The slowest measurements of one hour (drill-down), from the raw events. */
-export async function slowestEvents(hour: Date, scope: Scope & { bucketHours?: number }, limit = 20): Promise<SlowEvent[]> {
+export async function slowestEvents(
+  hour: Date,
+  scope: Scope & { bucketHours?: number },
+  limit = 20,
+): Promise<SlowEvent[]> {
   const end = new Date(hour.getTime() + (scope.bucketHours ?? 1) * 3600_000);
   return sql<SlowEvent[]>`
     select ts, job_id as "jobId", tenant_id as "tenantId", surface, event_type as "eventType", ttfs_ms as "ttfsMs",
@@ -299,7 +412,9 @@ export async function slowestEvents(hour: Date, scope: Scope & { bucketHours?: n
 export async function latestEventAt(tenantIds: string[]): Promise<Date | null> {
   const [row] = await sql<{ at: Date | null }[]>`
     select max(hour + interval '1 hour') as at from scheduler.ttfs_rollup_cells where tenant_id = any(${tenantIds}::uuid[]) and hour > now() - interval '2 days'`;
-  const [recent] = await sql<{ at: Date | null }[]>`select max(ts) as at from scheduler.ttfs_events where ts > now() - interval '1 hour' and tenant_id = any(${tenantIds}::uuid[])`;
+  const [recent] = await sql<
+    { at: Date | null }[]
+  >`select max(ts) as at from scheduler.ttfs_events where ts > now() - interval '1 hour' and tenant_id = any(${tenantIds}::uuid[])`;
   return recent?.at ?? row?.at ?? null;
 }
 

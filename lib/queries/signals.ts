@@ -15,14 +15,18 @@ const LIVE_MATCH = sql`case when kind = 'failed' then (
       coalesce(diagnostics->>'image_reference', payload_json->>'image_reference')) m) end as live_match`;
 
 export async function getSnapshot(jobId: string): Promise<SnapshotRow | null> {
-  const [row] = await sql<SnapshotRow[]>`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
+  const [row] = await sql<
+    SnapshotRow[]
+  >`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
   return row ?? null;
 }
 
 /** Many jobs at once (lookup batches, the SSE hub's re-reads), on their own connections with a generic plan (lib/db.ts). */
 export async function getSnapshots(jobIds: string[]): Promise<SnapshotRow[]> {
   if (jobIds.length === 0) return [];
-  return lookupSql<SnapshotRow[]>`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
+  return lookupSql<
+    SnapshotRow[]
+  >`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
 }
 
 /**
@@ -69,7 +73,11 @@ export async function upsertSnapshot(jobId: string, input: SignalWrite): Promise
   return row!;
 }
 
-export async function listSnapshots(tenantIds: string[], filters: JobListFilters, limit = 100): Promise<SnapshotRow[]> {
+export async function listSnapshots(
+  tenantIds: string[],
+  filters: JobListFilters,
+  limit = 100,
+): Promise<SnapshotRow[]> {
   const q = filters.q?.toLowerCase();
   const isUuid = q ? /^[0-9a-f-]{36}$/.test(q) : false;
   return sql<SnapshotRow[]>`

@@ -4,14 +4,26 @@ import { invalidateLocally } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
 import { ApiError } from '@/lib/errors';
 import type { Viewer } from '@/lib/auth/roles';
-import type { MatchRequest, SignatureCreate, SignatureListFilters, SignaturePatch, SignaturePattern } from '@/lib/schemas/signature';
+import type {
+  MatchRequest,
+  SignatureCreate,
+  SignatureListFilters,
+  SignaturePatch,
+  SignaturePattern,
+} from '@/lib/schemas/signature';
 import { signatureHash } from '@/lib/signatures/hash';
 
 export interface SignatureRow {
   id: string;
   tenantId: string;
   pattern: SignaturePattern;
-  outcome: { likely_cause?: string; mttr_p50_seconds?: number | null; mttr_p95_seconds?: number | null; suggested_action?: string | null; remediation_url?: string | null };
+  outcome: {
+    likely_cause?: string;
+    mttr_p50_seconds?: number | null;
+    mttr_p95_seconds?: number | null;
+    suggested_action?: string | null;
+    remediation_url?: string | null;
+  };
   confidence: number;
   sampleCount: number;
   lastMatchedAt: Date | null;
@@ -30,7 +42,10 @@ const COLUMNS = sql`id, tenant_id as "tenantId", pattern, outcome, confidence::f
 
 const PAGE_SIZE = 25;
 
-export async function listSignatures(tenantIds: string[], filters: SignatureListFilters = { sort: 'confidence', page: 1 }) {
+export async function listSignatures(
+  tenantIds: string[],
+  filters: SignatureListFilters = { sort: 'confidence', page: 1 },
+) {
   const order = {
     confidence: sql`confidence desc, sample_count desc`,
     samples: sql`sample_count desc, confidence desc`,
@@ -43,14 +58,18 @@ export async function listSignatures(tenantIds: string[], filters: SignatureList
     ${filters.status === 'expired' ? sql`and expires_at <= now()` : sql``}
     ${filters.q ? sql`and (pattern::text ilike ${'%' + filters.q + '%'} or outcome::text ilike ${'%' + filters.q + '%'})` : sql``}`;
   const [rows, [count]] = await Promise.all([
-    sql<SignatureRow[]>`select ${COLUMNS} from scheduler.failure_signatures where ${where} order by ${order}, id limit ${PAGE_SIZE} offset ${(filters.page - 1) * PAGE_SIZE}`,
+    sql<
+      SignatureRow[]
+    >`select ${COLUMNS} from scheduler.failure_signatures where ${where} order by ${order}, id limit ${PAGE_SIZE} offset ${(filters.page - 1) * PAGE_SIZE}`,
     sql<[{ n: number }]>`select count(*)::int as n from scheduler.failure_signatures where ${where}`,
   ]);
   return { rows, total: count.n, pageSize: PAGE_SIZE };
 }
 
 export async function getSignature(id: string): Promise<SignatureRow | null> {
-  const [row] = await sql<SignatureRow[]>`select ${COLUMNS} from scheduler.failure_signatures where id = ${id}`;
+  const [row] = await sql<
+    SignatureRow[]
+  >`select ${COLUMNS} from scheduler.failure_signatures where id = ${id}`;
   return row ?? null;
 }
 
@@ -61,16 +80,35 @@ export async function regexError(pattern: string): Promise<string | null> {
 
 function snapshot(row: SignatureRow | null) {
   if (!row) return null;
-  return { pattern: row.pattern, outcome: row.outcome, confidence: row.confidence, enabled: row.enabled, expires_at: row.expiresAt?.toISOString() ?? null };
+  return {
+    pattern: row.pattern,
+    outcome: row.outcome,
+    confidence: row.confidence,
+    enabled: row.enabled,
+    expires_at: row.expiresAt?.toISOString() ?? null,
+  };
 }
 
-async function audit(db: Sql, viewer: Viewer, row: { id: string; tenantId: string }, action: string, reason: string | undefined, before: unknown, after: unknown) {
+async function audit(
+  db: Sql,
+  viewer: Viewer,
+  row: { id: string; tenantId: string },
+  action: string,
+  reason: string | undefined,
+  before: unknown,
+  after: unknown,
+) {
   await db`insert into console.signature_audit (tenant_id, signature_id, actor_id, actor_name, action, reason, before, after)
     values (${row.tenantId}, ${row.id}, ${viewer.id}, ${viewer.name}, ${action}, ${reason ?? null}, ${before === null ? null : db.json(before as never)}, ${after === null ? null : db.json(after as never)})`;
 }
 
 function duplicate(error: unknown) {
-  if ((error as { code?: string }).code === '23505') return new ApiError(409, 'duplicate_pattern', 'A signature with exactly this pattern already exists for this tenant. Edit that one instead.');
+  if ((error as { code?: string }).code === '23505')
+    return new ApiError(
+      409,
+      'duplicate_pattern',
+      'A signature with exactly this pattern already exists for this tenant. Edit that one instead.',
+    );
   return error;
 }
 
@@ -83,15 +121,17 @@ function changed<T>(result: T): T {
 export async function createSignature(viewer: Viewer, input: SignatureCreate): Promise<SignatureRow> {
   await assertRegex(input.pattern);
   try {
-    return changed(await sql.begin(async (tx) => {
-      const [row] = await tx<SignatureRow[]>`
+    return changed(
+      await sql.begin(async (tx) => {
+        const [row] = await tx<SignatureRow[]>`
         insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, enabled, expires_at)
         values (${input.tenant_id}, ${signatureHash(input.pattern)}, ${tx.json(input.pattern as never)}, ${tx.json(input.outcome as never)},
           ${input.confidence}, ${input.enabled}, ${input.expires_at ?? null})
         returning ${COLUMNS}`;
-      await audit(tx as unknown as Sql, viewer, row!, 'create', input.reason, null, snapshot(row!));
-      return row!;
-    }));
+        await audit(tx as unknown as Sql, viewer, row!, 'create', input.reason, null, snapshot(row!));
+        return row!;
+      }),
+    );
   } catch (error) {
     throw duplicate(error);
   }
@@ -101,16 +141,29 @@ export async function createSignature(viewer: Viewer, input: SignatureCreate): P
 async function assertRegex(pattern: SignaturePattern) {
   if (!pattern.image_pattern) return;
   const error = await regexError(pattern.image_pattern);
-  if (error) throw ApiError.validation([{ path: 'pattern.image_pattern', message: `PostgreSQL cannot compile this regular expression: ${error}` }]);
+  if (error)
+    throw ApiError.validation([
+      {
+        path: 'pattern.image_pattern',
+        message: `PostgreSQL cannot compile this regular expression: ${error}`,
+      },
+    ]);
 }
 
-export async function updateSignature(viewer: Viewer, id: string, patch: SignaturePatch): Promise<SignatureRow> {
+export async function updateSignature(
+  viewer: Viewer,
+  id: string,
+  patch: SignaturePatch,
+): Promise<SignatureRow> {
   if (patch.pattern) await assertRegex(patch.pattern);
   try {
-    return changed(await sql.begin(async (tx) => {
-      const [before] = await tx<SignatureRow[]>`select ${COLUMNS} from scheduler.failure_signatures where id = ${id} for update`;
-      if (!before) throw ApiError.notFound('signature');
-      const [row] = await tx<SignatureRow[]>`
+    return changed(
+      await sql.begin(async (tx) => {
+        const [before] = await tx<
+          SignatureRow[]
+        >`select ${COLUMNS} from scheduler.failure_signatures where id = ${id} for update`;
+        if (!before) throw ApiError.notFound('signature');
+        const [row] = await tx<SignatureRow[]>`
         update scheduler.failure_signatures set
           pattern = ${patch.pattern ? tx.json(patch.pattern as never) : tx`pattern`},
           signature_hash = ${patch.pattern ? signatureHash(patch.pattern) : tx`signature_hash`},
@@ -122,24 +175,43 @@ export async function updateSignature(viewer: Viewer, id: string, patch: Signatu
           updated_at = now()
         where id = ${id}
         returning ${COLUMNS}`;
-      const onlyToggle = Object.keys(patch).every((k) => k === 'enabled' || k === 'reason');
-      const action = onlyToggle && patch.enabled !== undefined ? (patch.enabled ? 'enable' : 'disable') : 'edit';
-      await audit(tx as unknown as Sql, viewer, row!, action, patch.reason, snapshot(before), snapshot(row!));
-      return row!;
-    }));
+        const onlyToggle = Object.keys(patch).every((k) => k === 'enabled' || k === 'reason');
+        const action =
+          onlyToggle && patch.enabled !== undefined ? (patch.enabled ? 'enable' : 'disable') : 'edit';
+        await audit(
+          tx as unknown as Sql,
+          viewer,
+          row!,
+          action,
+          patch.reason,
+          snapshot(before),
+          snapshot(row!),
+        );
+        return row!;
+      }),
+    );
   } catch (error) {
     throw duplicate(error);
   }
 }
 
-export async function deleteSignature(viewer: Viewer, id: string, hard: boolean, reason?: string): Promise<SignatureRow | null> {
+export async function deleteSignature(
+  viewer: Viewer,
+  id: string,
+  hard: boolean,
+  reason?: string,
+): Promise<SignatureRow | null> {
   if (!hard) return updateSignature(viewer, id, { enabled: false, reason });
-  return changed(await sql.begin(async (tx) => {
-    const [before] = await tx<SignatureRow[]>`delete from scheduler.failure_signatures where id = ${id} returning ${COLUMNS}`;
-    if (!before) throw ApiError.notFound('signature');
-    await audit(tx as unknown as Sql, viewer, before, 'delete', reason, snapshot(before), null);
-    return null;
-  }));
+  return changed(
+    await sql.begin(async (tx) => {
+      const [before] = await tx<
+        SignatureRow[]
+      >`delete from scheduler.failure_signatures where id = ${id} returning ${COLUMNS}`;
+      if (!before) throw ApiError.notFound('signature');
+      await audit(tx as unknown as Sql, viewer, before, 'delete', reason, snapshot(before), null);
+      return null;
+    }),
+  );
 }
 
 export interface AuditRow {
@@ -173,7 +245,15 @@ export interface Explanation {
 export async function explainMatch(input: MatchRequest) {
   const [winner] = await sql<{ signature_id: string }[]>`
     select signature_id from scheduler.match_failure_signature(${input.tenant_id}, ${input.phase}, ${input.error_code ?? null}, ${input.image_reference ?? null})`;
-  const rows = await sql<(Explanation & { enabled: boolean; expired: boolean; phaseOk: boolean; codeOk: boolean; imageOk: boolean })[]>`
+  const rows = await sql<
+    (Explanation & {
+      enabled: boolean;
+      expired: boolean;
+      phaseOk: boolean;
+      codeOk: boolean;
+      imageOk: boolean;
+    })[]
+  >`
     select s.id, s.outcome->>'likely_cause' as "likelyCause", s.confidence::float8 as confidence, s.sample_count as "sampleCount", s.enabled,
       (s.expires_at is not null and s.expires_at <= now()) as expired,
       (s.pattern->>'phase' is null or s.pattern->>'phase' = ${input.phase}) as "phaseOk",
@@ -198,8 +278,17 @@ export async function explainMatch(input: MatchRequest) {
     if (!r.codeOk) reasons.push('error code differs');
     if (!r.imageOk) reasons.push('image pattern does not match');
     const matches = reasons.length === 0;
-    if (matches && winner && winner.signature_id !== r.id) reasons.push('matches, but a signature with higher confidence (or more samples) wins');
-    return { id: r.id, likelyCause: r.likelyCause, confidence: r.confidence, sampleCount: r.sampleCount, matches, reasons, lastWeekFailedJobs: r.lastWeekFailedJobs };
+    if (matches && winner && winner.signature_id !== r.id)
+      reasons.push('matches, but a signature with higher confidence (or more samples) wins');
+    return {
+      id: r.id,
+      likelyCause: r.likelyCause,
+      confidence: r.confidence,
+      sampleCount: r.sampleCount,
+      matches,
+      reasons,
+      lastWeekFailedJobs: r.lastWeekFailedJobs,
+    };
   });
   return { winner: winner?.signature_id ?? null, explanations };
 }

@@ -26,7 +26,11 @@ export async function insertTtfsEvents(events: TtfsEventV1[]): Promise<IngestRes
   try {
     accepted = await insertBatch(columns, false);
   } catch (error) {
-    if ((error as { code?: string; constraint_name?: string }).code !== '23505' || (error as { constraint_name?: string }).constraint_name !== 'ux_ttfs_events_tenant_event') throw error;
+    if (
+      (error as { code?: string; constraint_name?: string }).code !== '23505' ||
+      (error as { constraint_name?: string }).constraint_name !== 'ux_ttfs_events_tenant_event'
+    )
+      throw error;
     accepted = await insertBatch(columns, true);
   }
   return { accepted, duplicates: events.length - accepted };
@@ -77,7 +81,10 @@ const INSERT = `
   )
   select count(*)::int as accepted from inserted`;
 const INSERT_NEW = INSERT.replace('%conflict%', '');
-const INSERT_SKIPPING_DUPLICATES = INSERT.replace('%conflict%', 'on conflict (tenant_id, event_id) where event_id is not null do nothing');
+const INSERT_SKIPPING_DUPLICATES = INSERT.replace(
+  '%conflict%',
+  'on conflict (tenant_id, event_id) where event_id is not null do nothing',
+);
 
 /** Inside double quotes an array literal gives meaning only to `"` and `\`. */
 function quoted(text: string): string {
@@ -106,7 +113,11 @@ function toColumns(events: TtfsEventV1[]): (string | null)[] {
 }
 
 async function insertBatch(columns: (string | null)[], skipDuplicates: boolean): Promise<number> {
-  const [result] = await sql.unsafe<[{ accepted: number }]>(skipDuplicates ? INSERT_SKIPPING_DUPLICATES : INSERT_NEW, columns, { prepare: true });
+  const [result] = await sql.unsafe<[{ accepted: number }]>(
+    skipDuplicates ? INSERT_SKIPPING_DUPLICATES : INSERT_NEW,
+    columns,
+    { prepare: true },
+  );
   return result.accepted;
 }
 

@@ -13,5 +13,7 @@ export async function listTenants(viewer: Viewer): Promise<Tenant[]> {
   if (viewer.tenants === 'all') {
     return sql<Tenant[]>`select id, slug, name from console.tenants order by name`;
   }
-  return sql<Tenant[]>`select id, slug, name from console.tenants where id = any(${viewer.tenants as string[]}::uuid[]) order by name`;
+  return sql<
+    Tenant[]
+  >`select id, slug, name from console.tenants where id = any(${viewer.tenants as string[]}::uuid[]) order by name`;
 }

@@ -5,7 +5,10 @@ export type RangeKey = keyof typeof RANGES;
 
 /** Overview filters, all in the URL so a link reproduces the view. */
 export const dashboardFilters = z.object({
-  range: z.enum(Object.keys(RANGES) as [RangeKey, ...RangeKey[]]).catch('24h').default('24h'),
+  range: z
+    .enum(Object.keys(RANGES) as [RangeKey, ...RangeKey[]])
+    .catch('24h')
+    .default('24h'),
   surface: z.enum(['ui', 'cli', 'ci']).optional().catch(undefined),
   cache: z.enum(['hit', 'cold']).optional().catch(undefined),
   split: z.enum(['surface', 'cache']).catch('surface').default('surface'),

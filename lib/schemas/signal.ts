@@ -1,8 +1,25 @@
 import { z } from 'zod';
 
 // Enumerations exactly as the scheduler schema's CHECK constraints.
-export const SIGNAL_KINDS = ['queued', 'started', 'phase', 'blocked', 'failed', 'succeeded', 'canceled', 'unavailable'] as const;
-export const SIGNAL_PHASES = ['resolve', 'fetch', 'restore', 'analyze', 'policy', 'report', 'unknown'] as const;
+export const SIGNAL_KINDS = [
+  'queued',
+  'started',
+  'phase',
+  'blocked',
+  'failed',
+  'succeeded',
+  'canceled',
+  'unavailable',
+] as const;
+export const SIGNAL_PHASES = [
+  'resolve',
+  'fetch',
+  'restore',
+  'analyze',
+  'policy',
+  'report',
+  'unknown',
+] as const;
 export const SIGNAL_SOURCES = ['snapshot', 'cold_start', 'failure_index'] as const;
 export const TERMINAL_KINDS = ['succeeded', 'failed', 'canceled'] as const;
 
@@ -66,7 +83,12 @@ export const signalWrite = z.strictObject({
   kind: signalKind,
   phase: signalPhase,
   summary: z.string().trim().min(1).max(500),
-  eta_seconds: z.number().int().min(0).max(7 * 86400).nullish(),
+  eta_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86400)
+    .nullish(),
   last_known_outcome: z.record(z.string(), z.unknown()).nullish(),
   next_actions: z.array(nextAction).max(10).nullish(),
   diagnostics: z.record(z.string(), z.unknown()).default({}),

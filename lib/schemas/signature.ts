@@ -9,13 +9,25 @@ export const signaturePattern = z
     error_code: z.string().trim().min(1).max(128).optional(),
     image_pattern: z.string().min(1).max(256, 'at most 256 characters').optional(),
   })
-  .refine((p) => p.phase || p.error_code || p.image_pattern, { message: 'set at least one of phase, error code or image pattern' });
+  .refine((p) => p.phase || p.error_code || p.image_pattern, {
+    message: 'set at least one of phase, error code or image pattern',
+  });
 export type SignaturePattern = z.infer<typeof signaturePattern>;
 
 export const signatureOutcome = z.strictObject({
   likely_cause: z.string().trim().min(1).max(300),
-  mttr_p50_seconds: z.number().int().min(0).max(30 * 86400).nullish(),
-  mttr_p95_seconds: z.number().int().min(0).max(30 * 86400).nullish(),
+  mttr_p50_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .nullish(),
+  mttr_p95_seconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86400)
+    .nullish(),
   suggested_action: z.string().trim().max(500).nullish(),
   remediation_url: safeHref.nullish(),
 });
@@ -57,7 +69,10 @@ export type MatchRequest = z.infer<typeof matchRequest>;
 export const signatureListFilters = z.object({
   status: z.enum(['enabled', 'disabled', 'expired']).optional().catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined),
-  sort: z.enum(['confidence', 'samples', 'last_matched', 'updated']).catch('confidence').default('confidence'),
+  sort: z
+    .enum(['confidence', 'samples', 'last_matched', 'updated'])
+    .catch('confidence')
+    .default('confidence'),
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 export type SignatureListFilters = z.infer<typeof signatureListFilters>;

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { SIGNAL_KINDS, SIGNAL_PHASES, SIGNAL_SOURCES } from './signal';
 
 export const SURFACES = ['ui', 'cli', 'ci'] as const;
-export const EVENT_TYPES = ['signal.start', 'signal.rendered', 'signal.timeout', 'signal.error', 'signal.cache_hit', 'signal.cold_start'] as const;
+export const EVENT_TYPES = [
+  'signal.start',
+  'signal.rendered',
+  'signal.timeout',
+  'signal.error',
+  'signal.cache_hit',
+  'signal.cold_start',
+] as const;
 export const MAX_EVENTS_PER_REQUEST = 1000;
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -16,7 +23,9 @@ const shortText = (max: number) => z.string().max(max).nullish();
 export const ttfsEventV1 = z.strictObject({
   schema_version: z.literal('v1.0', { error: 'must be "v1.0"' }),
   event_id: z.uuid().optional(),
-  timestamp: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }).optional(),
+  timestamp: z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
+    .optional(),
   tenant_id: z.uuid(),
   job_id: z.uuid(),
   run_id: z.uuid().nullish(),

@@ -81,7 +81,11 @@ function cachedReply(viewer: Viewer, id: string, ifNoneMatch: string | null): Re
  * A cached signal is returned at once (not as a promise), so the machine lane
  * can answer a repeated lookup in the same tick; anything else is a promise.
  */
-export function jobSignalReply(viewer: Viewer, jobId: string, ifNoneMatch: string | null): Reply | Promise<Reply> {
+export function jobSignalReply(
+  viewer: Viewer,
+  jobId: string,
+  ifNoneMatch: string | null,
+): Reply | Promise<Reply> {
   const id = jobIdParam(jobId);
   return cachedReply(viewer, id, ifNoneMatch) ?? loadedReply(viewer, id, ifNoneMatch);
 }
@@ -96,7 +100,8 @@ async function loadedReply(viewer: Viewer, id: string, ifNoneMatch: string | nul
   // Cold-start answers come from telemetry, which sends no invalidations: not cached.
   if (snapshot) {
     const failed = snapshot.kind === 'failed';
-    const matchExpires = failed && snapshot.live_match?.expires_at ? Date.parse(snapshot.live_match.expires_at) : Infinity;
+    const matchExpires =
+      failed && snapshot.live_match?.expires_at ? Date.parse(snapshot.live_match.expires_at) : Infinity;
     storeSignal(id, ticket, { ...rendered, failed }, matchExpires); // copied into the cache's off-heap store
   }
   return renderedReply(rendered, ifNoneMatch);

@@ -16,7 +16,12 @@ export interface SnapshotRow {
   payload_json: Record<string, unknown>;
   updated_at: Date;
   /** The signature matching a failed job now; undefined when not looked up. */
-  live_match?: { signature_id: string; outcome: Record<string, unknown>; confidence: number | string; expires_at?: string | null } | null;
+  live_match?: {
+    signature_id: string;
+    outcome: Record<string, unknown>;
+    confidence: number | string;
+    expires_at?: string | null;
+  } | null;
 }
 
 interface FailureMatch {
@@ -41,7 +46,10 @@ function prediction(row: SnapshotRow): Prediction | null {
             ...(row.live_match.outcome as FailureMatch),
             signature_id: row.live_match.signature_id,
             confidence: row.live_match.confidence,
-            matched_at: recorded?.signature_id === row.live_match.signature_id ? recorded.matched_at : new Date().toISOString(),
+            matched_at:
+              recorded?.signature_id === row.live_match.signature_id
+                ? recorded.matched_at
+                : new Date().toISOString(),
           };
   if (!match?.signature_id || !match.likely_cause) return null;
   return {
@@ -86,7 +94,8 @@ export function toSignal(row: SnapshotRow): Signal {
 function withPredictionActions(actions: NextAction[], predicted: Prediction, jobId: string): NextAction[] {
   const out = [...actions];
   const has = (label: string) => out.some((a) => a.label.toLowerCase() === label.toLowerCase());
-  if (predicted.remediationUrl && !has('Open runbook')) out.push({ label: 'Open runbook', href: predicted.remediationUrl });
+  if (predicted.remediationUrl && !has('Open runbook'))
+    out.push({ label: 'Open runbook', href: predicted.remediationUrl });
   if (!has('Retry') && !has('Retry job')) out.push({ label: 'Retry', href: `/jobs/${jobId}?retry=1` });
   return out;
 }

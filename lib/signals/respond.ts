@@ -15,7 +15,12 @@ export interface RenderedSignal {
 
 export function renderSignal(row: SnapshotRow, fromSnapshot: boolean): RenderedSignal {
   const signal = toSignal(row);
-  return { tenantId: row.tenant_id, etag: signalEtag(signal), body: JSON.stringify(signal), source: signalSource(signal, fromSnapshot) };
+  return {
+    tenantId: row.tenant_id,
+    etag: signalEtag(signal),
+    body: JSON.stringify(signal),
+    source: signalSource(signal, fromSnapshot),
+  };
 }
 
 /** 200 with the signal, or 304 when the client's ETag (If-None-Match) is still current. */
@@ -30,10 +35,20 @@ export function renderedReply(rendered: RenderedSignal, ifNoneMatch: string | nu
   return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: rendered.body };
 }
 
-export function signalReply(ifNoneMatch: string | null, row: SnapshotRow, fromSnapshot: boolean, status = 200): Reply {
+export function signalReply(
+  ifNoneMatch: string | null,
+  row: SnapshotRow,
+  fromSnapshot: boolean,
+  status = 200,
+): Reply {
   return renderedReply(renderSignal(row, fromSnapshot), ifNoneMatch, status);
 }
 
-export function signalResponse(request: Request, row: SnapshotRow, fromSnapshot: boolean, status = 200): Response {
+export function signalResponse(
+  request: Request,
+  row: SnapshotRow,
+  fromSnapshot: boolean,
+  status = 200,
+): Response {
   return toWebResponse(signalReply(request.headers.get('if-none-match'), row, fromSnapshot, status));
 }

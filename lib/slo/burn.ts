@@ -44,9 +44,30 @@ export interface BurnRule {
 
 /** The SRE Workbook's rules for a 30-day SLO period. */
 export const WORKBOOK_RULES: BurnRule[] = [
-  { name: '2% of budget in 1 h', severity: 'page', longWindowHours: 1, shortWindowHours: 5 / 60, burnRate: 14.4, budgetShare: 0.02 },
-  { name: '5% of budget in 6 h', severity: 'page', longWindowHours: 6, shortWindowHours: 0.5, burnRate: 6, budgetShare: 0.05 },
-  { name: '10% of budget in 3 d', severity: 'ticket', longWindowHours: 72, shortWindowHours: 6, burnRate: 1, budgetShare: 0.1 },
+  {
+    name: '2% of budget in 1 h',
+    severity: 'page',
+    longWindowHours: 1,
+    shortWindowHours: 5 / 60,
+    burnRate: 14.4,
+    budgetShare: 0.02,
+  },
+  {
+    name: '5% of budget in 6 h',
+    severity: 'page',
+    longWindowHours: 6,
+    shortWindowHours: 0.5,
+    burnRate: 6,
+    budgetShare: 0.05,
+  },
+  {
+    name: '10% of budget in 3 d',
+    severity: 'ticket',
+    longWindowHours: 72,
+    shortWindowHours: 6,
+    burnRate: 1,
+    budgetShare: 0.1,
+  },
 ];
 
 export interface RulePlan {
@@ -75,7 +96,13 @@ export const DERIVED_BAD_SHARE: Record<string, number> = {
 export function planRule(rule: BurnRule, target: number): RulePlan {
   const max = maxBurnRate(target);
   if (rule.burnRate < max) {
-    return { rule, feasible: true, threshold: rule.burnRate, derived: false, explanation: `fires at ${rule.burnRate}x (the burn rate can reach ${round(max)}x)` };
+    return {
+      rule,
+      feasible: true,
+      threshold: rule.burnRate,
+      derived: false,
+      explanation: `fires at ${rule.burnRate}x (the burn rate can reach ${round(max)}x)`,
+    };
   }
   const share = DERIVED_BAD_SHARE[rule.name] ?? 0.9;
   const threshold = share / (1 - target);
@@ -90,11 +117,21 @@ export function planRule(rule: BurnRule, target: number): RulePlan {
 
 export type RuleState = 'firing' | 'ok' | 'insufficient_data';
 
-export function evaluateRule(plan: RulePlan, long: WindowCounts, short: WindowCounts, target: number, minEvents: number): { state: RuleState; longBurn: number | null; shortBurn: number | null } {
+export function evaluateRule(
+  plan: RulePlan,
+  long: WindowCounts,
+  short: WindowCounts,
+  target: number,
+  minEvents: number,
+): { state: RuleState; longBurn: number | null; shortBurn: number | null } {
   const longBurn = long.total >= minEvents ? burnRate(long, target) : null;
   const shortBurn = short.total >= Math.max(1, Math.ceil(minEvents / 4)) ? burnRate(short, target) : null;
   if (longBurn === null || shortBurn === null) return { state: 'insufficient_data', longBurn, shortBurn };
-  return { state: longBurn >= plan.threshold && shortBurn >= plan.threshold ? 'firing' : 'ok', longBurn, shortBurn };
+  return {
+    state: longBurn >= plan.threshold && shortBurn >= plan.threshold ? 'firing' : 'ok',
+    longBurn,
+    shortBurn,
+  };
 }
 
 export interface Budget {
@@ -109,7 +146,12 @@ export interface Budget {
 export function errorBudget(counts: WindowCounts, target: number): Budget | null {
   if (counts.total <= 0) return null;
   const allowedBad = (1 - target) * counts.total;
-  return { allowedBad, bad: counts.bad, remaining: 1 - counts.bad / allowedBad, sli: 1 - counts.bad / counts.total };
+  return {
+    allowedBad,
+    bad: counts.bad,
+    remaining: 1 - counts.bad / allowedBad,
+    sli: 1 - counts.bad / counts.total,
+  };
 }
 
 function round(x: number) {

@@ -9,7 +9,8 @@
 
 const HOUR = 3_600_000;
 
-export type Term = { kind: 'cell'; hour: number; sign: 1 | -1 } | { kind: 'raw'; from: number; to: number; sign: 1 | -1 };
+export type Term =
+  { kind: 'cell'; hour: number; sign: 1 | -1 } | { kind: 'raw'; from: number; to: number; sign: 1 | -1 };
 
 export interface ShortWindowPlan {
   /** Hour starts (ms) whose cells are read. */
@@ -28,7 +29,8 @@ const floorHour = (t: number) => Math.floor(t / HOUR) * HOUR;
 function decompositions(from: number, to: number): Term[][] {
   const hFrom = floorHour(from);
   const hTo = floorHour(to);
-  const raw = (a: number, b: number, sign: 1 | -1 = 1): Term[] => (b > a ? [{ kind: 'raw', from: a, to: b, sign }] : []);
+  const raw = (a: number, b: number, sign: 1 | -1 = 1): Term[] =>
+    b > a ? [{ kind: 'raw', from: a, to: b, sign }] : [];
   const cell = (hour: number, sign: 1 | -1 = 1): Term => ({ kind: 'cell', hour, sign });
   // [hTo, to): raw, or the hour's cell minus what lies after `to`.
   const tails: Term[][] = to === hTo ? [[]] : [raw(hTo, to), [cell(hTo), ...raw(to, hTo + HOUR, -1)]];
@@ -39,7 +41,8 @@ function decompositions(from: number, to: number): Term[][] {
   }
   const middle: Term[] = [];
   for (let h = hFrom + HOUR; h < hTo; h += HOUR) middle.push(cell(h));
-  const heads: Term[][] = from === hFrom ? [[cell(hFrom)]] : [raw(from, hFrom + HOUR), [cell(hFrom), ...raw(hFrom, from, -1)]];
+  const heads: Term[][] =
+    from === hFrom ? [[cell(hFrom)]] : [raw(from, hFrom + HOUR), [cell(hFrom), ...raw(hFrom, from, -1)]];
   return heads.flatMap((head) => tails.map((tail) => [...head, ...middle, ...tail]));
 }
 
@@ -62,8 +65,16 @@ function merge(ranges: [number, number][]): [number, number][] {
 export function planShortWindows(to: number, lengths: number[], recordedUntil: number = to): ShortWindowPlan {
   const choices = lengths.map((length) => decompositions(to - length, to));
   const cost = (terms: Term[][]) =>
-    merge(terms.flat().flatMap((t) => (t.kind === 'raw' ? [[t.from, Math.min(t.to, Math.max(t.from, recordedUntil))] as [number, number]] : [])).filter(([a, b]) => b > a))
-      .reduce((sum, [a, b]) => sum + (b - a), 0);
+    merge(
+      terms
+        .flat()
+        .flatMap((t) =>
+          t.kind === 'raw'
+            ? [[t.from, Math.min(t.to, Math.max(t.from, recordedUntil))] as [number, number]]
+            : [],
+        )
+        .filter(([a, b]) => b > a),
+    ).reduce((sum, [a, b]) => sum + (b - a), 0);
   let best: Term[][] = choices.map((c) => c[0]!);
   let bestCost = Infinity;
   const pick = (i: number, acc: Term[][]) => {
@@ -75,9 +86,15 @@ export function planShortWindows(to: number, lengths: number[], recordedUntil: n
     for (const option of choices[i]!) pick(i + 1, [...acc, option]);
   };
   pick(0, []);
-  const rawRanges = merge(best.flat().flatMap((t) => (t.kind === 'raw' ? [[t.from, t.to] as [number, number]] : [])));
-  const boundaries = [...new Set(best.flat().flatMap((t) => (t.kind === 'raw' ? [t.from, t.to] : [])))].sort((a, b) => a - b);
-  const hours = [...new Set(best.flat().flatMap((t) => (t.kind === 'cell' ? [t.hour] : [])))].sort((a, b) => a - b);
+  const rawRanges = merge(
+    best.flat().flatMap((t) => (t.kind === 'raw' ? [[t.from, t.to] as [number, number]] : [])),
+  );
+  const boundaries = [...new Set(best.flat().flatMap((t) => (t.kind === 'raw' ? [t.from, t.to] : [])))].sort(
+    (a, b) => a - b,
+  );
+  const hours = [...new Set(best.flat().flatMap((t) => (t.kind === 'cell' ? [t.hour] : [])))].sort(
+    (a, b) => a - b,
+  );
   return { hours, rawRanges, boundaries, windows: best };
 }
 

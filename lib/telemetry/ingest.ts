@@ -3,7 +3,13 @@ import type { Viewer } from '@/lib/auth/roles';
 import { ApiError, fieldIssues } from '@/lib/errors';
 import { metrics, observeIngested } from '@/lib/ops/metrics';
 import { insertTtfsEvents } from '@/lib/queries/telemetry';
-import { MAX_EVENTS_PER_REQUEST, ttfsBatch, ttfsEventV1, type IngestResult, type TtfsEventV1 } from '@/lib/schemas/telemetry';
+import {
+  MAX_EVENTS_PER_REQUEST,
+  ttfsBatch,
+  ttfsEventV1,
+  type IngestResult,
+  type TtfsEventV1,
+} from '@/lib/schemas/telemetry';
 import { parseJsonBody } from './read-body';
 
 // One ingest request, whichever transport carried it (route handler or machine
@@ -12,7 +18,11 @@ import { parseJsonBody } from './read-body';
 /** Validates every item and lists each bad one by index and field path. */
 export function parseBatch(body: unknown): TtfsEventV1[] {
   if (Array.isArray(body) && body.length > MAX_EVENTS_PER_REQUEST) {
-    throw new ApiError(413, 'too_many_events', `A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${body.length}. Split it into smaller batches.`);
+    throw new ApiError(
+      413,
+      'too_many_events',
+      `A request may carry at most ${MAX_EVENTS_PER_REQUEST} events; this one has ${body.length}. Split it into smaller batches.`,
+    );
   }
   const parsed = ttfsBatch.safeParse(body);
   if (parsed.success) return parsed.data;
@@ -21,19 +31,28 @@ export function parseBatch(body: unknown): TtfsEventV1[] {
     const one = ttfsEventV1.safeParse(item);
     return one.success ? [] : fieldIssues(one.error).map((issue) => ({ index, ...issue }));
   });
-  throw rejected(items.length, errors.length ? errors : fieldIssues(parsed.error).map((issue) => ({ index: null, ...issue })));
+  throw rejected(
+    items.length,
+    errors.length ? errors : fieldIssues(parsed.error).map((issue) => ({ index: null, ...issue })),
+  );
 }
 
 function rejected(total: number, errors: { index: number | null; path: string; message: string }[]) {
-  return new ApiError(422, 'validation_failed', `${new Set(errors.map((e) => e.index)).size} of ${total} events are invalid; nothing from this request was stored.`, {
-    stored: 0,
-    errors,
-  });
+  return new ApiError(
+    422,
+    'validation_failed',
+    `${new Set(errors.map((e) => e.index)).size} of ${total} events are invalid; nothing from this request was stored.`,
+    {
+      stored: 0,
+      errors,
+    },
+  );
 }
 
 function unstorable(text: string): string | null {
   if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
-  if (!text.isWellFormed()) return 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)';
+  if (!text.isWellFormed())
+    return 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)';
   return null;
 }
 

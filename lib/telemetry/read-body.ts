@@ -8,12 +8,20 @@ import type { RequestLike } from '@/lib/http/reply';
 
 export function assertJsonContentType(contentType: string | null): void {
   if (!/^application\/(json|[\w.+-]+\+json)\s*(;|$)/i.test(contentType ?? '')) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the events as JSON with Content-Type: application/json.');
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'Send the events as JSON with Content-Type: application/json.',
+    );
   }
 }
 
 export function payloadTooLarge(limit: number): ApiError {
-  return new ApiError(413, 'payload_too_large', `The request body is larger than ${limit} bytes (1 MiB). Split it into smaller batches.`);
+  return new ApiError(
+    413,
+    'payload_too_large',
+    `The request body is larger than ${limit} bytes (1 MiB). Split it into smaller batches.`,
+  );
 }
 
 export function assertDeclaredLength(contentLength: string | null, limit: number): void {
@@ -30,7 +38,10 @@ export function parseJsonText(text: string): unknown {
 }
 
 /** The body of a JSON request, at most `limit` bytes. */
-export async function readJsonBody(request: RequestLike & { body: ReadableStream<Uint8Array> | null }, limit: number): Promise<Buffer> {
+export async function readJsonBody(
+  request: RequestLike & { body: ReadableStream<Uint8Array> | null },
+  limit: number,
+): Promise<Buffer> {
   assertJsonContentType(request.headers.get('content-type'));
   assertDeclaredLength(request.headers.get('content-length'), limit);
   if (!request.body) throw ApiError.badRequest('The request has no body.');
@@ -114,7 +125,8 @@ export function parseJsonBody(body: Buffer): unknown {
     try {
       const items: unknown[] = [];
       for (const [start, end] of pieces) {
-        for (const item of JSON.parse(`[${body.toString('utf8', start, end)}]`) as unknown[]) items.push(item);
+        for (const item of JSON.parse(`[${body.toString('utf8', start, end)}]`) as unknown[])
+          items.push(item);
       }
       return items;
     } catch {

@@ -30,7 +30,10 @@ export interface TestCredentials {
 }
 
 /** A user with the role and tenants ('all' when omitted) plus a live session. */
-export async function testSession(sql: Sql, options: { role: Role; tenants?: string[] | 'all'; name?: string }): Promise<TestCredentials & { sessionId: string }> {
+export async function testSession(
+  sql: Sql,
+  options: { role: Role; tenants?: string[] | 'all'; name?: string },
+): Promise<TestCredentials & { sessionId: string }> {
   const tenants = options.tenants ?? 'all';
   const [user] = await sql<{ id: string }[]>`
     insert into console.users (username, display_name, role, all_tenants)
@@ -48,7 +51,10 @@ export async function testSession(sql: Sql, options: { role: Role; tenants?: str
 }
 
 /** An API token bound to one tenant and the given scopes. */
-export async function testToken(sql: Sql, options: { tenantId: string; scopes: Scope[]; name?: string }): Promise<TestCredentials & { token: string }> {
+export async function testToken(
+  sql: Sql,
+  options: { tenantId: string; scopes: Scope[]; name?: string },
+): Promise<TestCredentials & { token: string }> {
   await ensureTenant(sql, options.tenantId);
   const token = `ttfs_${randomBytes(30).toString('base64url')}`;
   const [row] = await sql<{ id: string }[]>`

@@ -14,12 +14,24 @@ import { lognormalMs } from './telemetry';
  */
 export async function installHourGrainReference(sql: postgres.Sql) {
   const windows = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0004_ttfs_window_stats.sql'), 'utf8')
-    .replaceAll('CREATE OR REPLACE FUNCTION scheduler.ttfs_window_stats(', 'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_stats(')
-    .replaceAll('CREATE OR REPLACE FUNCTION scheduler.ttfs_window_histogram(', 'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_histogram(');
+    .replaceAll(
+      'CREATE OR REPLACE FUNCTION scheduler.ttfs_window_stats(',
+      'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_stats(',
+    )
+    .replaceAll(
+      'CREATE OR REPLACE FUNCTION scheduler.ttfs_window_histogram(',
+      'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_histogram(',
+    );
   const rollups = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0003_ttfs_rollups.sql'), 'utf8');
   const fn = (name: string) =>
-    rollups.match(new RegExp(`CREATE OR REPLACE FUNCTION scheduler\\.${name}\\([\\s\\S]*?END \\$fn\\$;`))![0].replace(`scheduler.${name}(`, `ttfs_ref.${name}(`);
-  await sql.unsafe(`create schema if not exists ttfs_ref;\n${windows}\n${fn('ttfs_daily_quantiles')}\n${fn('ttfs_hourly_quantiles')}`).simple();
+    rollups
+      .match(new RegExp(`CREATE OR REPLACE FUNCTION scheduler\\.${name}\\([\\s\\S]*?END \\$fn\\$;`))![0]
+      .replace(`scheduler.${name}(`, `ttfs_ref.${name}(`);
+  await sql
+    .unsafe(
+      `create schema if not exists ttfs_ref;\n${windows}\n${fn('ttfs_daily_quantiles')}\n${fn('ttfs_hourly_quantiles')}`,
+    )
+    .simple();
 }
 
 export interface EventRow {
@@ -32,7 +44,16 @@ export interface EventRow {
   cache_hit: boolean;
 }
 
-const TYPES = ['signal.start', 'signal.rendered', 'signal.rendered', 'signal.rendered', 'signal.timeout', 'signal.error', 'signal.cache_hit', 'signal.cold_start'];
+const TYPES = [
+  'signal.start',
+  'signal.rendered',
+  'signal.rendered',
+  'signal.rendered',
+  'signal.timeout',
+  'signal.error',
+  'signal.cache_hit',
+  'signal.cold_start',
+];
 
 /** `count` random events of `tenant` in [from, to): lognormal body, tiny values and heavy tails. */
 export function randomEvents(seed: number, tenant: string, from: Date, to: Date, count: number): EventRow[] {
@@ -44,7 +65,12 @@ export function randomEvents(seed: number, tenant: string, from: Date, to: Date,
     job_id: randomUUID(),
     surface: rand.pick(['ui', 'cli', 'ci']),
     event_type: rand.pick(TYPES),
-    ttfs_ms: rand.next() < 0.08 ? rand.int(0, 100) : rand.next() < 0.04 ? rand.int(10_000, 400_000) : lognormalMs(rand.next, rand.next() < 0.7 ? 700 : 2100, 0.6),
+    ttfs_ms:
+      rand.next() < 0.08
+        ? rand.int(0, 100)
+        : rand.next() < 0.04
+          ? rand.int(10_000, 400_000)
+          : lognormalMs(rand.next, rand.next() < 0.7 ? 700 : 2100, 0.6),
     cache_hit: rand.next() < 0.65,
   }));
 }

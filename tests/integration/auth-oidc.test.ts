@@ -72,11 +72,21 @@ beforeAll(async () => {
     if (url.pathname === '/jwks') return json(res, 200, { keys: [issuer.jwk] });
     if (url.pathname === '/authorize') {
       const q = url.searchParams;
-      if (q.get('client_id') !== CLIENT_ID || q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge')) {
+      if (
+        q.get('client_id') !== CLIENT_ID ||
+        q.get('response_type') !== 'code' ||
+        q.get('code_challenge_method') !== 'S256' ||
+        !q.get('code_challenge')
+      ) {
         return json(res, 400, { error: 'invalid_request' });
       }
       const code = randomBytes(16).toString('hex');
-      issuer.codes.set(code, { challenge: q.get('code_challenge')!, nonce: q.get('nonce') ?? '', redirectUri: q.get('redirect_uri')!, claims: issuer.nextClaims });
+      issuer.codes.set(code, {
+        challenge: q.get('code_challenge')!,
+        nonce: q.get('nonce') ?? '',
+        redirectUri: q.get('redirect_uri')!,
+        claims: issuer.nextClaims,
+      });
       const back = new URL(q.get('redirect_uri')!);
       back.searchParams.set('code', code);
       back.searchParams.set('state', q.get('state') ?? '');
@@ -86,15 +96,25 @@ beforeAll(async () => {
     if (url.pathname === '/token' && req.method === 'POST') {
       issuer.tokenRequests++;
       const form = await readForm(req);
-      const basic = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString().split(':').map(decodeURIComponent) : null;
+      const basic = req.headers.authorization?.startsWith('Basic ')
+        ? Buffer.from(req.headers.authorization.slice(6), 'base64')
+            .toString()
+            .split(':')
+            .map(decodeURIComponent)
+        : null;
       const [id, secret] = basic ?? [form.get('client_id'), form.get('client_secret')];
       if (id !== CLIENT_ID || secret !== CLIENT_SECRET) return json(res, 401, { error: 'invalid_client' });
       const grant = issuer.codes.get(form.get('code') ?? '');
       issuer.codes.delete(form.get('code') ?? '');
-      if (!grant || form.get('redirect_uri') !== grant.redirectUri) return json(res, 400, { error: 'invalid_grant' });
+      if (!grant || form.get('redirect_uri') !== grant.redirectUri)
+        return json(res, 400, { error: 'invalid_grant' });
       const verifier = form.get('code_verifier') ?? '';
-      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
-      const idToken = await new SignJWT({ ...grant.claims, nonce: issuer.tamperNonce ? 'not-the-nonce' : grant.nonce })
+      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
+        return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+      const idToken = await new SignJWT({
+        ...grant.claims,
+        nonce: issuer.tamperNonce ? 'not-the-nonce' : grant.nonce,
+      })
         .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
         .setIssuer(issuer.url)
         .setSubject(issuer.sub)
@@ -102,7 +122,12 @@ beforeAll(async () => {
         .setIssuedAt()
         .setExpirationTime('5m')
         .sign(issuer.key!);
-      return json(res, 200, { access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: idToken });
+      return json(res, 200, {
+        access_token: randomBytes(16).toString('hex'),
+        token_type: 'Bearer',
+        expires_in: 300,
+        id_token: idToken,
+      });
     }
     json(res, 404, { error: 'not_found' });
   });
@@ -118,7 +143,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of ['TTFS_OIDC_ISSUER', 'TTFS_OIDC_CLIENT_ID', 'TTFS_OIDC_CLIENT_SECRET', 'TTFS_OIDC_ROLES_CLAIM', 'TTFS_OIDC_TENANTS_CLAIM']) delete process.env[name];
+  for (const name of [
+    'TTFS_OIDC_ISSUER',
+    'TTFS_OIDC_CLIENT_ID',
+    'TTFS_OIDC_CLIENT_SECRET',
+    'TTFS_OIDC_ROLES_CLAIM',
+    'TTFS_OIDC_TENANTS_CLAIM',
+  ])
+    delete process.env[name];
   issuer.server?.close();
   await sql.end();
 });
@@ -129,11 +161,16 @@ beforeEach(() => {
 });
 
 const HOST = { host: 'console.test' };
-const setCookie = (response: Response, name: string) => new RegExp(`${name}=([^;]*)`).exec(response.headers.getSetCookie().join('\n'))?.[1];
+const setCookie = (response: Response, name: string) =>
+  new RegExp(`${name}=([^;]*)`).exec(response.headers.getSetCookie().join('\n'))?.[1];
 
 /** Browser part: start -> issuer authorize -> the callback URL the issuer redirects to. */
 async function beginSignIn(next = '/jobs') {
-  const started = await start(new Request(`http://console.test/api/auth/oidc/start?next=${encodeURIComponent(next)}`, { headers: HOST }));
+  const started = await start(
+    new Request(`http://console.test/api/auth/oidc/start?next=${encodeURIComponent(next)}`, {
+      headers: HOST,
+    }),
+  );
   expect(started.status).toBe(303);
   const authorizeUrl = new URL(started.headers.get('location')!);
   const loginCookie = setCookie(started, 'ttfs_oidc')!;
@@ -143,7 +180,11 @@ async function beginSignIn(next = '/jobs') {
 }
 
 function finish(callbackUrl: URL, loginCookie: string | undefined) {
-  return callback(new Request(callbackUrl, { headers: { ...HOST, ...(loginCookie ? { cookie: `ttfs_oidc=${loginCookie}` } : {}) } }));
+  return callback(
+    new Request(callbackUrl, {
+      headers: { ...HOST, ...(loginCookie ? { cookie: `ttfs_oidc=${loginCookie}` } : {}) },
+    }),
+  );
 }
 
 describe('OIDC sign-in (authorization code + PKCE) against a local issuer', () => {
@@ -154,7 +195,8 @@ describe('OIDC sign-in (authorization code + PKCE) against a local issuer', () =
     expect(authorizeUrl.searchParams.get('redirect_uri')).toBe('http://console.test/api/auth/oidc/callback');
     expect(authorizeUrl.searchParams.get('state')).toBeTruthy();
     expect(authorizeUrl.searchParams.get('nonce')).toBeTruthy();
-    const [pending] = await sql`select code_verifier from console.oidc_logins order by expires_at desc limit 1`;
+    const [pending] =
+      await sql`select code_verifier from console.oidc_logins order by expires_at desc limit 1`;
     expect(authorizeUrl.href).not.toContain(pending!.code_verifier);
     expect(loginCookie).not.toContain(pending!.code_verifier);
 
@@ -170,11 +212,15 @@ describe('OIDC sign-in (authorization code + PKCE) against a local issuer', () =
   it('refreshes role and tenants from the claims at the next sign-in', async () => {
     issuer.nextClaims = { name: 'Otto', ttfs_roles: 'admin', ttfs_tenants: '*' };
     const first = await beginSignIn();
-    const one = await sessionViewer(setCookie(await finish(first.callbackUrl, first.loginCookie), 'ttfs_session'));
+    const one = await sessionViewer(
+      setCookie(await finish(first.callbackUrl, first.loginCookie), 'ttfs_session'),
+    );
     expect(one).toMatchObject({ role: 'admin', tenants: 'all' });
     issuer.nextClaims = { name: 'Otto', ttfs_roles: 'viewer', ttfs_tenants: [tenantB] };
     const again = await beginSignIn();
-    const two = await sessionViewer(setCookie(await finish(again.callbackUrl, again.loginCookie), 'ttfs_session'));
+    const two = await sessionViewer(
+      setCookie(await finish(again.callbackUrl, again.loginCookie), 'ttfs_session'),
+    );
     expect(two).toMatchObject({ id: one!.id, role: 'viewer', tenants: [tenantB] });
   });
 
@@ -187,15 +233,21 @@ describe('OIDC sign-in (authorization code + PKCE) against a local issuer', () =
     expect(refused.headers.get('location')).toBe('/sign-in?error=issuer_rejected');
     expect(setCookie(refused, 'ttfs_session')).toBeUndefined();
     // The genuine callback now finds no pending login (it was consumed).
-    expect((await finish(callbackUrl, loginCookie)).headers.get('location')).toBe('/sign-in?error=no_pending_login');
+    expect((await finish(callbackUrl, loginCookie)).headers.get('location')).toBe(
+      '/sign-in?error=no_pending_login',
+    );
   });
 
   it('refuses a callback from another browser (no login cookie)', async () => {
     issuer.nextClaims = { ttfs_roles: ['admin'] };
     const { callbackUrl } = await beginSignIn();
     const before = issuer.tokenRequests;
-    expect((await finish(callbackUrl, undefined)).headers.get('location')).toBe('/sign-in?error=no_pending_login');
-    expect((await finish(callbackUrl, randomBytes(30).toString('base64url'))).headers.get('location')).toBe('/sign-in?error=no_pending_login');
+    expect((await finish(callbackUrl, undefined)).headers.get('location')).toBe(
+      '/sign-in?error=no_pending_login',
+    );
+    expect((await finish(callbackUrl, randomBytes(30).toString('base64url'))).headers.get('location')).toBe(
+      '/sign-in?error=no_pending_login',
+    );
     expect(issuer.tokenRequests).toBe(before);
   });
 
@@ -211,7 +263,9 @@ describe('OIDC sign-in (authorization code + PKCE) against a local issuer', () =
     issuer.nextClaims = { ttfs_roles: ['admin'] };
     issuer.tamperNonce = true;
     const { loginCookie, callbackUrl } = await beginSignIn();
-    expect((await finish(callbackUrl, loginCookie)).headers.get('location')).toBe('/sign-in?error=issuer_rejected');
+    expect((await finish(callbackUrl, loginCookie)).headers.get('location')).toBe(
+      '/sign-in?error=issuer_rejected',
+    );
   });
 
   it('refuses a user without a console role and creates nobody', async () => {
@@ -219,7 +273,9 @@ describe('OIDC sign-in (authorization code + PKCE) against a local issuer', () =
     const { loginCookie, callbackUrl } = await beginSignIn();
     const refused = await finish(callbackUrl, loginCookie);
     expect(refused.headers.get('location')).toBe('/sign-in?error=no_role');
-    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from console.users where oidc_subject = ${issuer.sub}`;
+    const [{ n }] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from console.users where oidc_subject = ${issuer.sub}`;
     expect(n).toBe(0);
   });
 });

@@ -13,12 +13,18 @@ const base = 'http://console.test';
 const acme = DEMO_TENANTS[0];
 
 function signInRequest(body: unknown, headers: Record<string, string> = {}) {
-  return new Request(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', host: 'console.test', ...headers }, body: JSON.stringify(body) });
+  return new Request(`${base}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', host: 'console.test', ...headers },
+    body: JSON.stringify(body),
+  });
 }
-const cookieOf = (response: Response) => /ttfs_session=([^;]*)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
+const cookieOf = (response: Response) =>
+  /ttfs_session=([^;]*)/.exec(response.headers.get('set-cookie') ?? '')?.[1];
 
 beforeAll(async () => {
-  for (const t of DEMO_TENANTS) await sql`insert into console.tenants (id, slug, name) values (${t.id}, ${t.slug}, ${t.name}) on conflict do nothing`;
+  for (const t of DEMO_TENANTS)
+    await sql`insert into console.tenants (id, slug, name) values (${t.id}, ${t.slug}, ${t.name}) on conflict do nothing`;
   await seedDemoUsers(sql);
   process.env.TTFS_DEMO_USERS = '1';
 });
@@ -29,7 +35,9 @@ afterAll(async () => {
 
 describe('demo sign-in and sessions', () => {
   it('signs a demo user in with an HTTP-only SameSite=Lax cookie whose value is stored only hashed', async () => {
-    const response = await signIn(signInRequest({ username: 'support', password: 'support-demo', next: '/jobs' }));
+    const response = await signIn(
+      signInRequest({ username: 'support', password: 'support-demo', next: '/jobs' }),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true, next: '/jobs' });
     const setCookie = response.headers.get('set-cookie')!;
@@ -37,31 +45,50 @@ describe('demo sign-in and sessions', () => {
     expect(setCookie).toMatch(/SameSite=Lax/);
     expect(setCookie).not.toMatch(/Secure/);
     const id = cookieOf(response)!;
-    const [row] = await sql`select id_hash, expires_at > now() + interval '11 hours' as long_enough from console.sessions where id_hash = ${sha256Hex(id)}`;
+    const [row] =
+      await sql`select id_hash, expires_at > now() + interval '11 hours' as long_enough from console.sessions where id_hash = ${sha256Hex(id)}`;
     expect(row).toBeDefined();
     expect(row!.long_enough).toBe(true);
-    const [{ clear }] = await sql<[{ clear: number }]>`select count(*)::int as clear from console.sessions where id_hash = ${id}`;
+    const [{ clear }] = await sql<
+      [{ clear: number }]
+    >`select count(*)::int as clear from console.sessions where id_hash = ${id}`;
     expect(clear).toBe(0);
 
     const viewer = await sessionViewer(id);
     expect(viewer).toMatchObject({ kind: 'user', name: 'Sam Support', role: 'support', tenants: [acme.id] });
-    const who = await (await me(new Request(`${base}/api/auth/me`, { headers: { cookie: `ttfs_session=${id}` } }))).json();
-    expect(who).toMatchObject({ kind: 'user', role: 'support', tenants: [acme.id], scopes: ['telemetry:write', 'signals:read'] });
+    const who = await (
+      await me(new Request(`${base}/api/auth/me`, { headers: { cookie: `ttfs_session=${id}` } }))
+    ).json();
+    expect(who).toMatchObject({
+      kind: 'user',
+      role: 'support',
+      tenants: [acme.id],
+      scopes: ['telemetry:write', 'signals:read'],
+    });
   });
 
   it('sets Secure on https', async () => {
-    const response = await signIn(signInRequest({ username: 'sre', password: 'sre-demo' }, { 'x-forwarded-proto': 'https' }));
+    const response = await signIn(
+      signInRequest({ username: 'sre', password: 'sre-demo' }, { 'x-forwarded-proto': 'https' }),
+    );
     expect(response.headers.get('set-cookie')).toMatch(/; Secure/);
   });
 
   it('signs out: deletes the session row and clears the cookie', async () => {
     const id = cookieOf(await signIn(signInRequest({ username: 'admin', password: 'admin-demo' })))!;
     expect(await sessionViewer(id)).not.toBeNull();
-    const response = await signOut(new Request(`${base}/api/auth/sign-out`, { method: 'POST', headers: { cookie: `ttfs_session=${id}`, origin: base, host: 'console.test' } }));
+    const response = await signOut(
+      new Request(`${base}/api/auth/sign-out`, {
+        method: 'POST',
+        headers: { cookie: `ttfs_session=${id}`, origin: base, host: 'console.test' },
+      }),
+    );
     expect(response.status).toBe(303);
     expect(response.headers.get('set-cookie')).toMatch(/ttfs_session=;.*Max-Age=0/);
     expect(await sessionViewer(id)).toBeNull();
-    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from console.sessions where id_hash = ${sha256Hex(id)}`;
+    const [{ n }] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from console.sessions where id_hash = ${sha256Hex(id)}`;
     expect(n).toBe(0);
   });
 
@@ -79,7 +106,13 @@ describe('demo sign-in and sessions', () => {
   it('refuses wrong passwords, cross-origin sign-in, and password sign-in outside demo mode', async () => {
     expect((await signIn(signInRequest({ username: 'admin', password: 'nope' }))).status).toBe(401);
     expect((await signIn(signInRequest({ username: 'ghost', password: 'nope' }))).status).toBe(401);
-    expect((await signIn(signInRequest({ username: 'admin', password: 'admin-demo' }, { 'sec-fetch-site': 'cross-site' }))).status).toBe(403);
+    expect(
+      (
+        await signIn(
+          signInRequest({ username: 'admin', password: 'admin-demo' }, { 'sec-fetch-site': 'cross-site' }),
+        )
+      ).status,
+    ).toBe(403);
     expect((await signIn(signInRequest({ username: 'admin' }))).status).toBe(422);
     process.env.TTFS_DEMO_USERS = '0';
     try {
@@ -92,13 +125,32 @@ describe('demo sign-in and sessions', () => {
   it('limits failed sign-ins per user name with 429 and Retry-After, and does not count successes', async () => {
     await sql`delete from console.rate_limits where key like 'signin:%'`;
     // Successful sign-ins are refunded: many in a row never hit the limit.
-    for (let i = 0; i < 12; i++) expect((await signIn(signInRequest({ username: 'sre', password: 'sre-demo' }, { 'x-forwarded-for': '10.0.0.1' }))).status).toBe(200);
+    for (let i = 0; i < 12; i++)
+      expect(
+        (
+          await signIn(
+            signInRequest({ username: 'sre', password: 'sre-demo' }, { 'x-forwarded-for': '10.0.0.1' }),
+          )
+        ).status,
+      ).toBe(200);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await signIn(signInRequest({ username: 'admin', password: `wrong-${i}` }, { 'x-forwarded-for': `10.0.1.${i}` }))).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (
+          await signIn(
+            signInRequest(
+              { username: 'admin', password: `wrong-${i}` },
+              { 'x-forwarded-for': `10.0.1.${i}` },
+            ),
+          )
+        ).status,
+      );
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
     // Even the right password waits now: the account is being guessed.
-    const limited = await signIn(signInRequest({ username: 'admin', password: 'admin-demo' }, { 'x-forwarded-for': '10.0.2.1' }));
+    const limited = await signIn(
+      signInRequest({ username: 'admin', password: 'admin-demo' }, { 'x-forwarded-for': '10.0.2.1' }),
+    );
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await limited.json()).toMatchObject({ error: 'rate_limited' });

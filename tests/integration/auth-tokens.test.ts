@@ -32,19 +32,26 @@ describe('API tokens', () => {
   it('are created by admins, shown once, stored only as SHA-256 with a visible prefix', async () => {
     const admin = await testSession(sql, { role: 'admin' });
     const response = await POST(
-      new Request(url, { method: 'POST', headers: { ...admin.headers, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'ci', tenantId: tenantA, scopes: ['telemetry:write', 'signals:read'] }) }),
+      new Request(url, {
+        method: 'POST',
+        headers: { ...admin.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'ci', tenantId: tenantA, scopes: ['telemetry:write', 'signals:read'] }),
+      }),
     );
     expect(response.status).toBe(201);
     const body = await response.json();
     expect(body.token).toMatch(/^ttfs_/);
-    const [row] = await sql`select token_hash, token_prefix, tenant_id, scopes, created_by from console.api_tokens where id = ${body.id}`;
+    const [row] =
+      await sql`select token_hash, token_prefix, tenant_id, scopes, created_by from console.api_tokens where id = ${body.id}`;
     expect(row!.token_hash).toBe(sha256Hex(body.token));
     expect(row!.token_prefix).toBe(body.token.slice(0, 12));
     expect(row!.tenant_id).toBe(tenantA);
     expect(row!.scopes).toEqual(['telemetry:write', 'signals:read']);
     expect(row!.created_by).toBe(admin.id);
     // Nowhere in the table is the clear token.
-    const [{ found }] = await sql<[{ found: number }]>`select count(*)::int as found from console.api_tokens t where t::text like ${`%${body.token.slice(12)}%`}`;
+    const [{ found }] = await sql<
+      [{ found: number }]
+    >`select count(*)::int as found from console.api_tokens t where t::text like ${`%${body.token.slice(12)}%`}`;
     expect(found).toBe(0);
 
     const list = await (await GET(new Request(url, { headers: admin.headers }))).json();
@@ -56,17 +63,37 @@ describe('API tokens', () => {
   it('authenticate machines, record last use, and stop working the moment they are revoked', async () => {
     const admin = await testSession(sql, { role: 'admin' });
     const created = await (
-      await POST(new Request(url, { method: 'POST', headers: admin.headers, body: JSON.stringify({ name: 'scheduler', tenantId: tenantA, scopes: ['signals:read'] }) }))
+      await POST(
+        new Request(url, {
+          method: 'POST',
+          headers: admin.headers,
+          body: JSON.stringify({ name: 'scheduler', tenantId: tenantA, scopes: ['signals:read'] }),
+        }),
+      )
     ).json();
     const bearer = { authorization: `Bearer ${created.token}` };
-    const viewer = await authorize(new Request('http://console.test/x', { headers: bearer }), { scope: 'signals:read' });
-    expect(viewer).toMatchObject({ kind: 'token', id: created.id, tenants: [tenantA], scopes: ['signals:read'] });
+    const viewer = await authorize(new Request('http://console.test/x', { headers: bearer }), {
+      scope: 'signals:read',
+    });
+    expect(viewer).toMatchObject({
+      kind: 'token',
+      id: created.id,
+      tenants: [tenantA],
+      scopes: ['signals:read'],
+    });
     const [used] = await sql`select last_used_at from console.api_tokens where id = ${created.id}`;
     expect(used!.last_used_at).toBeInstanceOf(Date);
 
-    const revoked = await DELETE(new Request(`${url}/${created.id}`, { method: 'DELETE', headers: admin.headers }), { params: Promise.resolve({ tokenId: created.id }) });
+    const revoked = await DELETE(
+      new Request(`${url}/${created.id}`, { method: 'DELETE', headers: admin.headers }),
+      { params: Promise.resolve({ tokenId: created.id }) },
+    );
     expect(revoked.status).toBe(204);
-    expect(await statusOf(authorize(new Request('http://console.test/x', { headers: bearer }), { scope: 'signals:read' }))).toBe(401);
+    expect(
+      await statusOf(
+        authorize(new Request('http://console.test/x', { headers: bearer }), { scope: 'signals:read' }),
+      ),
+    ).toBe(401);
     const [row] = await sql`select revoked_at, revoked_by from console.api_tokens where id = ${created.id}`;
     expect(row!.revoked_at).toBeInstanceOf(Date);
     expect(row!.revoked_by).toBe(admin.id);
@@ -84,8 +111,24 @@ describe('API tokens', () => {
 
   it('reject unknown and malformed bearer tokens without falling back to the cookie', async () => {
     const admin = await testSession(sql, { role: 'admin' });
-    expect(await statusOf(authorize(new Request('http://console.test/x', { headers: { authorization: 'Bearer ttfs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } })))).toBe(401);
-    expect(await statusOf(authorize(new Request('http://console.test/x', { headers: { ...admin.headers, authorization: 'Bearer nope' } })))).toBe(401);
+    expect(
+      await statusOf(
+        authorize(
+          new Request('http://console.test/x', {
+            headers: { authorization: 'Bearer ttfs_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+          }),
+        ),
+      ),
+    ).toBe(401);
+    expect(
+      await statusOf(
+        authorize(
+          new Request('http://console.test/x', {
+            headers: { ...admin.headers, authorization: 'Bearer nope' },
+          }),
+        ),
+      ),
+    ).toBe(401);
     expect(await statusOf(authorize(new Request('http://console.test/x')))).toBe(401);
   });
 
@@ -93,19 +136,40 @@ describe('API tokens', () => {
     const support = await testSession(sql, { role: 'support' });
     const limitedAdmin = await testSession(sql, { role: 'admin', tenants: [tenantA] });
     const body = (tenantId: string) => JSON.stringify({ name: 'x', tenantId, scopes: ['signals:read'] });
-    expect((await POST(new Request(url, { method: 'POST', headers: support.headers, body: body(tenantA) }))).status).toBe(403);
+    expect(
+      (await POST(new Request(url, { method: 'POST', headers: support.headers, body: body(tenantA) })))
+        .status,
+    ).toBe(403);
     expect((await GET(new Request(url))).status).toBe(401);
-    expect((await POST(new Request(url, { method: 'POST', headers: limitedAdmin.headers, body: body(tenantB) }))).status).toBe(403);
-    const crossSite = await POST(new Request(url, { method: 'POST', headers: { ...limitedAdmin.headers, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' }, body: body(tenantA) }));
+    expect(
+      (await POST(new Request(url, { method: 'POST', headers: limitedAdmin.headers, body: body(tenantB) })))
+        .status,
+    ).toBe(403);
+    const crossSite = await POST(
+      new Request(url, {
+        method: 'POST',
+        headers: { ...limitedAdmin.headers, 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+        body: body(tenantA),
+      }),
+    );
     expect(crossSite.status).toBe(403);
-    const invalid = await POST(new Request(url, { method: 'POST', headers: limitedAdmin.headers, body: JSON.stringify({ name: '', tenantId: 'nope', scopes: ['root'] }) }));
+    const invalid = await POST(
+      new Request(url, {
+        method: 'POST',
+        headers: limitedAdmin.headers,
+        body: JSON.stringify({ name: '', tenantId: 'nope', scopes: ['root'] }),
+      }),
+    );
     expect(invalid.status).toBe(422);
     const issues = (await invalid.json()).issues.map((i: { path: string }) => i.path);
     expect(issues).toEqual(expect.arrayContaining(['name', 'tenantId', 'scopes.0']));
 
     // A token of tenant B is invisible (404) to the admin limited to tenant A.
     const other = await testToken(sql, { tenantId: tenantB, scopes: ['signals:read'] });
-    const hidden = await DELETE(new Request(`${url}/${other.id}`, { method: 'DELETE', headers: limitedAdmin.headers }), { params: Promise.resolve({ tokenId: other.id }) });
+    const hidden = await DELETE(
+      new Request(`${url}/${other.id}`, { method: 'DELETE', headers: limitedAdmin.headers }),
+      { params: Promise.resolve({ tokenId: other.id }) },
+    );
     expect(hidden.status).toBe(404);
     const listed = await (await GET(new Request(url, { headers: limitedAdmin.headers }))).json();
     expect(listed.tokens.every((t: { tenantId: string }) => t.tenantId === tenantA)).toBe(true);
@@ -117,7 +181,10 @@ describe('API tokens', () => {
     try {
       const machine = await testToken(sql, { tenantId: tenantA, scopes: ['telemetry:write'] });
       const other = await testToken(sql, { tenantId: tenantA, scopes: ['telemetry:write'] });
-      const send = (m: { headers: Record<string, string> }) => authorize(new Request('http://console.test/x', { method: 'POST', headers: m.headers }), { scope: 'telemetry:write' });
+      const send = (m: { headers: Record<string, string> }) =>
+        authorize(new Request('http://console.test/x', { method: 'POST', headers: m.headers }), {
+          scope: 'telemetry:write',
+        });
       // Burst of 2x the rate, then refused.
       for (let i = 0; i < 4; i++) await send(machine);
       const refused = await send(machine).catch((e: ApiError) => e);

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetSpendBySegment, cacheStateTotals, latencyHistogram, latencySeries, signatureToggles, sliCounts, slowestEvents, sloBreaches, surfaceTotals } from '@/lib/queries/dashboard';
+import {
+  budgetSpendBySegment,
+  cacheStateTotals,
+  latencyHistogram,
+  latencySeries,
+  signatureToggles,
+  sliCounts,
+  slowestEvents,
+  sloBreaches,
+  surfaceTotals,
+} from '@/lib/queries/dashboard';
 import { newTenant, testSql } from '../helpers/db';
 
 const sql = testSql();
@@ -8,18 +18,32 @@ const tenant = newTenant();
 const hour = new Date();
 hour.setUTCMinutes(0, 0, 0);
 hour.setUTCHours(hour.getUTCHours() - 3);
-const window = { from: new Date(hour.getTime() - 3600_000), to: new Date(hour.getTime() + 2 * 3600_000), bucket: 'hour' as const };
+const window = {
+  from: new Date(hour.getTime() - 3600_000),
+  to: new Date(hour.getTime() + 2 * 3600_000),
+  bucket: 'hour' as const,
+};
 const scope = { tenantIds: [tenant] };
 
 // Known data: ui cache hits 100..1000 ms (10 rendered), ui cold starts 3000 and 6000, one cli timeout, one start marker.
 beforeAll(async () => {
   const rows = [
-    ...Array.from({ length: 10 }, (_, i) => ({ surface: 'ui', event_type: 'signal.rendered', ttfs_ms: (i + 1) * 100, cache_hit: true })),
+    ...Array.from({ length: 10 }, (_, i) => ({
+      surface: 'ui',
+      event_type: 'signal.rendered',
+      ttfs_ms: (i + 1) * 100,
+      cache_hit: true,
+    })),
     { surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 3000, cache_hit: false },
     { surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 6000, cache_hit: false },
     { surface: 'cli', event_type: 'signal.timeout', ttfs_ms: 30000, cache_hit: false },
     { surface: 'ui', event_type: 'signal.start', ttfs_ms: 0, cache_hit: true },
-  ].map((r, i) => ({ ...r, ts: new Date(hour.getTime() + i * 60_000), tenant_id: tenant, job_id: randomUUID() }));
+  ].map((r, i) => ({
+    ...r,
+    ts: new Date(hour.getTime() + i * 60_000),
+    tenant_id: tenant,
+    job_id: randomUUID(),
+  }));
   await sql`insert into scheduler.ttfs_events ${sql(rows, 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms', 'cache_hit')}`;
 });
 afterAll(() => sql.end());
@@ -29,7 +53,8 @@ const exactP = (values: number[], p: number) => {
   const r = p * (s.length - 1);
   return s[Math.floor(r)]! + (s[Math.ceil(r)]! - s[Math.floor(r)]!) * (r - Math.floor(r));
 };
-const within1pct = (a: number | null, b: number) => expect(Math.abs((a ?? NaN) - b) / b).toBeLessThanOrEqual(0.01);
+const within1pct = (a: number | null, b: number) =>
+  expect(Math.abs((a ?? NaN) - b) / b).toBeLessThanOrEqual(0.01);
 
 describe('dashboard queries over the rollups', () => {
   it('per-surface totals: exact counts, percentiles within 1% of percentile_cont, start markers excluded', async () => {
@@ -63,7 +88,10 @@ describe('dashboard queries over the rollups', () => {
   });
 
   it('counts SLI outcomes exactly from raw events and from the rollups alike', async () => {
-    for (const [from, to] of [[new Date(Date.now() - 5 * 3600_000), new Date()], [new Date(Date.now() - 30 * 86400_000), new Date()]] as const) {
+    for (const [from, to] of [
+      [new Date(Date.now() - 5 * 3600_000), new Date()],
+      [new Date(Date.now() - 30 * 86400_000), new Date()],
+    ] as const) {
       const rows = await sliCounts(from, to, scope);
       const ui = rows.find((r) => r.surface === 'ui')!;
       expect(ui).toMatchObject({ total: 12, bad2000: 2, bad5000: 1 });

@@ -34,7 +34,9 @@ describe('demo data', () => {
   it('has 3 tenants and about 200 jobs across every kind and phase, with next actions and outcomes', async () => {
     const tenants = await sql`select slug from console.tenants order by slug`;
     expect(tenants.map((t) => t.slug)).toEqual(DEMO_TENANTS.map((t) => t.slug).sort());
-    const [jobs] = await sql<[{ n: number; kinds: number; phases: number; withActions: number; withOutcome: number }]>`
+    const [jobs] = await sql<
+      [{ n: number; kinds: number; phases: number; withActions: number; withOutcome: number }]
+    >`
       select count(*)::int as n, count(distinct kind)::int as kinds, count(distinct phase)::int as phases,
         count(*) filter (where jsonb_array_length(next_actions) > 0)::int as "withActions",
         count(*) filter (where last_known_outcome is not null)::int as "withOutcome"
@@ -47,7 +49,9 @@ describe('demo data', () => {
   });
 
   it('has 14 days of telemetry with slower cold starts, timeouts, errors and an SLO-breaching incident', async () => {
-    const [span] = await sql<[{ days: number }]>`select extract(epoch from max(ts) - min(ts)) / 86400 as days from scheduler.ttfs_events`;
+    const [span] = await sql<
+      [{ days: number }]
+    >`select extract(epoch from max(ts) - min(ts)) / 86400 as days from scheduler.ttfs_events`;
     expect(Number(span.days)).toBeGreaterThan(13.5);
     const byCache = await sql<{ cache_hit: boolean; p50: number }[]>`
       select cache_hit, percentile_cont(0.5) within group (order by ttfs_ms) as p50
@@ -64,7 +68,9 @@ describe('demo data', () => {
     expect(types.errors).toBeGreaterThan(0);
     expect(types.starts).toBeGreaterThan(0);
     // The incident: within the last 24 h some tenant-hour breaches the p95 objective.
-    const [worst] = await sql<[{ pct: number }]>`select min(p95_compliance_pct)::float8 as pct from scheduler.ttfs_slo_breaches where total_signals >= 10`;
+    const [worst] = await sql<
+      [{ pct: number }]
+    >`select min(p95_compliance_pct)::float8 as pct from scheduler.ttfs_slo_breaches where total_signals >= 10`;
     expect(worst.pct).toBeLessThan(95);
   });
 

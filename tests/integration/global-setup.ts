@@ -22,7 +22,10 @@ let embedded: EmbeddedServer | null = null;
 export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!external) {
-    embedded = await startEmbedded({ dataDir: path.join(PROJECT_ROOT, process.env.TTFS_TEST_DATA_DIR ?? '.data/test-pg'), database: 'postgres' });
+    embedded = await startEmbedded({
+      dataDir: path.join(PROJECT_ROOT, process.env.TTFS_TEST_DATA_DIR ?? '.data/test-pg'),
+      database: 'postgres',
+    });
   }
   const serverUrl = external ?? embedded!.url;
   const name = `ttfs_test_${Date.now()}_${randomBytes(3).toString('hex')}`;

@@ -6,7 +6,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getJob, PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { GET as getMe } from '@/app/api/auth/me/route';
-import { cacheStats, cacheTicket, cachedSignal, cachedToken, invalidateLocally, listenerDown, listenerUp, storeSignal } from '@/lib/cache/lookup-cache';
+import {
+  cacheStats,
+  cacheTicket,
+  cachedSignal,
+  cachedToken,
+  invalidateLocally,
+  listenerDown,
+  listenerUp,
+  storeSignal,
+} from '@/lib/cache/lookup-cache';
 import { GET as getMetrics } from '@/app/api/metrics/route';
 import { APPLICATION_NAMES, LOOKUP_CONNECTIONS, lookupSql, POOL_SIZE } from '@/lib/db';
 import { getSnapshot } from '@/lib/queries/signals';
@@ -23,19 +32,24 @@ let reader: TestCredentials;
 let writer: TestCredentials;
 
 const get = (jobId: string, headers: Record<string, string> = reader.headers) =>
-  getJob(new Request(`http://console.test/api/v1/jobs/${jobId}/signal`, { headers }), { params: Promise.resolve({ jobId }) });
+  getJob(new Request(`http://console.test/api/v1/jobs/${jobId}/signal`, { headers }), {
+    params: Promise.resolve({ jobId }),
+  });
 
 async function summaryOf(jobId: string) {
   const response = await get(jobId);
   return response.status === 200 ? ((await response.json()) as { summary: string }).summary : response.status;
 }
 
-
 async function metricsText() {
   const saved = process.env.TTFS_METRICS_TOKEN;
   process.env.TTFS_METRICS_TOKEN = 'lookup-cache-test';
   try {
-    const response = await getMetrics(new Request('http://console.test/api/metrics', { headers: { authorization: 'Bearer lookup-cache-test' } }));
+    const response = await getMetrics(
+      new Request('http://console.test/api/metrics', {
+        headers: { authorization: 'Bearer lookup-cache-test' },
+      }),
+    );
     expect(response.status).toBe(200);
     return await response.text();
   } finally {
@@ -99,10 +113,14 @@ describe('job signal cache', () => {
     expect(await eventually(() => summaryOf(job), 404)).toBe(404);
   });
 
-  it("reads its own writes at once (a PUT through this instance)", async () => {
+  it('reads its own writes at once (a PUT through this instance)', async () => {
     const job = await cachedJob('before');
     const put = await putJob(
-      new Request(`http://console.test/api/v1/jobs/${job}/signal`, { method: 'PUT', headers: { ...writer.headers, 'content-type': 'application/json' }, body: JSON.stringify({ tenant_id: tenant, kind: 'phase', phase: 'fetch', summary: 'after' }) }),
+      new Request(`http://console.test/api/v1/jobs/${job}/signal`, {
+        method: 'PUT',
+        headers: { ...writer.headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant_id: tenant, kind: 'phase', phase: 'fetch', summary: 'after' }),
+      }),
       { params: Promise.resolve({ jobId: job }) },
     );
     expect(put.status).toBe(200);
@@ -118,7 +136,9 @@ describe('job signal cache', () => {
       returning id`;
     const job = randomUUID();
     await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: code })})`;
-    const cause = async () => ((await (await get(job)).json()) as { prediction: { likelyCause: string } | null }).prediction?.likelyCause ?? null;
+    const cause = async () =>
+      ((await (await get(job)).json()) as { prediction: { likelyCause: string } | null }).prediction
+        ?.likelyCause ?? null;
     expect(await eventually(async () => (await cause(), cachedSignal(job) !== undefined), true)).toBe(true);
     expect(cachedSignal(job)!.failed).toBe(true);
     // Any signature change (here by plain SQL, as another instance would) drops it.
@@ -133,16 +153,19 @@ describe('job signal cache', () => {
 
   it('answers concurrent misses, which share queries, each with its own job (or 404)', async () => {
     const jobs = Array.from({ length: 30 }, () => randomUUID());
-    for (const [n, job] of jobs.entries()) await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', ${`job ${n}`})`;
+    for (const [n, job] of jobs.entries())
+      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', ${`job ${n}`})`;
     const unknown = Array.from({ length: 5 }, () => randomUUID());
     const ids = [...jobs, ...unknown, ...jobs.slice(0, 5)].sort(() => Math.random() - 0.5);
     const answers = await Promise.all(ids.map(async (id) => ({ id, summary: await summaryOf(id) })));
-    for (const { id, summary } of answers) expect(summary).toBe(jobs.includes(id) ? `job ${jobs.indexOf(id)}` : 404);
+    for (const { id, summary } of answers)
+      expect(summary).toBe(jobs.includes(id) ? `job ${jobs.indexOf(id)}` : 404);
   });
 
   it('reads misses on its own two connections, with a plan made once per connection and never re-planned', async () => {
     const jobs = Array.from({ length: 40 }, () => randomUUID());
-    for (const job of jobs) await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: 'E_LOOKUP_PLAN' })})`;
+    for (const job of jobs)
+      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: 'E_LOOKUP_PLAN' })})`;
     for (let round = 0; round < 3; round++) {
       invalidateLocally({ jobs });
       const answers = await Promise.all(jobs.map((id) => summaryOf(id)));
@@ -156,13 +179,20 @@ describe('job signal cache', () => {
     expect(seen.map((r) => r.mode)).toEqual(['force_generic_plan', 'force_generic_plan']);
     expect(seen.reduce((n, r) => n + r.generic, 0)).toBeGreaterThan(1);
     expect(seen.reduce((n, r) => n + r.custom, 0)).toBe(0);
-    const [connections] = await sql<{ open: number }[]>`select count(*)::int as open from pg_stat_activity where application_name = ${APPLICATION_NAMES.lookup}`;
+    const [connections] = await sql<
+      { open: number }[]
+    >`select count(*)::int as open from pg_stat_activity where application_name = ${APPLICATION_NAMES.lookup}`;
     expect(connections!.open).toBeGreaterThanOrEqual(1);
     expect(connections!.open).toBeLessThanOrEqual(LOOKUP_CONNECTIONS);
     // The metrics count them with the pool (less the connection that runs the count).
-    const [both] = await sql<{ open: number }[]>`select count(*)::int as open from pg_stat_activity where application_name in (${APPLICATION_NAMES.pool}, ${APPLICATION_NAMES.lookup})`;
+    const [both] = await sql<
+      { open: number }[]
+    >`select count(*)::int as open from pg_stat_activity where application_name in (${APPLICATION_NAMES.pool}, ${APPLICATION_NAMES.lookup})`;
     const gauges = await metricsText();
-    const counted = [...gauges.matchAll(/^ttfs_db_connections\{state="[^"]+"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    const counted = [...gauges.matchAll(/^ttfs_db_connections\{state="[^"]+"\} (\d+)$/gm)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
     expect(counted).toBe(both!.open - 1);
     expect(gauges).toMatch(new RegExp(`^ttfs_db_pool_max ${POOL_SIZE + LOOKUP_CONNECTIONS}$`, 'm'));
   });
@@ -171,9 +201,21 @@ describe('job signal cache', () => {
     const job = randomUUID();
     const ticket = cacheTicket();
     invalidateLocally({ jobs: [randomUUID()] });
-    storeSignal(job, ticket, { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot', failed: false });
+    storeSignal(job, ticket, {
+      tenantId: tenant,
+      etag: 'W/"x"',
+      body: '{}',
+      source: 'snapshot',
+      failed: false,
+    });
     expect(cachedSignal(job)).toBeUndefined();
-    storeSignal(job, cacheTicket(), { tenantId: tenant, etag: 'W/"x"', body: '{}', source: 'snapshot', failed: false });
+    storeSignal(job, cacheTicket(), {
+      tenantId: tenant,
+      etag: 'W/"x"',
+      body: '{}',
+      source: 'snapshot',
+      failed: false,
+    });
     expect(cachedSignal(job)).toBeDefined();
     invalidateLocally({ jobs: [job] });
   });
@@ -193,7 +235,8 @@ describe('job signal cache', () => {
 describe('token cache', () => {
   it('stops accepting a token revoked by another instance (plain SQL here) once the message arrives', async () => {
     const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
-    const me = () => getMe(new Request('http://console.test/api/auth/me', { headers: token.headers })).then((r) => r.status);
+    const me = () =>
+      getMe(new Request('http://console.test/api/auth/me', { headers: token.headers })).then((r) => r.status);
     expect(await eventually(me, 200)).toBe(200);
     const hash = createHash('sha256').update(token.token).digest('hex');
     expect(await eventually(async () => (await me(), cachedToken(hash) !== undefined), true)).toBe(true);
@@ -207,7 +250,8 @@ describe('invalidation messages (db/migrations/0060)', () => {
     const messages: string[] = [];
     await listener.listen('ttfs_cache_invalidate', (payload) => messages.push(payload));
     const jobs = Array.from({ length: 3 }, () => randomUUID());
-    for (const job of jobs) await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', 'x')`;
+    for (const job of jobs)
+      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', 'x')`;
     await sql`update scheduler.first_signal_snapshots set summary = 'y' where job_id = any(${jobs}::uuid[])`;
     const many = Array.from({ length: 101 }, () => randomUUID());
     await sql`insert into scheduler.first_signal_snapshots (job_id, tenant_id, kind, phase, summary) select unnest(${many}::uuid[]), ${tenant}, 'queued', 'unknown', 'bulk'`;
@@ -219,7 +263,12 @@ describe('invalidation messages (db/migrations/0060)', () => {
     await eventually(async () => messages.length, 4);
     await new Promise((r) => setTimeout(r, 100));
     // Inserts of new snapshots need no message: nothing can be cached for them.
-    expect(messages.map((m) => JSON.parse(m))).toEqual([{ jobs: expect.arrayContaining(jobs) }, { jobs: 'all' }, { tokens: 'all' }, { failed: 'all' }]);
+    expect(messages.map((m) => JSON.parse(m))).toEqual([
+      { jobs: expect.arrayContaining(jobs) },
+      { jobs: 'all' },
+      { tokens: 'all' },
+      { failed: 'all' },
+    ]);
     expect((JSON.parse(messages[0]!) as { jobs: string[] }).jobs).toHaveLength(3);
   });
 });

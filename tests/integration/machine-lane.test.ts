@@ -57,21 +57,27 @@ async function seen(response: Response): Promise<Seen> {
   return {
     status: response.status,
     body: text ? JSON.parse(text) : null,
-    headers: Object.fromEntries(COMPARED.map((h) => [h, response.headers.get(h)?.replace(/;\s*charset=utf-8/i, '') ?? null])),
+    headers: Object.fromEntries(
+      COMPARED.map((h) => [h, response.headers.get(h)?.replace(/;\s*charset=utf-8/i, '') ?? null]),
+    ),
   };
 }
 
 /** The same GET through both paths. */
 async function getBoth(jobId: string, headers: Record<string, string>) {
   const lane = await fetch(`${base}/api/v1/jobs/${jobId}/signal`, { headers });
-  const route = await routeGet(new Request(`http://console.test/api/v1/jobs/${jobId}/signal`, { headers }), { params: Promise.resolve({ jobId }) });
+  const route = await routeGet(new Request(`http://console.test/api/v1/jobs/${jobId}/signal`, { headers }), {
+    params: Promise.resolve({ jobId }),
+  });
   return { lane: await seen(lane), route: await seen(route), raw: lane };
 }
 
 /** The same POST through both paths (bodies given as text so malformed JSON can be sent). */
 async function postBoth(body: string, headers: Record<string, string>) {
   const lane = await fetch(`${base}/api/v1/telemetry/ttfs`, { method: 'POST', headers, body });
-  const route = await routePost(new Request('http://console.test/api/v1/telemetry/ttfs', { method: 'POST', headers, body }));
+  const route = await routePost(
+    new Request('http://console.test/api/v1/telemetry/ttfs', { method: 'POST', headers, body }),
+  );
   return { lane: await seen(lane), route: await seen(route), raw: lane };
 }
 
@@ -84,7 +90,13 @@ describe('machine lane: job signal lookups', () => {
     const first = await getBoth(job, reader.headers);
     expect(first.lane.status).toBe(200);
     expect(first.lane).toEqual(first.route);
-    expect(first.lane.body).toMatchObject({ jobId: job, tenantId: tenant, kind: 'queued', summary: 'Queued at position 4', diagnostics: { queue_position: 4 } });
+    expect(first.lane.body).toMatchObject({
+      jobId: job,
+      tenantId: tenant,
+      kind: 'queued',
+      summary: 'Queued at position 4',
+      diagnostics: { queue_position: 4 },
+    });
     const etag = first.lane.headers.etag!;
     const again = await getBoth(job, { ...reader.headers, 'if-none-match': etag });
     expect(again.lane.status).toBe(304);
@@ -102,14 +114,21 @@ describe('machine lane: job signal lookups', () => {
       new Promise<{ status: number; connection: string | undefined; socket: unknown }>((resolve, reject) => {
         const req = httpRequest(`${base}/api/v1/jobs/${job}/signal`, { agent, headers }, (res) => {
           res.resume();
-          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, socket: req.socket }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode!, connection: res.headers.connection, socket: req.socket }),
+          );
         });
         req.on('error', reject).end();
       });
     try {
       const first = await get(reader.headers);
       const cached = await get(reader.headers);
-      const revalidated = await get({ ...reader.headers, 'if-none-match': (await fetch(`${base}/api/v1/jobs/${job}/signal`, { headers: reader.headers })).headers.get('etag')! });
+      const revalidated = await get({
+        ...reader.headers,
+        'if-none-match': (
+          await fetch(`${base}/api/v1/jobs/${job}/signal`, { headers: reader.headers })
+        ).headers.get('etag')!,
+      });
       expect([first.status, cached.status, revalidated.status]).toEqual([200, 200, 304]);
       for (const reply of [first, cached, revalidated]) expect(reply.connection).not.toBe('close');
       expect(cached.socket).toBe(first.socket);
@@ -127,37 +146,57 @@ describe('machine lane: job signal lookups', () => {
     // Three requests in one write: the lane answers them in one turn, so one
     // socket holds three replies until the turn's writes go out together.
     const auth = `Authorization: ${reader.headers.authorization}`;
-    const head = (extra = '') => `GET /api/v1/jobs/${job}/signal HTTP/1.1\r\nHost: lane.test\r\n${auth}\r\n${extra}\r\n`;
+    const head = (extra = '') =>
+      `GET /api/v1/jobs/${job}/signal HTTP/1.1\r\nHost: lane.test\r\n${auth}\r\n${extra}\r\n`;
     const raw = await new Promise<string>((resolve, reject) => {
       const socket = connect({ port: Number(new URL(base).port), host: '127.0.0.1' });
       let received = '';
       socket.setEncoding('latin1');
       socket.on('data', (chunk: string) => {
         received += chunk;
-        if ((received.match(/HTTP\/1\.1 \d{3} /g) ?? []).length === 3 && received.endsWith('\r\n\r\n')) socket.end();
+        if ((received.match(/HTTP\/1\.1 \d{3} /g) ?? []).length === 3 && received.endsWith('\r\n\r\n'))
+          socket.end();
       });
       socket.on('end', () => resolve(received)).on('error', reject);
       // The last reply is a 304 (no body), so the exchange ends at a blank line.
-      socket.write(head() + head(`If-None-Match: ${etag}\r\n`) + head(`If-None-Match: ${etag}\r\nX-Request-Id: pipelined-3\r\n`));
+      socket.write(
+        head() +
+          head(`If-None-Match: ${etag}\r\n`) +
+          head(`If-None-Match: ${etag}\r\nX-Request-Id: pipelined-3\r\n`),
+      );
     });
     // A reply's status line follows the previous body directly (JSON has no final newline).
     expect(raw.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 304', 'HTTP/1.1 304']);
     expect(raw).toContain('X-Request-Id: pipelined-3');
     // Many connections whose requests arrive together: each gets its own reply.
-    const jobs = await Promise.all(Array.from({ length: 40 }, async (_, i) => {
-      const id = randomUUID();
-      await sql`select scheduler.upsert_first_signal_snapshot(${id}, ${tenant}, null, 'queued', 'unknown', ${`Queued at position ${i}`})`;
-      return id;
-    }));
+    const jobs = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const id = randomUUID();
+        await sql`select scheduler.upsert_first_signal_snapshot(${id}, ${tenant}, null, 'queued', 'unknown', ${`Queued at position ${i}`})`;
+        return id;
+      }),
+    );
     const agent = new Agent({ keepAlive: true, maxSockets: 40 });
     try {
-      const bodies = await Promise.all(jobs.map((id) => new Promise<{ jobId: string; summary: string }>((resolve, reject) => {
-        httpRequest(`${base}/api/v1/jobs/${id}/signal`, { agent, headers: reader.headers }, (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve(JSON.parse(text)));
-        }).on('error', reject).end();
-      })));
-      expect(bodies.map((b) => [b.jobId, b.summary])).toEqual(jobs.map((id, i) => [id, `Queued at position ${i}`]));
+      const bodies = await Promise.all(
+        jobs.map(
+          (id) =>
+            new Promise<{ jobId: string; summary: string }>((resolve, reject) => {
+              httpRequest(`${base}/api/v1/jobs/${id}/signal`, { agent, headers: reader.headers }, (res) => {
+                let text = '';
+                res
+                  .setEncoding('utf8')
+                  .on('data', (c: string) => (text += c))
+                  .on('end', () => resolve(JSON.parse(text)));
+              })
+                .on('error', reject)
+                .end();
+            }),
+        ),
+      );
+      expect(bodies.map((b) => [b.jobId, b.summary])).toEqual(
+        jobs.map((id, i) => [id, `Queued at position ${i}`]),
+      );
     } finally {
       agent.destroy();
     }
@@ -191,16 +230,25 @@ describe('machine lane: job signal lookups', () => {
   });
 
   it('adds the API security headers, echoes a well-formed X-Request-Id, and records the request in the metrics', async () => {
-    const before = metrics.httpDuration.values.get(['GET', '/api/v1/jobs/:id/signal', '404'].join('\u0001'))?.count ?? 0;
-    const response = await fetch(`${base}/api/v1/jobs/${randomUUID()}/signal`, { headers: { ...reader.headers, 'x-request-id': 'req-lane-0001' } });
+    const before =
+      metrics.httpDuration.values.get(['GET', '/api/v1/jobs/:id/signal', '404'].join('\u0001'))?.count ?? 0;
+    const response = await fetch(`${base}/api/v1/jobs/${randomUUID()}/signal`, {
+      headers: { ...reader.headers, 'x-request-id': 'req-lane-0001' },
+    });
     expect(response.status).toBe(404);
     expect(response.headers.get('x-request-id')).toBe('req-lane-0001');
-    expect(response.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers.get('content-security-policy')).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
-    const fresh = await fetch(`${base}/api/v1/jobs/${randomUUID()}/signal`, { headers: { ...reader.headers, 'x-request-id': 'bad id!' } });
+    const fresh = await fetch(`${base}/api/v1/jobs/${randomUUID()}/signal`, {
+      headers: { ...reader.headers, 'x-request-id': 'bad id!' },
+    });
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(metrics.httpDuration.values.get(['GET', '/api/v1/jobs/:id/signal', '404'].join('\u0001'))?.count).toBe(before + 2);
+    expect(
+      metrics.httpDuration.values.get(['GET', '/api/v1/jobs/:id/signal', '404'].join('\u0001'))?.count,
+    ).toBe(before + 2);
   });
 
   it('leaves every other request to Next.js', async () => {
@@ -223,13 +271,19 @@ describe('machine lane: job signal lookups', () => {
 describe('machine lane: telemetry ingest', () => {
   it('stores a batch all-or-nothing with 202 and counts a retried batch as duplicates, like the route handler', async () => {
     const batch = Array.from({ length: 20 }, () => wireEvent(tenant));
-    const response = await fetch(`${base}/api/v1/telemetry/ttfs`, { method: 'POST', headers: { ...ingester.headers, ...json }, body: JSON.stringify(batch) });
+    const response = await fetch(`${base}/api/v1/telemetry/ttfs`, {
+      method: 'POST',
+      headers: { ...ingester.headers, ...json },
+      body: JSON.stringify(batch),
+    });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ accepted: 20, duplicates: 0, received: 20 });
     const retried = await postBoth(JSON.stringify(batch), { ...ingester.headers, ...json });
     expect(retried.lane).toEqual(retried.route);
     expect(retried.lane.body).toEqual({ accepted: 0, duplicates: 20, received: 20 });
-    const [row] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where event_id = any(${batch.map((e) => e.event_id!)}::uuid[])`;
+    const [row] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from scheduler.ttfs_events where event_id = any(${batch.map((e) => e.event_id!)}::uuid[])`;
     expect(row.n).toBe(20);
   });
 
@@ -242,18 +296,42 @@ describe('machine lane: telemetry ingest', () => {
       ['malformed JSON', '[{"schema_version":', { ...ingester.headers, ...json }, 400],
       ['not JSON', good(), { ...ingester.headers, 'content-type': 'text/plain' }, 415],
       ['another tenant', JSON.stringify([wireEvent(other)]), { ...ingester.headers, ...json }, 403],
-      ['over 1,000 events', JSON.stringify(Array.from({ length: 1001 }, () => wireEvent(tenant))), { ...ingester.headers, ...json }, 413],
-      ['bad items', JSON.stringify([wireEvent(tenant), wireEvent(tenant, { surface: 'tv' as never, ttfs_ms: -1 })]), { ...ingester.headers, ...json }, 422],
-      ['NUL in a string', JSON.stringify([wireEvent(tenant), wireEvent(tenant, { error_message: 'a\u0000b' })]), { ...ingester.headers, ...json }, 422],
-      ['cross-origin cookie POST', good(), { ...session.headers, ...json, origin: 'https://evil.example' }, 403],
+      [
+        'over 1,000 events',
+        JSON.stringify(Array.from({ length: 1001 }, () => wireEvent(tenant))),
+        { ...ingester.headers, ...json },
+        413,
+      ],
+      [
+        'bad items',
+        JSON.stringify([wireEvent(tenant), wireEvent(tenant, { surface: 'tv' as never, ttfs_ms: -1 })]),
+        { ...ingester.headers, ...json },
+        422,
+      ],
+      [
+        'NUL in a string',
+        JSON.stringify([wireEvent(tenant), wireEvent(tenant, { error_message: 'a\u0000b' })]),
+        { ...ingester.headers, ...json },
+        422,
+      ],
+      [
+        'cross-origin cookie POST',
+        good(),
+        { ...session.headers, ...json, origin: 'https://evil.example' },
+        403,
+      ],
     ];
-    const [{ n: before }] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${tenant}`;
+    const [{ n: before }] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${tenant}`;
     for (const [name, body, headers, status] of cases) {
       const both = await postBoth(body, headers);
       expect(both.lane.status, name).toBe(status);
       expect(both.lane, name).toEqual(both.route);
     }
-    const [{ n: after }] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${tenant}`;
+    const [{ n: after }] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from scheduler.ttfs_events where tenant_id = ${tenant}`;
     expect(after).toBe(before);
   });
 
@@ -265,12 +343,19 @@ describe('machine lane: telemetry ingest', () => {
     });
     expect(response.status).toBe(422);
     const body = await response.json();
-    expect(body.details).toEqual({ stored: 0, errors: [{ index: 1, path: 'metadata.note', message: 'must not contain the NUL character (\\u0000)' }] });
+    expect(body.details).toEqual({
+      stored: 0,
+      errors: [{ index: 1, path: 'metadata.note', message: 'must not contain the NUL character (\\u0000)' }],
+    });
   });
 
   it('refuses a body over 1 MiB with 413, by Content-Length or while streaming, and closes the connection', async () => {
     const big = `[${' '.repeat(1024 * 1024 + 10)}]`;
-    const declared = await fetch(`${base}/api/v1/telemetry/ttfs`, { method: 'POST', headers: { ...ingester.headers, ...json }, body: big });
+    const declared = await fetch(`${base}/api/v1/telemetry/ttfs`, {
+      method: 'POST',
+      headers: { ...ingester.headers, ...json },
+      body: big,
+    });
     expect(declared.status).toBe(413);
     expect((await declared.json()).error).toBe('payload_too_large');
     // No Content-Length: a streamed (chunked) body, cut off once it passes the limit.
@@ -280,7 +365,12 @@ describe('machine lane: telemetry ingest', () => {
         controller.close();
       },
     });
-    const streamed = await fetch(`${base}/api/v1/telemetry/ttfs`, { method: 'POST', headers: { ...ingester.headers, ...json }, body: stream, duplex: 'half' } as RequestInit);
+    const streamed = await fetch(`${base}/api/v1/telemetry/ttfs`, {
+      method: 'POST',
+      headers: { ...ingester.headers, ...json },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(streamed.headers.get('connection')).toBe('close');
   });

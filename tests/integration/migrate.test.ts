@@ -29,7 +29,9 @@ describe('migration runner', () => {
     const files = readMigrations().map((f) => f.name);
     const first = await migrate(sql);
     expect(first.applied).toEqual(files);
-    const recorded = await sql<{ name: string }[]>`select name from public.ttfs_schema_migrations order by name`;
+    const recorded = await sql<
+      { name: string }[]
+    >`select name from public.ttfs_schema_migrations order by name`;
     expect(recorded.map((r) => r.name)).toEqual(files);
     const [tables] = await sql<[{ n: number }]>`
       select count(*)::int as n from information_schema.tables
@@ -44,7 +46,12 @@ describe('migration runner', () => {
 
   it('lets two concurrent runners apply each file exactly once', async () => {
     const sql = await freshDatabase();
-    const other = postgres(sql.options.host[0] ? `postgres://${sql.options.user}${sql.options.pass ? `:${sql.options.pass}` : ''}@${sql.options.host[0]}:${sql.options.port[0]}/${sql.options.database}` : '', { max: 4, onnotice: () => {} });
+    const other = postgres(
+      sql.options.host[0]
+        ? `postgres://${sql.options.user}${sql.options.pass ? `:${sql.options.pass}` : ''}@${sql.options.host[0]}:${sql.options.port[0]}/${sql.options.database}`
+        : '',
+      { max: 4, onnotice: () => {} },
+    );
     const [a, b] = await Promise.all([migrate(sql), migrate(other)]);
     const files = readMigrations().map((f) => f.name);
     expect([...a.applied, ...b.applied].sort()).toEqual(files);
@@ -57,7 +64,8 @@ describe('migration runner', () => {
   it('refuses a migration that was edited after it was applied', async () => {
     const sql = await freshDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), 'ttfs-migrations-'));
-    for (const f of readdirSync(MIGRATIONS_DIR)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+    for (const f of readdirSync(MIGRATIONS_DIR))
+      copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
     writeFileSync(path.join(dir, '9999_probe.sql'), 'create table public.probe (id int);');
     await migrate(sql, { dir });
     writeFileSync(path.join(dir, '9999_probe.sql'), 'create table public.probe (id bigint);');
@@ -68,12 +76,18 @@ describe('migration runner', () => {
   it('rolls a failing migration back whole and records nothing for it', async () => {
     const sql = await freshDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), 'ttfs-migrations-'));
-    for (const f of readdirSync(MIGRATIONS_DIR)) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
-    writeFileSync(path.join(dir, '9999_broken.sql'), 'create table public.half (id int);\nselect no_such_function();');
+    for (const f of readdirSync(MIGRATIONS_DIR))
+      copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
+    writeFileSync(
+      path.join(dir, '9999_broken.sql'),
+      'create table public.half (id int);\nselect no_such_function();',
+    );
     await expect(migrate(sql, { dir })).rejects.toThrow(/no_such_function/);
     const [half] = await sql<[{ exists: boolean }]>`select to_regclass('public.half') is not null as exists`;
     expect(half.exists).toBe(false);
-    const [rec] = await sql<[{ n: number }]>`select count(*)::int as n from public.ttfs_schema_migrations where name = '9999_broken.sql'`;
+    const [rec] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from public.ttfs_schema_migrations where name = '9999_broken.sql'`;
     expect(rec.n).toBe(0);
     await sql.end();
   });

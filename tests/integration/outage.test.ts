@@ -36,7 +36,11 @@ describe('a database outage', () => {
     process.env.DATABASE_URL = server.url;
     const { GET: health } = await import('@/app/api/health/route');
     const { GET: signal } = await import('@/app/api/v1/jobs/[jobId]/signal/route');
-    const read = () => signal(new Request(`http://x/api/v1/jobs/${job}/signal`, { headers: { authorization: `Bearer ${token}` } }), { params: Promise.resolve({ jobId: job }) });
+    const read = () =>
+      signal(
+        new Request(`http://x/api/v1/jobs/${job}/signal`, { headers: { authorization: `Bearer ${token}` } }),
+        { params: Promise.resolve({ jobId: job }) },
+      );
 
     expect((await health()).status).toBe(200);
     expect((await read()).status).toBe(200);

@@ -16,7 +16,10 @@ describe('scheduler.ttfs_events indexes', () => {
       { name: 'idx_ttfs_events_job', definition: 'hash (job_id)' },
       { name: 'idx_ttfs_events_tenant_ts', definition: 'btree (tenant_id, ts DESC)' },
       { name: 'ttfs_events_pkey', definition: 'btree (id)' },
-      { name: 'ux_ttfs_events_tenant_event', definition: 'btree (tenant_id, event_id) WHERE (event_id IS NOT NULL)' },
+      {
+        name: 'ux_ttfs_events_tenant_event',
+        definition: 'btree (tenant_id, event_id) WHERE (event_id IS NOT NULL)',
+      },
     ]);
   });
 
@@ -30,10 +33,14 @@ describe('scheduler.ttfs_events indexes', () => {
     await sql`analyze scheduler.ttfs_events`;
     const plan = await sql.begin(async (tx) => {
       await tx`set local enable_seqscan = off`;
-      return tx<{ 'QUERY PLAN': string }[]>`explain select ts, ttfs_ms from scheduler.ttfs_events where job_id = ${job} order by ts desc limit 20`;
+      return tx<
+        { 'QUERY PLAN': string }[]
+      >`explain select ts, ttfs_ms from scheduler.ttfs_events where job_id = ${job} order by ts desc limit 20`;
     });
     expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/idx_ttfs_events_job/);
-    const events = await sql<{ ttfs_ms: number }[]>`select ttfs_ms from scheduler.ttfs_events where job_id = ${job} order by ts desc limit 20`;
+    const events = await sql<
+      { ttfs_ms: number }[]
+    >`select ttfs_ms from scheduler.ttfs_events where job_id = ${job} order by ts desc limit 20`;
     expect(events.map((e) => e.ttfs_ms)).toEqual([1, 2, 3]);
   });
 });

@@ -16,8 +16,22 @@ describe('retention', () => {
   it('removes exactly what is past each period, at the boundaries', async () => {
     const tenant = newTenant();
     // Events: 20 just past 90 days (several batches), 1 just inside.
-    const old = Array.from({ length: 20 }, () => ({ ts: ago(90 * DAY + MINUTE), tenant_id: tenant, job_id: randomUUID(), surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 500 }));
-    const kept = { ts: ago(90 * DAY - MINUTE), tenant_id: tenant, job_id: randomUUID(), surface: 'ui', event_type: 'signal.rendered', ttfs_ms: 700 };
+    const old = Array.from({ length: 20 }, () => ({
+      ts: ago(90 * DAY + MINUTE),
+      tenant_id: tenant,
+      job_id: randomUUID(),
+      surface: 'ui',
+      event_type: 'signal.rendered',
+      ttfs_ms: 500,
+    }));
+    const kept = {
+      ts: ago(90 * DAY - MINUTE),
+      tenant_id: tenant,
+      job_id: randomUUID(),
+      surface: 'ui',
+      event_type: 'signal.rendered',
+      ttfs_ms: 700,
+    };
     const rows: typeof old = [...old, kept];
     await sql`insert into scheduler.ttfs_events ${sql(rows, 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms')}`;
 
@@ -34,7 +48,9 @@ describe('retention', () => {
 
     // Signatures: only low confidence AND untouched for 30 days is disabled.
     const signature = async (confidence: number, updated: Date) => {
-      const [row] = await sql<[{ id: string }]>`insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, updated_at)
+      const [row] = await sql<
+        [{ id: string }]
+      >`insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, updated_at)
         values (${tenant}, ${randomUUID()}, ${sql.json({ error_code: randomUUID() })}, ${sql.json({ likely_cause: 'x' })}, ${confidence}, ${updated}) returning id`;
       return row.id;
     };
@@ -48,22 +64,33 @@ describe('retention', () => {
 
     const events = await sql`select ttfs_ms from scheduler.ttfs_events where tenant_id = ${tenant}`;
     expect(events.map((e) => e.ttfs_ms)).toEqual([700]);
-    const snaps = (await sql`select job_id from scheduler.first_signal_snapshots where tenant_id = ${tenant}`).map((r) => r.job_id).sort();
+    const snaps = (await sql`select job_id from scheduler.first_signal_snapshots where tenant_id = ${tenant}`)
+      .map((r) => r.job_id)
+      .sort();
     expect(snaps).toEqual([freshDone, staleRunning].sort());
     expect(snaps).not.toContain(staleDone);
     expect(snaps).not.toContain(staleFailed);
-    const enabled = Object.fromEntries((await sql`select id, enabled from scheduler.failure_signatures where tenant_id = ${tenant}`).map((r) => [r.id, r.enabled]));
+    const enabled = Object.fromEntries(
+      (await sql`select id, enabled from scheduler.failure_signatures where tenant_id = ${tenant}`).map(
+        (r) => [r.id, r.enabled],
+      ),
+    );
     expect(enabled).toEqual({ [weakOld]: false, [okOld]: true, [weakRecent]: true });
-    const [audit] = await sql`select action, actor_name from console.signature_audit where signature_id = ${weakOld}`;
+    const [audit] =
+      await sql`select action, actor_name from console.signature_audit where signature_id = ${weakOld}`;
     expect(audit).toMatchObject({ action: 'retention_disable', actor_name: 'Retention job' });
 
-    const [run] = await sql`select trigger, events_deleted::int, snapshots_deleted::int, signatures_disabled::int, finished_at, error from console.retention_runs order by id desc limit 1`;
+    const [run] =
+      await sql`select trigger, events_deleted::int, snapshots_deleted::int, signatures_disabled::int, finished_at, error from console.retention_runs order by id desc limit 1`;
     expect(run).toMatchObject({ trigger: 'manual', error: null });
     expect(run!.finished_at).not.toBeNull();
   });
 
   it('runs in one instance at a time', async () => {
-    const [a, b] = await Promise.all([runRetention(sql, policy, 'schedule', now), runRetention(sql, policy, 'schedule', now)]);
+    const [a, b] = await Promise.all([
+      runRetention(sql, policy, 'schedule', now),
+      runRetention(sql, policy, 'schedule', now),
+    ]);
     expect([a.ran, b.ran].filter(Boolean).length).toBeGreaterThanOrEqual(1);
     const holder = await sql.reserve();
     await holder`select pg_advisory_lock(${0x74746672})`;

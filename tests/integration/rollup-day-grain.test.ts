@@ -19,7 +19,8 @@ const H = 3600_000;
 const D = 86_400_000;
 // A UTC midnight well in the past, so nothing else writes around it.
 const day0 = new Date(Math.floor(Date.now() / D) * D - 12 * D);
-const at = (days: number, hours = 0, minutes = 0) => new Date(day0.getTime() + days * D + hours * H + minutes * 60_000);
+const at = (days: number, hours = 0, minutes = 0) =>
+  new Date(day0.getTime() + days * D + hours * H + minutes * 60_000);
 const seconds = (from: Date, to: Date) => `${Math.round((to.getTime() - from.getTime()) / 1000)} seconds`;
 const floorHour = (t: Date) => new Date(Math.floor(t.getTime() / H) * H);
 const ceilHour = (t: Date) => new Date(Math.ceil(t.getTime() / H) * H);
@@ -55,18 +56,48 @@ interface Scope {
 /** Windows with partial days at both edges, hourly and daily buckets, odd buckets, edges inside hours. */
 function windows() {
   return [
-    { name: 'whole window, partial days at both edges', from: at(-2, 7), to: at(2, 13), bucket: seconds(at(-2, 7), at(2, 13)) },
+    {
+      name: 'whole window, partial days at both edges',
+      from: at(-2, 7),
+      to: at(2, 13),
+      bucket: seconds(at(-2, 7), at(2, 13)),
+    },
     { name: 'hourly buckets (per-hour summaries)', from: at(-2, 7), to: at(2, 13), bucket: '1 hour' },
-    { name: 'daily buckets from a UTC midnight, partial last day (per-day summaries)', from: at(-1), to: at(2, 13), bucket: '1 day' },
-    { name: 'daily buckets from a whole hour (days straddle buckets)', from: at(-2, 7), to: at(2, 7), bucket: '1 day' },
+    {
+      name: 'daily buckets from a UTC midnight, partial last day (per-day summaries)',
+      from: at(-1),
+      to: at(2, 13),
+      bucket: '1 day',
+    },
+    {
+      name: 'daily buckets from a whole hour (days straddle buckets)',
+      from: at(-2, 7),
+      to: at(2, 7),
+      bucket: '1 day',
+    },
     { name: 'two-day buckets from a UTC midnight', from: at(-2), to: at(2, 13), bucket: '2 days' },
     { name: '36-hour buckets', from: at(-2), to: at(2, 13), bucket: '36 hours' },
-    { name: 'window edges inside hours', from: at(-2, 7, 20), to: at(1, 0, 30), bucket: seconds(at(-2, 7, 20), at(1, 0, 30)) },
+    {
+      name: 'window edges inside hours',
+      from: at(-2, 7, 20),
+      to: at(1, 0, 30),
+      bucket: seconds(at(-2, 7, 20), at(1, 0, 30)),
+    },
     { name: 'short window inside one day', from: at(1, 6), to: at(1, 12), bucket: '1 hour' },
     { name: 'most of one day', from: at(0, 1), to: at(0, 23), bucket: seconds(at(0, 1), at(0, 23)) },
     // Ending with the current hour: the rest of today holds nothing yet.
-    { name: 'the last 7 days', from: new Date(ceilHour(new Date()).getTime() - 7 * D), to: ceilHour(new Date()), bucket: `${7 * 86400} seconds` },
-    { name: 'the last 30 hours', from: new Date(ceilHour(new Date()).getTime() - 30 * H), to: ceilHour(new Date()), bucket: '1 hour' },
+    {
+      name: 'the last 7 days',
+      from: new Date(ceilHour(new Date()).getTime() - 7 * D),
+      to: ceilHour(new Date()),
+      bucket: `${7 * 86400} seconds`,
+    },
+    {
+      name: 'the last 30 hours',
+      from: new Date(ceilHour(new Date()).getTime() - 30 * H),
+      to: ceilHour(new Date()),
+      bucket: '1 hour',
+    },
     { name: 'today so far', from: today, to: new Date(), bucket: '1 day' },
   ];
 }
@@ -81,7 +112,12 @@ function scopes(): Scope[] {
   ];
 }
 
-async function expectWindowStatsMatch(db: Db, w: { from: Date; to: Date; bucket: string }, s: Scope, label: string) {
+async function expectWindowStatsMatch(
+  db: Db,
+  w: { from: Date; to: Date; bucket: string },
+  s: Scope,
+  label: string,
+) {
   const args = [w.from, w.to, w.bucket, s.tenants, s.surfaces, s.cache, s.split] as const;
   const [ours, ref] = await Promise.all([
     db`select * from scheduler.ttfs_window_stats(${args[0]}, ${args[1]}, ${args[2]}::interval, ${args[3]}::uuid[], ${args[4]}::text[], ${args[5]}, ${args[6]})`,
@@ -100,13 +136,22 @@ async function expectHistogramMatch(db: Db, from: Date, to: Date, s: Scope, labe
 }
 
 /** Each cube row equals ttfs_window_stats over the same hours as one bucket, with the matching filter. */
-async function expectCubeMatches(db: Db, from: Date, to: Date, tenants: string[] | null, surfaces: string[] | null, label: string) {
-  const cube = await db`select * from scheduler.ttfs_window_cube(${from}, ${to}, ${tenants}::uuid[], ${surfaces}::text[])`;
+async function expectCubeMatches(
+  db: Db,
+  from: Date,
+  to: Date,
+  tenants: string[] | null,
+  surfaces: string[] | null,
+  label: string,
+) {
+  const cube =
+    await db`select * from scheduler.ttfs_window_cube(${from}, ${to}, ${tenants}::uuid[], ${surfaces}::text[])`;
   const span = seconds(floorHour(from), ceilHour(to));
   let compared = 0;
   for (const surface of [...(surfaces ?? ['ci', 'cli', 'ui']), '*']) {
     for (const cache of ['hit', 'cold', '*']) {
-      const [ref] = await db`select * from ttfs_ref.ttfs_window_stats(${floorHour(from)}, ${to}, ${span}::interval, ${tenants}::uuid[],
+      const [ref] =
+        await db`select * from ttfs_ref.ttfs_window_stats(${floorHour(from)}, ${to}, ${span}::interval, ${tenants}::uuid[],
         ${surface === '*' ? surfaces : [surface]}::text[], ${cache === '*' ? null : cache === 'hit'}, false)`;
       const row = cube.find((r) => r.surface === surface && r.cache === cache);
       if (!ref) {
@@ -117,9 +162,13 @@ async function expectCubeMatches(db: Db, from: Date, to: Date, tenants: string[]
       const { bucket: _b, surface: _r, ...theirs } = ref;
       expect(ours, `${label} ${surface}/${cache}`).toEqual(theirs);
       if (surface === '*') {
-        const hist = await db`select * from ttfs_ref.ttfs_window_histogram(${floorHour(from)}, ${to}, ${tenants}::uuid[], ${surfaces}::text[],
+        const hist =
+          await db`select * from ttfs_ref.ttfs_window_histogram(${floorHour(from)}, ${to}, ${tenants}::uuid[], ${surfaces}::text[],
           ${cache === '*' ? null : cache === 'hit'})`;
-        expect({ values, counts }, `${label} histogram ${cache}`).toEqual({ values: hist.map((h) => h.value_ms), counts: hist.map((h) => h.n) });
+        expect({ values, counts }, `${label} histogram ${cache}`).toEqual({
+          values: hist.map((h) => h.value_ms),
+          counts: hist.map((h) => h.n),
+        });
       } else {
         expect(values, label).toBeNull();
       }
@@ -160,7 +209,8 @@ async function expectAllWindowsMatch(db: Db = sql) {
     for (const s of scopes()) await expectWindowStatsMatch(db, w, s, `${w.name} ${JSON.stringify(s)}`);
   }
   for (const w of windows().filter((x) => x.bucket.endsWith('seconds'))) {
-    for (const s of scopes()) await expectHistogramMatch(db, w.from, w.to, s, `histogram ${w.name} ${JSON.stringify(s)}`);
+    for (const s of scopes())
+      await expectHistogramMatch(db, w.from, w.to, s, `histogram ${w.name} ${JSON.stringify(s)}`);
     await expectCubeMatches(db, w.from, w.to, [tenant], null, `cube ${w.name}`);
     await expectCubeMatches(db, w.from, w.to, [tenant, other], ['ui'], `cube ${w.name} ui, two tenants`);
   }
@@ -168,11 +218,19 @@ async function expectAllWindowsMatch(db: Db = sql) {
 
 /** The day grain holds exactly the folded hour grain, and every summary belongs to a stored hour or day. */
 async function expectGrainsConsistent(db: postgres.Sql = sql) {
-  const counters = 'n_events, n_start, n_rendered, n_timeout, n_error, m_count, m_sum, m_over_2000, m_over_5000, r_over_2000, r_over_5000';
-  const sums = counters.split(', ').map((c) => `sum(${c})::bigint as ${c}`).join(', ');
-  const days = await db.unsafe(`select day, tenant_id, surface, cache_hit, ${counters.split(', ').map((c) => `${c}::bigint`).join(', ')}, m_min, m_max
+  const counters =
+    'n_events, n_start, n_rendered, n_timeout, n_error, m_count, m_sum, m_over_2000, m_over_5000, r_over_2000, r_over_5000';
+  const sums = counters
+    .split(', ')
+    .map((c) => `sum(${c})::bigint as ${c}`)
+    .join(', ');
+  const days = await db.unsafe(`select day, tenant_id, surface, cache_hit, ${counters
+    .split(', ')
+    .map((c) => `${c}::bigint`)
+    .join(', ')}, m_min, m_max
     from scheduler.ttfs_rollup_cells_daily order by 2, 1, 3, 4`);
-  const hours = await db.unsafe(`select date_trunc('day', hour, 'UTC') as day, tenant_id, surface, cache_hit, ${sums}, min(m_min) as m_min, max(m_max) as m_max
+  const hours =
+    await db.unsafe(`select date_trunc('day', hour, 'UTC') as day, tenant_id, surface, cache_hit, ${sums}, min(m_min) as m_min, max(m_max) as m_max
     from scheduler.ttfs_rollup_cells group by 1, 2, 3, 4 order by 2, 1, 3, 4`);
   expect([...days]).toEqual([...hours]);
   const [buckets] = await db<[{ n: number }]>`
@@ -221,7 +279,9 @@ describe('day grain and percentile summaries against the hour grain', () => {
       ...randomEvents(24, tenant, at(1, 23), at(2, 1), 30),
       ...randomEvents(25, other, at(0, 10), at(0, 12), 20),
     ]);
-    const [pending] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_rollup_cells_delta where tenant_id = ${tenant}`;
+    const [pending] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from scheduler.ttfs_rollup_cells_delta where tenant_id = ${tenant}`;
     expect(pending.n).toBeGreaterThan(0);
     await expectAllWindowsMatch();
     await sql`select scheduler.ttfs_rollup_fold()`;
@@ -231,17 +291,32 @@ describe('day grain and percentile summaries against the hour grain', () => {
 
   it('take late events into their hour and their day', async () => {
     // Measured days ago, arriving now: extreme values, so a stale summary would show.
-    await insertEvents(sql, randomEvents(31, tenant, at(-2, 9), at(-2, 10), 200).map((r) => ({ ...r, ttfs_ms: r.ttfs_ms * 7 })));
-    await insertEvents(sql, randomEvents(32, tenant, at(-1, 3), at(-1, 4), 200).map((r) => ({ ...r, ttfs_ms: 1 + (r.ttfs_ms % 40) })));
+    await insertEvents(
+      sql,
+      randomEvents(31, tenant, at(-2, 9), at(-2, 10), 200).map((r) => ({ ...r, ttfs_ms: r.ttfs_ms * 7 })),
+    );
+    await insertEvents(
+      sql,
+      randomEvents(32, tenant, at(-1, 3), at(-1, 4), 200).map((r) => ({
+        ...r,
+        ttfs_ms: 1 + (r.ttfs_ms % 40),
+      })),
+    );
     await sql`select scheduler.ttfs_rollup_fold()`;
     await expectAllWindowsMatch();
     await expectGrainsConsistent();
   });
 
   it('stay exact when batches land while folds run', async () => {
-    const batches = Array.from({ length: 8 }, (_, i) => randomEvents(60 + i, tenant, at(0, 9), at(0, 12), 150));
-    const inserts = batches.map((rows, i) => new Promise((r) => setTimeout(r, i * 10)).then(() => insertEvents(sql, rows)));
-    const folds = Array.from({ length: 6 }, (_, i) => new Promise((r) => setTimeout(r, i * 12)).then(() => sql`select scheduler.ttfs_rollup_fold()`));
+    const batches = Array.from({ length: 8 }, (_, i) =>
+      randomEvents(60 + i, tenant, at(0, 9), at(0, 12), 150),
+    );
+    const inserts = batches.map((rows, i) =>
+      new Promise((r) => setTimeout(r, i * 10)).then(() => insertEvents(sql, rows)),
+    );
+    const folds = Array.from({ length: 6 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 12)).then(() => sql`select scheduler.ttfs_rollup_fold()`),
+    );
     await Promise.all([...inserts, ...folds]);
     await expectAllWindowsMatch();
     await sql`select scheduler.ttfs_rollup_fold()`;
@@ -295,7 +370,10 @@ describe('percentile summaries are a cache', () => {
     await expectAllWindowsMatch();
     // A late event for yesterday: the fold computes yesterday's hour and day again, and catches up on
     // every hour of the last day and the last days that have none; the current hour and day stay merged.
-    await insertEvents(sql, randomEvents(71, tenant, new Date(Date.now() - 20 * H), new Date(Date.now() - 19 * H), 20));
+    await insertEvents(
+      sql,
+      randomEvents(71, tenant, new Date(Date.now() - 20 * H), new Date(Date.now() - 19 * H), 20),
+    );
     await sql`select scheduler.ttfs_rollup_fold()`;
     const [counts] = await sql<[{ recent: number; current: number }]>`
       select count(*) filter (where grain = 'hour' and t >= date_trunc('hour', now()) - interval '26 hours' and t < date_trunc('hour', now()))::int as recent,
@@ -324,7 +402,8 @@ describe('migration 0008 on a database with rollups in it', () => {
     url.pathname = `/${name}`;
     db = postgres(url.toString(), { max: 4, onnotice: () => {} });
     const before = mkdtempSync(path.join(tmpdir(), 'ttfs-migrations-'));
-    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0008')) copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0008'))
+      copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
     await migrate(db, { dir: before });
     await installHourGrainReference(db);
     await insertEvents(db, randomEvents(41, tenant, at(-2, 5), at(2, 17), 3000));

@@ -22,7 +22,9 @@ afterAll(async () => {
 /** The migrations before 0070, as a directory of their own. */
 function migrationsBefore0070(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ttfs-before-0070-'));
-  for (const file of readdirSync(MIGRATIONS_DIR)) if (file.endsWith('.sql') && file < '0070') copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
+  for (const file of readdirSync(MIGRATIONS_DIR))
+    if (file.endsWith('.sql') && file < '0070')
+      copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
   return dir;
 }
 
@@ -64,30 +66,40 @@ describe('packed histogram deltas (0070)', () => {
       await insertEvents(sql, tenant, 3000, 1);
       await sql`select scheduler.ttfs_rollup_fold()`;
       await insertEvents(sql, tenant, 2000, 2);
-      const [{ pending }] = await sql<[{ pending: number }]>`select count(*)::int as pending from scheduler.ttfs_rollup_buckets_delta where tenant_id = ${tenant}`;
+      const [{ pending }] = await sql<
+        [{ pending: number }]
+      >`select count(*)::int as pending from scheduler.ttfs_rollup_buckets_delta where tenant_id = ${tenant}`;
       expect(pending).toBeGreaterThan(100);
       const before = await histogram(sql, tenant);
       expect(before).toEqual(await histogramFromEvents(sql, tenant));
 
       await migrate(sql);
       // The old name is a view now; the same rows through it, packed underneath.
-      const [{ kind }] = await sql<[{ kind: string }]>`select relkind::text as kind from pg_class where oid = 'scheduler.ttfs_rollup_buckets_delta'::regclass`;
+      const [{ kind }] = await sql<
+        [{ kind: string }]
+      >`select relkind::text as kind from pg_class where oid = 'scheduler.ttfs_rollup_buckets_delta'::regclass`;
       expect(kind).toBe('v');
       expect(await histogram(sql, tenant)).toEqual(before);
 
       // New batches write at most one packed row per cell and statement.
-      const [{ rows: packedBefore }] = await sql<[{ rows: number }]>`select count(*)::int as rows from scheduler.ttfs_rollup_histogram_delta where tenant_id = ${tenant}`;
+      const [{ rows: packedBefore }] = await sql<
+        [{ rows: number }]
+      >`select count(*)::int as rows from scheduler.ttfs_rollup_histogram_delta where tenant_id = ${tenant}`;
       await sql`
         insert into scheduler.ttfs_events (ts, tenant_id, job_id, surface, event_type, ttfs_ms, cache_hit)
         select date_trunc('hour', now()), ${tenant}, gen_random_uuid(), (array['ui','cli','ci'])[1 + g % 3], 'signal.rendered', 1 + (g * 7919) % 9000, g % 2 = 0
         from generate_series(1, 500) g`;
-      const [{ rows: packedAfter }] = await sql<[{ rows: number }]>`select count(*)::int as rows from scheduler.ttfs_rollup_histogram_delta where tenant_id = ${tenant}`;
+      const [{ rows: packedAfter }] = await sql<
+        [{ rows: number }]
+      >`select count(*)::int as rows from scheduler.ttfs_rollup_histogram_delta where tenant_id = ${tenant}`;
       expect(packedAfter - packedBefore).toBe(6);
       expect(await histogram(sql, tenant)).toEqual(await histogramFromEvents(sql, tenant));
 
       // Folding moves everything once: nothing pending, nothing lost or doubled.
       await sql`select scheduler.ttfs_rollup_fold()`;
-      const [{ left }] = await sql<[{ left: number }]>`select count(*)::int as left from scheduler.ttfs_rollup_histogram_delta`;
+      const [{ left }] = await sql<
+        [{ left: number }]
+      >`select count(*)::int as left from scheduler.ttfs_rollup_histogram_delta`;
       expect(left).toBe(0);
       const folded = await histogram(sql, tenant);
       expect(folded).toEqual(await histogramFromEvents(sql, tenant));

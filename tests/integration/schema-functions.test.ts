@@ -41,26 +41,50 @@ describe("the seed schema's functions, as written", () => {
     await new Promise((r) => setTimeout(r, 200));
     await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'started', 'resolve', 'Picked up')`;
     await got;
-    expect(JSON.parse(received[0]!)).toEqual({ job_id: job, tenant_id: tenant, kind: 'started', phase: 'resolve' });
+    expect(JSON.parse(received[0]!)).toEqual({
+      job_id: job,
+      tenant_id: tenant,
+      kind: 'started',
+      phase: 'resolve',
+    });
     await listener.end();
   });
 
   it('record_ttfs_event inserts one row with the given values', async () => {
     const tenant = newTenant();
     const job = randomUUID();
-    const [row] = await sql`select * from scheduler.record_ttfs_event(${tenant}, ${job}, 'cli', 'signal.rendered', 1234, true, 'snapshot', 'phase', 'fetch')`;
-    expect(row).toMatchObject({ tenant_id: tenant, job_id: job, surface: 'cli', event_type: 'signal.rendered', ttfs_ms: 1234, cache_hit: true, signal_source: 'snapshot' });
-    const [count] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_events where job_id = ${job}`;
+    const [row] =
+      await sql`select * from scheduler.record_ttfs_event(${tenant}, ${job}, 'cli', 'signal.rendered', 1234, true, 'snapshot', 'phase', 'fetch')`;
+    expect(row).toMatchObject({
+      tenant_id: tenant,
+      job_id: job,
+      surface: 'cli',
+      event_type: 'signal.rendered',
+      ttfs_ms: 1234,
+      cache_hit: true,
+      signal_source: 'snapshot',
+    });
+    const [count] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from scheduler.ttfs_events where job_id = ${job}`;
     expect(count.n).toBe(1);
   });
 
   it('rejects values outside the CHECK enumerations', async () => {
-    await expect(sql`select scheduler.record_ttfs_event(${newTenant()}, ${randomUUID()}, 'tv', 'signal.rendered', 1)`).rejects.toThrow(/check constraint/);
+    await expect(
+      sql`select scheduler.record_ttfs_event(${newTenant()}, ${randomUUID()}, 'tv', 'signal.rendered', 1)`,
+    ).rejects.toThrow(/check constraint/);
   });
 
   it('match_failure_signature picks the highest confidence, then the most samples', async () => {
     const tenant = newTenant();
-    const insert = (hash: string, pattern: Record<string, string>, confidence: number, samples: number, extra: { enabled?: boolean; expires?: string } = {}) => sql`
+    const insert = (
+      hash: string,
+      pattern: Record<string, string>,
+      confidence: number,
+      samples: number,
+      extra: { enabled?: boolean; expires?: string } = {},
+    ) => sql`
       insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, sample_count, enabled, expires_at)
       values (${tenant}, ${hash}, ${sql.json(pattern)}, ${sql.json({ likely_cause: hash })}, ${confidence}, ${samples}, ${extra.enabled ?? true}, ${extra.expires ?? null})
       returning id`;
@@ -72,7 +96,8 @@ describe("the seed schema's functions, as written", () => {
     await insert('image', { error_code: 'E1', image_pattern: '^docker\\.io/' }, 0.9, 0);
 
     const best = async (phase: string, code: string, image: string | null) => {
-      const [row] = await sql`select outcome->>'likely_cause' as cause from scheduler.match_failure_signature(${tenant}, ${phase}, ${code}, ${image})`;
+      const [row] =
+        await sql`select outcome->>'likely_cause' as cause from scheduler.match_failure_signature(${tenant}, ${phase}, ${code}, ${image})`;
       return row?.cause ?? null;
     };
     expect(await best('fetch', 'E1', 'docker.io/library/x:1')).toBe('image');

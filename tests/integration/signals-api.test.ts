@@ -13,17 +13,35 @@ let reader: TestCredentials;
 let otherReader: TestCredentials;
 
 const base = 'http://console.test/api/v1';
-const ctx = <K extends string>(key: K, id: string) => ({ params: Promise.resolve({ [key]: id } as Record<K, string>) });
+const ctx = <K extends string>(key: K, id: string) => ({
+  params: Promise.resolve({ [key]: id } as Record<K, string>),
+});
 
 function put(jobId: string, body: unknown, creds = writer) {
-  return putJob(new Request(`${base}/jobs/${jobId}/signal`, { method: 'PUT', headers: { ...creds.headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }), ctx('jobId', jobId));
+  return putJob(
+    new Request(`${base}/jobs/${jobId}/signal`, {
+      method: 'PUT',
+      headers: { ...creds.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+    ctx('jobId', jobId),
+  );
 }
 function get(jobId: string, creds = reader, extra: Record<string, string> = {}) {
-  return getJob(new Request(`${base}/jobs/${jobId}/signal`, { headers: { ...creds.headers, ...extra } }), ctx('jobId', jobId));
+  return getJob(
+    new Request(`${base}/jobs/${jobId}/signal`, { headers: { ...creds.headers, ...extra } }),
+    ctx('jobId', jobId),
+  );
 }
 const snapshot = (overrides: Record<string, unknown> = {}) => ({
-  tenant_id: tenant, kind: 'queued', phase: 'unknown', summary: 'Queued at position 2', eta_seconds: 30,
-  next_actions: [{ label: 'View run', href: '/runs/x' }], diagnostics: { queue_position: 2 }, ...overrides,
+  tenant_id: tenant,
+  kind: 'queued',
+  phase: 'unknown',
+  summary: 'Queued at position 2',
+  eta_seconds: 30,
+  next_actions: [{ label: 'View run', href: '/runs/x' }],
+  diagnostics: { queue_position: 2 },
+  ...overrides,
 });
 
 beforeAll(async () => {
@@ -41,7 +59,8 @@ describe('job signal API', () => {
     expect((await created.json()).kind).toBe('queued');
     const updated = await put(job, snapshot({ kind: 'phase', phase: 'fetch', summary: 'Running fetch' }));
     expect(updated.status).toBe(200);
-    const [row] = await sql`select kind, phase, summary from scheduler.first_signal_snapshots where job_id = ${job}`;
+    const [row] =
+      await sql`select kind, phase, summary from scheduler.first_signal_snapshots where job_id = ${job}`;
     expect(row).toEqual({ kind: 'phase', phase: 'fetch', summary: 'Running fetch' });
   });
 
@@ -54,7 +73,15 @@ describe('job signal API', () => {
     expect(response.headers.get('cache-control')).toBe('private, no-cache');
     expect(response.headers.get('x-firstsignal-source')).toBe('snapshot');
     const body = await response.json();
-    expect(body).toMatchObject({ jobId: job, tenantId: tenant, kind: 'queued', phase: 'unknown', etaSeconds: 30, nextActions: [{ label: 'View run', href: '/runs/x' }], diagnostics: { queue_position: 2 } });
+    expect(body).toMatchObject({
+      jobId: job,
+      tenantId: tenant,
+      kind: 'queued',
+      phase: 'unknown',
+      etaSeconds: 30,
+      nextActions: [{ label: 'View run', href: '/runs/x' }],
+      diagnostics: { queue_position: 2 },
+    });
   });
 
   it('answers 304 to a current If-None-Match; the ETag is stable for equal content and changes with any visible change', async () => {
@@ -65,14 +92,28 @@ describe('job signal API', () => {
     await put(job, snapshot()); // same content again: updated_at moves, the ETag does not
     expect((await get(job)).headers.get('etag')).toBe(etag);
     // Equal content written with keys in another order (the ETag hashes plain JSON of jsonb values).
-    const keyed = { diagnostics: { worker: 'w-1', queue_position: 2, retries: { count: 0, last: null } }, next_actions: [{ label: 'View run', href: '/runs/x' }] };
+    const keyed = {
+      diagnostics: { worker: 'w-1', queue_position: 2, retries: { count: 0, last: null } },
+      next_actions: [{ label: 'View run', href: '/runs/x' }],
+    };
     await put(job, snapshot(keyed));
     const keyedEtag = (await get(job)).headers.get('etag');
-    await put(job, snapshot({ diagnostics: { retries: { last: null, count: 0 }, queue_position: 2, worker: 'w-1' }, next_actions: [{ href: '/runs/x', label: 'View run' }] }));
+    await put(
+      job,
+      snapshot({
+        diagnostics: { retries: { last: null, count: 0 }, queue_position: 2, worker: 'w-1' },
+        next_actions: [{ href: '/runs/x', label: 'View run' }],
+      }),
+    );
     expect((await get(job)).headers.get('etag')).toBe(keyedEtag);
     expect(keyedEtag).not.toBe(etag);
     await put(job, snapshot());
-    for (const change of [{ summary: 'Queued at position 1' }, { eta_seconds: 29 }, { diagnostics: { queue_position: 1 } }, { next_actions: [{ label: 'Other', href: '/x' }] }]) {
+    for (const change of [
+      { summary: 'Queued at position 1' },
+      { eta_seconds: 29 },
+      { diagnostics: { queue_position: 1 } },
+      { next_actions: [{ label: 'Other', href: '/x' }] },
+    ]) {
       await put(job, snapshot(change));
       const next = (await get(job)).headers.get('etag');
       expect(next).not.toBe(etag);
@@ -96,11 +137,15 @@ describe('job signal API', () => {
     expect(bad.status).toBe(422);
     expect((await bad.json()).issues[0].path).toBe('jobId');
     const job = randomUUID();
-    const response = await put(job, snapshot({ kind: 'exploded', next_actions: [{ label: 'x', href: 'javascript:alert(1)' }] }));
+    const response = await put(
+      job,
+      snapshot({ kind: 'exploded', next_actions: [{ label: 'x', href: 'javascript:alert(1)' }] }),
+    );
     expect(response.status).toBe(422);
     const paths = (await response.json()).issues.map((i: { path: string }) => i.path).sort();
     expect(paths).toEqual(['kind', 'next_actions.0.href']);
-    const [row] = await sql`select count(*)::int as n from scheduler.first_signal_snapshots where job_id = ${job}`;
+    const [row] =
+      await sql`select count(*)::int as n from scheduler.first_signal_snapshots where job_id = ${job}`;
     expect(row!.n).toBe(0);
   });
 
@@ -131,7 +176,8 @@ describe('run signal API', () => {
   it('returns the first failed job of the run, else the most recently updated; 204 without jobs; 404 across tenants', async () => {
     const run = randomUUID();
     await sql`insert into scheduler.runs (id, tenant_id) values (${run}, ${tenant})`;
-    const runGet = (creds = reader) => getRun(new Request(`${base}/runs/${run}/signal`, { headers: creds.headers }), ctx('runId', run));
+    const runGet = (creds = reader) =>
+      getRun(new Request(`${base}/runs/${run}/signal`, { headers: creds.headers }), ctx('runId', run));
     expect((await runGet()).status).toBe(204);
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     await put(a, snapshot({ run_id: run, kind: 'phase', phase: 'analyze', summary: 'a' }));
@@ -141,7 +187,10 @@ describe('run signal API', () => {
     await put(a, snapshot({ run_id: run, kind: 'phase', phase: 'policy', summary: 'a2' }));
     expect((await (await runGet()).json()).jobId).toBe(c);
     expect((await runGet(otherReader)).status).toBe(404);
-    const unknown = await getRun(new Request(`${base}/runs/${randomUUID()}/signal`, { headers: reader.headers }), ctx('runId', randomUUID()));
+    const unknown = await getRun(
+      new Request(`${base}/runs/${randomUUID()}/signal`, { headers: reader.headers }),
+      ctx('runId', randomUUID()),
+    );
     expect(unknown.status).toBe(404);
   });
 });

@@ -40,7 +40,12 @@ describe('the SSE relay across a database restart', () => {
 
     const events: string[] = [];
     const controller = new AbortController();
-    const response = await GET(new Request('http://console.test/api/v1/stream/signals', { headers: { authorization: `Bearer ${token}` }, signal: controller.signal }));
+    const response = await GET(
+      new Request('http://console.test/api/v1/stream/signals', {
+        headers: { authorization: `Bearer ${token}` },
+        signal: controller.signal,
+      }),
+    );
     const reader = response.body!.getReader();
     void (async () => {
       const decoder = new TextDecoder();

@@ -11,14 +11,22 @@ let reader: TestCredentials;
 
 interface Client {
   events: { event: string; data: string }[];
-  waitFor(pred: (e: { event: string; data: string }) => boolean, ms?: number): Promise<{ event: string; data: string }>;
+  waitFor(
+    pred: (e: { event: string; data: string }) => boolean,
+    ms?: number,
+  ): Promise<{ event: string; data: string }>;
   close(): void;
   response: Response;
 }
 
 async function open(query: string, creds = reader): Promise<Client> {
   const controller = new AbortController();
-  const response = await stream(new Request(`http://console.test/api/v1/stream/signals?${query}`, { headers: creds.headers, signal: controller.signal }));
+  const response = await stream(
+    new Request(`http://console.test/api/v1/stream/signals?${query}`, {
+      headers: creds.headers,
+      signal: controller.signal,
+    }),
+  );
   const events: { event: string; data: string }[] = [];
   const waiters: (() => void)[] = [];
   if (response.body) {
@@ -35,7 +43,8 @@ async function open(query: string, creds = reader): Promise<Client> {
           while ((cut = buffer.indexOf('\n\n')) >= 0) {
             const block = buffer.slice(0, cut);
             buffer = buffer.slice(cut + 2);
-            const event = /^event: (.*)$/m.exec(block)?.[1] ?? (block.startsWith(':') ? 'comment' : 'message');
+            const event =
+              /^event: (.*)$/m.exec(block)?.[1] ?? (block.startsWith(':') ? 'comment' : 'message');
             const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
             events.push({ event, data });
             waiters.splice(0).forEach((w) => w());
@@ -133,7 +142,15 @@ describe('SSE relay of ttfs_signal_update', () => {
     const job = randomUUID();
     await upsert(job, 'queued', 'unknown', 'x');
     const foreign = await testToken(sql, { tenantId: newTenant(), scopes: ['signals:read'] });
-    expect((await stream(new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`, { headers: foreign.headers }))).status).toBe(404);
-    expect((await stream(new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`))).status).toBe(401);
+    expect(
+      (
+        await stream(
+          new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`, { headers: foreign.headers }),
+        )
+      ).status,
+    ).toBe(404);
+    expect((await stream(new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`))).status).toBe(
+      401,
+    );
   });
 });

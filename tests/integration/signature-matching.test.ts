@@ -14,7 +14,10 @@ let signatureId: string;
 const fail = (job: string, diagnostics: Record<string, string>, phase = 'fetch') =>
   sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', ${phase}, 'Failed', null, null, null, ${sql.json(diagnostics)})`;
 const get = async (job: string) => {
-  const response = await GET(new Request(`http://console.test/api/v1/jobs/${job}/signal`, { headers: reader.headers }), { params: Promise.resolve({ jobId: job }) });
+  const response = await GET(
+    new Request(`http://console.test/api/v1/jobs/${job}/signal`, { headers: reader.headers }),
+    { params: Promise.resolve({ jobId: job }) },
+  );
   return { response, body: await response.json() };
 };
 
@@ -29,33 +32,48 @@ beforeAll(async () => {
 });
 afterAll(() => sql.end());
 
-
 describe('failure signature matching on failure', () => {
   it('matches when a snapshot turns failed, records the match, and enriches the signal', async () => {
     const job = randomUUID();
     await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'phase', 'fetch', 'Running fetch')`;
     await fail(job, { error_code: 'REGISTRY_RATE_LIMITED', image_reference: 'docker.io/library/nginx:1' });
-    const [snapshot] = await sql`select payload_json from scheduler.first_signal_snapshots where job_id = ${job}`;
-    expect(snapshot!.payload_json.failure_match).toMatchObject({ signature_id: signatureId, likely_cause: 'Docker Hub rate limiting', matched: true });
-    const [signature] = await sql`select sample_count, last_matched_at from scheduler.failure_signatures where id = ${signatureId}`;
+    const [snapshot] =
+      await sql`select payload_json from scheduler.first_signal_snapshots where job_id = ${job}`;
+    expect(snapshot!.payload_json.failure_match).toMatchObject({
+      signature_id: signatureId,
+      likely_cause: 'Docker Hub rate limiting',
+      matched: true,
+    });
+    const [signature] =
+      await sql`select sample_count, last_matched_at from scheduler.failure_signatures where id = ${signatureId}`;
     expect(signature!.sample_count).toBe(11);
     expect(signature!.last_matched_at).not.toBeNull();
 
     const { response, body } = await get(job);
     expect(response.headers.get('x-firstsignal-source')).toBe('failure_index');
-    expect(body.prediction).toMatchObject({ signatureId, likelyCause: 'Docker Hub rate limiting', mttrP50Seconds: 300, mttrP95Seconds: 900, suggestedAction: 'Wait and retry', remediationUrl: '/docs/rate-limits', confidence: 0.9 });
+    expect(body.prediction).toMatchObject({
+      signatureId,
+      likelyCause: 'Docker Hub rate limiting',
+      mttrP50Seconds: 300,
+      mttrP95Seconds: 900,
+      suggestedAction: 'Wait and retry',
+      remediationUrl: '/docs/rate-limits',
+      confidence: 0.9,
+    });
     expect(body.nextActions.map((a: { label: string }) => a.label)).toEqual(['Open runbook', 'Retry']);
 
     // Writing the same failure again does not count it twice.
     await fail(job, { error_code: 'REGISTRY_RATE_LIMITED', image_reference: 'docker.io/library/nginx:1' });
-    const [again] = await sql`select sample_count from scheduler.failure_signatures where id = ${signatureId}`;
+    const [again] =
+      await sql`select sample_count from scheduler.failure_signatures where id = ${signatureId}`;
     expect(again!.sample_count).toBe(11);
   });
 
   it('says plainly when nothing matched', async () => {
     const job = randomUUID();
     await fail(job, { error_code: 'SOMETHING_ELSE', image_reference: 'docker.io/x:1' });
-    const [snapshot] = await sql`select payload_json from scheduler.first_signal_snapshots where job_id = ${job}`;
+    const [snapshot] =
+      await sql`select payload_json from scheduler.first_signal_snapshots where job_id = ${job}`;
     expect(snapshot!.payload_json.failure_match).toMatchObject({ matched: false });
     const { response, body } = await get(job);
     expect(response.headers.get('x-firstsignal-source')).toBe('snapshot');
@@ -70,14 +88,17 @@ describe('failure signature matching on failure', () => {
     await sql`update scheduler.failure_signatures set enabled = false where id = ${signatureId}`;
     expect(await eventually(async () => (await get(job)).body.prediction, null)).toBeNull();
     await sql`update scheduler.failure_signatures set enabled = true where id = ${signatureId}`;
-    expect(await eventually(async () => (await get(job)).body.prediction?.likelyCause, 'Docker Hub rate limiting')).toBe('Docker Hub rate limiting');
+    expect(
+      await eventually(async () => (await get(job)).body.prediction?.likelyCause, 'Docker Hub rate limiting'),
+    ).toBe('Docker Hub rate limiting');
   });
 
   it('drops the match when the job is retried', async () => {
     const job = randomUUID();
     await fail(job, { error_code: 'REGISTRY_RATE_LIMITED', image_reference: 'docker.io/a:1' });
     await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', 'Retrying')`;
-    const [snapshot] = await sql`select payload_json from scheduler.first_signal_snapshots where job_id = ${job}`;
+    const [snapshot] =
+      await sql`select payload_json from scheduler.first_signal_snapshots where job_id = ${job}`;
     expect(snapshot!.payload_json.failure_match).toBeUndefined();
   });
 });

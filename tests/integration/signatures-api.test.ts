@@ -20,14 +20,26 @@ const ctx = (id: string) => ({ params: Promise.resolve({ signatureId: id }) });
 const body = (overrides: Record<string, unknown> = {}) => ({
   tenant_id: tenant,
   pattern: { phase: 'fetch', error_code: `E_${randomUUID().slice(0, 8)}`, image_pattern: '^docker\\.io/' },
-  outcome: { likely_cause: 'Rate limited', mttr_p50_seconds: 300, mttr_p95_seconds: 900, suggested_action: 'Retry', remediation_url: '/docs/x' },
+  outcome: {
+    likely_cause: 'Rate limited',
+    mttr_p50_seconds: 300,
+    mttr_p95_seconds: 900,
+    suggested_action: 'Retry',
+    remediation_url: '/docs/x',
+  },
   confidence: 0.8,
   reason: 'seen twice this week',
   ...overrides,
 });
-const create = (b: unknown, creds = admin) => POST(new Request(base, { method: 'POST', headers: json(creds), body: JSON.stringify(b) }));
-const patch = (id: string, b: unknown, creds = admin) => PATCH(new Request(`${base}/${id}`, { method: 'PATCH', headers: json(creds), body: JSON.stringify(b) }), ctx(id));
-const audit = (id: string) => sql`select action, reason, actor_name, before, after from console.signature_audit where signature_id = ${id} order by id`;
+const create = (b: unknown, creds = admin) =>
+  POST(new Request(base, { method: 'POST', headers: json(creds), body: JSON.stringify(b) }));
+const patch = (id: string, b: unknown, creds = admin) =>
+  PATCH(
+    new Request(`${base}/${id}`, { method: 'PATCH', headers: json(creds), body: JSON.stringify(b) }),
+    ctx(id),
+  );
+const audit = (id: string) =>
+  sql`select action, reason, actor_name, before, after from console.signature_audit where signature_id = ${id} order by id`;
 
 beforeAll(async () => {
   admin = await testSession(sql, { role: 'admin', tenants: [tenant], name: 'Alice Admin' });
@@ -45,14 +57,26 @@ describe('failure signatures API', () => {
     expect(created.signatureHash).toBe(signatureHash(input.pattern));
     const rows = await audit(created.id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ action: 'create', reason: 'seen twice this week', actor_name: 'Alice Admin', before: null });
+    expect(rows[0]).toMatchObject({
+      action: 'create',
+      reason: 'seen twice this week',
+      actor_name: 'Alice Admin',
+      before: null,
+    });
     expect(rows[0]!.after.pattern).toEqual(input.pattern);
   });
 
   it('answers 409 for the same pattern in the same tenant, whatever the key order', async () => {
     const input = body();
     expect((await create(input)).status).toBe(201);
-    const reordered = { ...input, pattern: { image_pattern: input.pattern.image_pattern, error_code: input.pattern.error_code, phase: 'fetch' } };
+    const reordered = {
+      ...input,
+      pattern: {
+        image_pattern: input.pattern.image_pattern,
+        error_code: input.pattern.error_code,
+        phase: 'fetch',
+      },
+    };
     const response = await create(reordered);
     expect(response.status).toBe(409);
     expect((await response.json()).message).toMatch(/already exists/);
@@ -77,22 +101,32 @@ describe('failure signatures API', () => {
     const { id } = await (await create(body())).json();
     expect((await patch(id, { enabled: false, reason: 'noisy' })).status).toBe(200);
     expect((await patch(id, { enabled: true })).status).toBe(200);
-    expect((await patch(id, { confidence: 0.4, outcome: { likely_cause: 'Registry outage' } })).status).toBe(200);
+    expect((await patch(id, { confidence: 0.4, outcome: { likely_cause: 'Registry outage' } })).status).toBe(
+      200,
+    );
     const rows = await audit(id);
     expect(rows.map((r) => r.action)).toEqual(['create', 'disable', 'enable', 'edit']);
     expect(rows[1]!.reason).toBe('noisy');
     expect(rows[3]!.before.confidence).toBe(0.8);
     expect(rows[3]!.after.confidence).toBe(0.4);
-    const detail = await (await getOne(new Request(`${base}/${id}`, { headers: admin.headers }), ctx(id))).json();
+    const detail = await (
+      await getOne(new Request(`${base}/${id}`, { headers: admin.headers }), ctx(id))
+    ).json();
     expect(detail.history).toHaveLength(4);
   });
 
   it('soft-deletes by default and hard-deletes on request, auditing both', async () => {
     const { id } = await (await create(body())).json();
-    const soft = await DELETE(new Request(`${base}/${id}?reason=obsolete`, { method: 'DELETE', headers: admin.headers }), ctx(id));
+    const soft = await DELETE(
+      new Request(`${base}/${id}?reason=obsolete`, { method: 'DELETE', headers: admin.headers }),
+      ctx(id),
+    );
     expect(soft.status).toBe(200);
     expect((await soft.json()).enabled).toBe(false);
-    const hard = await DELETE(new Request(`${base}/${id}?hard=true`, { method: 'DELETE', headers: admin.headers }), ctx(id));
+    const hard = await DELETE(
+      new Request(`${base}/${id}?hard=true`, { method: 'DELETE', headers: admin.headers }),
+      ctx(id),
+    );
     expect(hard.status).toBe(204);
     expect((await audit(id)).map((r) => r.action)).toEqual(['create', 'disable', 'delete']);
   });
@@ -102,7 +136,9 @@ describe('failure signatures API', () => {
     expect((await create(body(), support)).status).toBe(403);
     expect((await patch(id, { enabled: false }, support)).status).toBe(403);
     expect((await patch(id, { enabled: false }, otherAdmin)).status).toBe(404);
-    expect((await getOne(new Request(`${base}/${id}`, { headers: otherAdmin.headers }), ctx(id))).status).toBe(404);
+    expect(
+      (await getOne(new Request(`${base}/${id}`, { headers: otherAdmin.headers }), ctx(id))).status,
+    ).toBe(404);
     expect((await create(body({ tenant_id: other }))).status).toBe(403);
     const listed = await (await list(new Request(base, { headers: otherAdmin.headers }))).json();
     expect(listed.rows.some((r: { id: string }) => r.id === id)).toBe(false);
@@ -110,10 +146,36 @@ describe('failure signatures API', () => {
 
   it('explains which signature would match and why the others do not', async () => {
     const code = `E_${randomUUID().slice(0, 8)}`;
-    const strong = await (await create(body({ pattern: { phase: 'analyze', error_code: code }, confidence: 0.9, outcome: { likely_cause: 'strong' } }))).json();
-    const weak = await (await create(body({ pattern: { error_code: code }, confidence: 0.3, outcome: { likely_cause: 'weak' } }))).json();
-    const other_ = await (await create(body({ pattern: { phase: 'fetch', error_code: code }, confidence: 0.95, outcome: { likely_cause: 'wrong phase' } }))).json();
-    const response = await matchPost(new Request(`${base}/match`, { method: 'POST', headers: json(admin), body: JSON.stringify({ tenant_id: tenant, phase: 'analyze', error_code: code }) }));
+    const strong = await (
+      await create(
+        body({
+          pattern: { phase: 'analyze', error_code: code },
+          confidence: 0.9,
+          outcome: { likely_cause: 'strong' },
+        }),
+      )
+    ).json();
+    const weak = await (
+      await create(
+        body({ pattern: { error_code: code }, confidence: 0.3, outcome: { likely_cause: 'weak' } }),
+      )
+    ).json();
+    const other_ = await (
+      await create(
+        body({
+          pattern: { phase: 'fetch', error_code: code },
+          confidence: 0.95,
+          outcome: { likely_cause: 'wrong phase' },
+        }),
+      )
+    ).json();
+    const response = await matchPost(
+      new Request(`${base}/match`, {
+        method: 'POST',
+        headers: json(admin),
+        body: JSON.stringify({ tenant_id: tenant, phase: 'analyze', error_code: code }),
+      }),
+    );
     const result = await response.json();
     expect(result.winner).toBe(strong.id);
     const byId = Object.fromEntries(result.explanations.map((e: { id: string }) => [e.id, e]));

@@ -27,7 +27,9 @@ async function rawCounts(from: Date, to: Date, scope: Scope) {
 }
 
 const sorted = <T extends { tenantId: string; surface: string }>(rows: T[]) =>
-  [...rows].sort((a, b) => `${a.tenantId}${a.surface}`.localeCompare(`${b.tenantId}${b.surface}`)).map((r) => ({ ...r }));
+  [...rows]
+    .sort((a, b) => `${a.tenantId}${a.surface}`.localeCompare(`${b.tenantId}${b.surface}`))
+    .map((r) => ({ ...r }));
 
 beforeAll(async () => {
   const now = Date.now();
@@ -41,11 +43,21 @@ beforeAll(async () => {
 
 describe('short-window SLI counts', () => {
   it('equal a count of raw events, for every end time, window length and filter', async () => {
-    const scopes: Scope[] = [{ tenantIds: [tenant] }, { tenantIds: [tenant, other] }, { tenantIds: [tenant], surface: 'ui', cache: 'cold' }, { tenantIds: [tenant], cache: 'hit' }];
+    const scopes: Scope[] = [
+      { tenantIds: [tenant] },
+      { tenantIds: [tenant, other] },
+      { tenantIds: [tenant], surface: 'ui', cache: 'cold' },
+      { tenantIds: [tenant], cache: 'hit' },
+    ];
     const lengths = [5 / 60, 0.5, 1, 2.25, 5.99];
     const now = Date.now();
     // End times at the start, middle and end of hours, and a past one.
-    const ends = [now, Math.floor(now / 3600_000) * 3600_000, Math.floor((now - 30 * MIN) / 3600_000) * 3600_000 + 30 * MIN + 1, now - 3 * 3600_000 - 7 * MIN];
+    const ends = [
+      now,
+      Math.floor(now / 3600_000) * 3600_000,
+      Math.floor((now - 30 * MIN) / 3600_000) * 3600_000 + 30 * MIN + 1,
+      now - 3 * 3600_000 - 7 * MIN,
+    ];
     for (const end of ends) {
       const to = new Date(end);
       for (const scope of scopes) {
@@ -53,8 +65,13 @@ describe('short-window SLI counts', () => {
         for (const h of lengths) {
           const expected = sorted(await rawCounts(new Date(end - Math.round(h * 3600_000)), to, scope));
           if (!scope.surface && !scope.cache) expect(expected.length).toBeGreaterThan(0);
-          expect(sorted(batched.get(h)!), `${new Date(end).toISOString()} ${h} h ${JSON.stringify(scope)}`).toEqual(expected);
-          expect(sorted(await sliCounts(new Date(end - Math.round(h * 3600_000)), to, scope))).toEqual(expected);
+          expect(
+            sorted(batched.get(h)!),
+            `${new Date(end).toISOString()} ${h} h ${JSON.stringify(scope)}`,
+          ).toEqual(expected);
+          expect(sorted(await sliCounts(new Date(end - Math.round(h * 3600_000)), to, scope))).toEqual(
+            expected,
+          );
         }
       }
     }

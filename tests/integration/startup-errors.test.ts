@@ -18,7 +18,10 @@ describe('a wrong DATABASE_URL', () => {
     const port = await freePort();
     const result = runMigrate(`postgres://app:secret@127.0.0.1:${port}/ttfs`);
     expect(result.status).toBe(1);
-    const lines = result.stderr.trim().split('\n').filter((l) => !l.includes('npm warn'));
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('npm warn'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/connection refused/);
     expect(lines[0]).not.toContain('secret');

@@ -7,11 +7,34 @@ import { prng } from '../../db/demo/tenants';
 const sql = testSql({ max: 10 });
 afterAll(() => sql.end());
 
-const TYPES = ['signal.start', 'signal.rendered', 'signal.rendered', 'signal.rendered', 'signal.timeout', 'signal.error', 'signal.cache_hit', 'signal.cold_start'];
+const TYPES = [
+  'signal.start',
+  'signal.rendered',
+  'signal.rendered',
+  'signal.rendered',
+  'signal.timeout',
+  'signal.error',
+  'signal.cache_hit',
+  'signal.cold_start',
+];
 
 /** Ground truth straight from raw rows, for the rollup views to match. */
 async function hourlyTruth(hour: Date) {
-  return sql<{ surface: string; cache_hit: boolean; n: number; mn: number; mx: number; avg: number; p50: number; p95: number; p99: number; o2: number; o5: number }[]>`
+  return sql<
+    {
+      surface: string;
+      cache_hit: boolean;
+      n: number;
+      mn: number;
+      mx: number;
+      avg: number;
+      p50: number;
+      p95: number;
+      p99: number;
+      o2: number;
+      o5: number;
+    }[]
+  >`
     select surface, cache_hit, count(*)::int as n, min(ttfs_ms) as mn, max(ttfs_ms) as mx, avg(ttfs_ms)::float8 as avg,
       percentile_cont(0.5) within group (order by ttfs_ms) as p50, percentile_cont(0.95) within group (order by ttfs_ms) as p95,
       percentile_cont(0.99) within group (order by ttfs_ms) as p99,
@@ -39,7 +62,12 @@ describe('rollup-backed views against percentile_cont', () => {
         surface: rand.pick(['ui', 'cli', 'ci']),
         event_type: rand.pick(TYPES),
         // Mixed shapes: tiny values (exact buckets), a lognormal body, heavy tails.
-        ttfs_ms: rand.next() < 0.1 ? rand.int(0, 100) : rand.next() < 0.05 ? rand.int(10_000, 600_000) : lognormalMs(rand.next, 900, 0.9),
+        ttfs_ms:
+          rand.next() < 0.1
+            ? rand.int(0, 100)
+            : rand.next() < 0.05
+              ? rand.int(10_000, 600_000)
+              : lognormalMs(rand.next, 900, 0.9),
         cache_hit: rand.next() < 0.6,
       }));
       // Three insert paths: a multi-row INSERT, COPY-like unnest, and record_ttfs_event.
@@ -49,7 +77,8 @@ describe('rollup-backed views against percentile_cont', () => {
         select * from jsonb_to_recordset(${sql.json(rows.slice(third, 2 * third).map((r) => ({ ...r, ts: r.ts.toISOString() })) as never)})
           as x(ts timestamptz, tenant_id uuid, job_id uuid, surface text, event_type text, ttfs_ms int, cache_hit boolean)`;
       for (const r of rows.slice(2 * third)) {
-        const [e] = await sql`select id from scheduler.record_ttfs_event(${tenant}, ${r.job_id}, ${r.surface}, ${r.event_type}, ${r.ttfs_ms}, ${r.cache_hit})`;
+        const [e] =
+          await sql`select id from scheduler.record_ttfs_event(${tenant}, ${r.job_id}, ${r.surface}, ${r.event_type}, ${r.ttfs_ms}, ${r.cache_hit})`;
         await sql`update scheduler.ttfs_events set ts = ${r.ts} where id = ${e!.id}`;
       }
       // record_ttfs_event stamps now(); those rows were moved into `hour` after the fact,
@@ -74,7 +103,8 @@ describe('rollup-backed views against percentile_cont', () => {
           expect(relErr(v.p95_ms, t.p95)).toBeLessThanOrEqual(0.01);
           expect(relErr(v.p99_ms, t.p99)).toBeLessThanOrEqual(0.01);
         }
-        const [daily] = await sql`select * from scheduler.ttfs_daily_summary where tenant_id = ${tenant} and surface = 'ui'`;
+        const [daily] =
+          await sql`select * from scheduler.ttfs_daily_summary where tenant_id = ${tenant} and surface = 'ui'`;
         const [dt] = await sql`
           select count(*)::int as n, percentile_cont(0.5) within group (order by ttfs_ms) as p50,
             percentile_cont(0.95) within group (order by ttfs_ms) as p95,
@@ -115,11 +145,21 @@ describe('rollup-backed views against percentile_cont', () => {
     const batch = (i: number) =>
       Array.from({ length: 500 }, (_, j) => ({
         ts: new Date(now - ((i * 500 + j) % 3600) * 1000),
-        tenant_id: tenant, job_id: randomUUID(), surface: 'ci', event_type: 'signal.rendered',
-        ttfs_ms: 100 + ((i * 500 + j) * 37) % 9000, cache_hit: j % 2 === 0,
+        tenant_id: tenant,
+        job_id: randomUUID(),
+        surface: 'ci',
+        event_type: 'signal.rendered',
+        ttfs_ms: 100 + (((i * 500 + j) * 37) % 9000),
+        cache_hit: j % 2 === 0,
       }));
-    const inserts = Array.from({ length: 12 }, (_, i) => sql`insert into scheduler.ttfs_events ${sql(batch(i), 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms', 'cache_hit')}`);
-    const folds = Array.from({ length: 4 }, (_, i) => new Promise((r) => setTimeout(r, i * 15)).then(() => sql`select scheduler.ttfs_rollup_fold()`));
+    const inserts = Array.from(
+      { length: 12 },
+      (_, i) =>
+        sql`insert into scheduler.ttfs_events ${sql(batch(i), 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms', 'cache_hit')}`,
+    );
+    const folds = Array.from({ length: 4 }, (_, i) =>
+      new Promise((r) => setTimeout(r, i * 15)).then(() => sql`select scheduler.ttfs_rollup_fold()`),
+    );
     // A late event: measured 5 hours ago, arriving now.
     const late = sql`insert into scheduler.ttfs_events (ts, tenant_id, job_id, surface, event_type, ttfs_ms, cache_hit)
       values (${new Date(now - 5 * 3600_000)}, ${tenant}, ${randomUUID()}, 'ci', 'signal.rendered', 7777, false)`;
@@ -134,9 +174,13 @@ describe('rollup-backed views against percentile_cont', () => {
       select sum(total_signals)::int as n, sum(p50_breaches)::int as b2, sum(p95_breaches)::int as b5
       from scheduler.ttfs_slo_breaches where tenant_id = ${tenant}`;
     expect(breaches).toEqual(raw);
-    const [daily] = await sql<[{ n: number }]>`select sum(event_count)::int as n from scheduler.ttfs_daily_summary where tenant_id = ${tenant}`;
+    const [daily] = await sql<
+      [{ n: number }]
+    >`select sum(event_count)::int as n from scheduler.ttfs_daily_summary where tenant_id = ${tenant}`;
     expect(daily.n).toBe(raw.n);
-    const [pending] = await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_rollup_cells_delta where tenant_id = ${tenant}`;
+    const [pending] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from scheduler.ttfs_rollup_cells_delta where tenant_id = ${tenant}`;
     expect(pending.n).toBe(0);
   });
 
@@ -165,7 +209,12 @@ describe('rollup-backed views against percentile_cont', () => {
     const old = new Date(Date.now() - 100 * 86400_000);
     await sql`insert into scheduler.ttfs_events (ts, tenant_id, job_id, surface, event_type, ttfs_ms) values (${old}, ${tenant}, ${randomUUID()}, 'ui', 'signal.rendered', 500)`;
     await sql`select scheduler.ttfs_rollup_fold()`;
-    const count = async () => (await sql<[{ n: number }]>`select count(*)::int as n from scheduler.ttfs_rollup_cells where tenant_id = ${tenant}`)[0].n;
+    const count = async () =>
+      (
+        await sql<
+          [{ n: number }]
+        >`select count(*)::int as n from scheduler.ttfs_rollup_cells where tenant_id = ${tenant}`
+      )[0].n;
     expect(await count()).toBe(1);
     await sql`select scheduler.ttfs_prune_rollups(now() - interval '90 days')`;
     expect(await count()).toBe(0);

@@ -6,8 +6,22 @@ import { canSeeTenant, roleAtLeast, scopesForRole, type Viewer } from '@/lib/aut
 import { hashPassword, looksLikeApiToken, newApiToken, sha256Hex, verifyPassword } from '@/lib/auth/secrets';
 import { ApiError } from '@/lib/errors';
 
-const user = (role: Viewer['role'], tenants: Viewer['tenants'] = 'all'): Viewer => ({ kind: 'user', id: 'u', name: 'U', role, tenants, scopes: scopesForRole(role) });
-const token = (scopes: Viewer['scopes'], tenant = 'A'): Viewer => ({ kind: 'token', id: 't', name: 'T', role: 'viewer', tenants: [tenant], scopes });
+const user = (role: Viewer['role'], tenants: Viewer['tenants'] = 'all'): Viewer => ({
+  kind: 'user',
+  id: 'u',
+  name: 'U',
+  role,
+  tenants,
+  scopes: scopesForRole(role),
+});
+const token = (scopes: Viewer['scopes'], tenant = 'A'): Viewer => ({
+  kind: 'token',
+  id: 't',
+  name: 'T',
+  role: 'viewer',
+  tenants: [tenant],
+  scopes,
+});
 
 function status(fn: () => unknown): number {
   try {
@@ -42,7 +56,9 @@ describe('role and scope checks', () => {
     expect(status(() => check(token(['signals:read']), { scope: 'signals:read' }))).toBe(200);
     expect(status(() => check(token(['telemetry:write']), { scope: 'signals:read' }))).toBe(403);
     expect(status(() => check(token(['signals:read']), { role: 'viewer' }))).toBe(403);
-    expect(status(() => check(token(['signals:read']), { role: 'support', scope: 'signals:read' }))).toBe(200);
+    expect(status(() => check(token(['signals:read']), { role: 'support', scope: 'signals:read' }))).toBe(
+      200,
+    );
   });
 
   it('binds tokens to their tenant', () => {

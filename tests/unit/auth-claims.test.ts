@@ -29,7 +29,9 @@ describe('OIDC claim mapping', () => {
 
   it('maps tenants: "*" grants all, other values are slugs or ids', () => {
     expect(tenantsFromClaims({ tenants: ['*'] }, 'tenants')).toEqual({ all: true, refs: [] });
-    expect(tenantsFromClaims({ tenants: ['Acme', '22222222-2222-4222-8222-222222222222'] }, 'tenants')).toEqual({
+    expect(
+      tenantsFromClaims({ tenants: ['Acme', '22222222-2222-4222-8222-222222222222'] }, 'tenants'),
+    ).toEqual({
       all: false,
       refs: ['acme', '22222222-2222-4222-8222-222222222222'],
     });

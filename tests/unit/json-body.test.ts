@@ -20,26 +20,50 @@ const AWKWARD = [',', '[', ']', '{', '}', '"', '\\', '\\"', '",', '],[', 'é', '
 function value(random: () => number, depth: number): unknown {
   const pick = random();
   if (depth > 3 || pick < 0.35) {
-    const kinds = [() => Math.floor(random() * 1e6), () => random() < 0.5, () => null, () => Array.from({ length: Math.floor(random() * 6) }, () => AWKWARD[Math.floor(random() * AWKWARD.length)]).join('')];
+    const kinds = [
+      () => Math.floor(random() * 1e6),
+      () => random() < 0.5,
+      () => null,
+      () =>
+        Array.from(
+          { length: Math.floor(random() * 6) },
+          () => AWKWARD[Math.floor(random() * AWKWARD.length)],
+        ).join(''),
+    ];
     return kinds[Math.floor(random() * kinds.length)]!();
   }
   if (pick < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => value(random, depth + 1));
-  return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, (_, i) => [`k${i}${AWKWARD[Math.floor(random() * AWKWARD.length)]}`, value(random, depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: Math.floor(random() * 4) }, (_, i) => [
+      `k${i}${AWKWARD[Math.floor(random() * AWKWARD.length)]}`,
+      value(random, depth + 1),
+    ]),
+  );
 }
 
 describe('parseJsonBody', () => {
   it('equals JSON.parse on random large arrays of nested values with awkward strings, whitespace and pretty-printing', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const random = rng(seed);
-      const items = Array.from({ length: 2500 + Math.floor(random() * 2000) }, () => ({ id: seed, v: value(random, 0) }));
-      const text = seed % 3 === 0 ? JSON.stringify(items, null, 2) : seed % 3 === 1 ? ` \n${JSON.stringify(items)}\t ` : JSON.stringify(items);
+      const items = Array.from({ length: 2500 + Math.floor(random() * 2000) }, () => ({
+        id: seed,
+        v: value(random, 0),
+      }));
+      const text =
+        seed % 3 === 0
+          ? JSON.stringify(items, null, 2)
+          : seed % 3 === 1
+            ? ` \n${JSON.stringify(items)}\t `
+            : JSON.stringify(items);
       const body = Buffer.from(text);
       expect(body.length).toBeGreaterThan(96 * 1024);
       const pieces = arrayPieces(body, 8 * 1024);
       expect(pieces, `seed ${seed}`).not.toBeNull();
       expect(pieces!.length).toBeGreaterThan(1);
       // Every piece parses alone (no split inside a string or an element), and together they are the array.
-      const rebuilt = pieces!.flatMap(([start, end]) => JSON.parse(`[${body.toString('utf8', start, end)}]`) as unknown[]);
+      const rebuilt = pieces!.flatMap(
+        ([start, end]) => JSON.parse(`[${body.toString('utf8', start, end)}]`) as unknown[],
+      );
       expect(rebuilt, `seed ${seed}`).toEqual(JSON.parse(text));
       expect(parseJsonBody(body), `seed ${seed}`).toEqual(JSON.parse(text));
     }
@@ -49,14 +73,23 @@ describe('parseJsonBody', () => {
     const items = Array.from({ length: 3000 }, (_, i) => ({ i, s: `a,b],[{"x":"${i}"}` }));
     const body = Buffer.from(JSON.stringify(items));
     const pieces = arrayPieces(body, 4096)!;
-    const rebuilt = pieces.flatMap(([start, end]) => JSON.parse(`[${body.toString('utf8', start, end)}]`) as unknown[]);
+    const rebuilt = pieces.flatMap(
+      ([start, end]) => JSON.parse(`[${body.toString('utf8', start, end)}]`) as unknown[],
+    );
     expect(rebuilt).toEqual(items);
     for (const [start, end] of pieces) expect(end - start).toBeLessThan(4096 + 200);
   });
 
   it('answers malformed or non-array bodies with JSON.parse’s own error, as a 400', () => {
     const big = JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ i, pad: 'x'.repeat(40) })));
-    for (const text of [big.slice(0, -1), `${big}]`, `${big} x`, big.replace('"pad":', '"pad"'), `{"a":${big}}`, big.replace(',{', ',,{')]) {
+    for (const text of [
+      big.slice(0, -1),
+      `${big}]`,
+      `${big} x`,
+      big.replace('"pad":', '"pad"'),
+      `{"a":${big}}`,
+      big.replace(',{', ',,{'),
+    ]) {
       let expected = '';
       try {
         JSON.parse(text);
@@ -67,7 +100,9 @@ describe('parseJsonBody', () => {
         expect(parseJsonBody(Buffer.from(text))).toEqual(JSON.parse(text));
         continue;
       }
-      expect(() => parseJsonBody(Buffer.from(text))).toThrow(expect.objectContaining({ status: 400, message: expect.stringContaining(expected) }));
+      expect(() => parseJsonBody(Buffer.from(text))).toThrow(
+        expect.objectContaining({ status: 400, message: expect.stringContaining(expected) }),
+      );
     }
   });
 });

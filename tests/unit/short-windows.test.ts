@@ -19,7 +19,19 @@ function evaluate(events: number[], to: number, lengths: number[], recordedUntil
       raw.set(i, { n: (raw.get(i)?.n ?? 0) + 1 });
     }
   }
-  return { plan, counts: plan.windows.map((terms) => sumTerms(terms, plan.boundaries, (h) => cells.get(h), (i) => raw.get(i), ['n'] as const).n) };
+  return {
+    plan,
+    counts: plan.windows.map(
+      (terms) =>
+        sumTerms(
+          terms,
+          plan.boundaries,
+          (h) => cells.get(h),
+          (i) => raw.get(i),
+          ['n'] as const,
+        ).n,
+    ),
+  };
 }
 
 describe('short windows from hour cells and raw edges', () => {
@@ -30,10 +42,17 @@ describe('short windows from hour cells and raw edges', () => {
       const lengths = [5 * MIN, 30 * MIN, HOUR, rand.int(1, 6 * HOUR - 1)];
       const events = Array.from({ length: 300 }, () => to + rand.int(-7 * HOUR, 2 * HOUR));
       // Exact boundaries: window starts, `to`, hour starts.
-      events.push(to, to - 1, ...lengths.map((l) => to - l), ...lengths.map((l) => Math.floor((to - l) / HOUR) * HOUR));
+      events.push(
+        to,
+        to - 1,
+        ...lengths.map((l) => to - l),
+        ...lengths.map((l) => Math.floor((to - l) / HOUR) * HOUR),
+      );
       const recordedUntil = rand.next() < 0.5 ? to : to + rand.int(0, HOUR);
       const { counts } = evaluate(events, to, lengths, recordedUntil);
-      lengths.forEach((l, i) => expect(counts[i], `run ${run} length ${l}`).toBe(events.filter((t) => t >= to - l && t < to).length));
+      lengths.forEach((l, i) =>
+        expect(counts[i], `run ${run} length ${l}`).toBe(events.filter((t) => t >= to - l && t < to).length),
+      );
     }
   });
 

@@ -25,7 +25,13 @@ describe('signal ETag', () => {
   it('stays the same when only updatedAt moves, and changes with any visible field', () => {
     const etag = signalEtag(toSignal(row()));
     expect(signalEtag(toSignal(row({ updated_at: new Date('2026-12-02T10:00:00Z') })))).toBe(etag);
-    for (const change of [{ summary: 'Fetched' }, { eta_seconds: 39 }, { phase: 'analyze' as const }, { diagnostics: { queue_position: 2 } }, { next_actions: [] }]) {
+    for (const change of [
+      { summary: 'Fetched' },
+      { eta_seconds: 39 },
+      { phase: 'analyze' as const },
+      { diagnostics: { queue_position: 2 } },
+      { next_actions: [] },
+    ]) {
       expect(signalEtag(toSignal(row(change)))).not.toBe(etag);
     }
   });

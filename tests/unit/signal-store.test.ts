@@ -19,13 +19,19 @@ function signal(n: number, extra: Partial<StoredSignal> = {}): StoredSignal {
   };
 }
 
-
 describe('parseUuid', () => {
   it('reads any case into four words and refuses anything else', () => {
     const out = new Uint32Array(4);
     expect(parseUuid('0123abcd-4567-89ef-ABCD-ef0123456789', out)).toBe(true);
     expect([...out]).toEqual([0x0123abcd, 0x456789ef, 0xabcdef01, 0x23456789]);
-    for (const bad of ['', 'x', '0123abcd-4567-89ef-abcd-ef012345678', '0123abcd-4567-89ef-abcd-ef012345678g', '0123abcd_4567-89ef-abcd-ef0123456789', '0123abcd-4567-89ef-abcd-ef012345678é']) {
+    for (const bad of [
+      '',
+      'x',
+      '0123abcd-4567-89ef-abcd-ef012345678',
+      '0123abcd-4567-89ef-abcd-ef012345678g',
+      '0123abcd_4567-89ef-abcd-ef0123456789',
+      '0123abcd-4567-89ef-abcd-ef012345678é',
+    ]) {
       expect(parseUuid(bad, out)).toBe(false);
     }
   });
@@ -55,7 +61,8 @@ describe('SignalStore', () => {
         store.deleteFailed();
         for (const [key, held] of model) if (held.entry.failed) model.delete(key);
       }
-      if (step % 97 === 0) for (const other of ids) expect(store.get(other, 0)).toEqual(model.get(other)?.entry);
+      if (step % 97 === 0)
+        for (const other of ids) expect(store.get(other, 0)).toEqual(model.get(other)?.entry);
       expect(store.size).toBe(model.size);
     }
   });

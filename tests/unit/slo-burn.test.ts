@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { burnRate, errorBudget, evaluateRule, maxBurnRate, planRule, WORKBOOK_RULES } from '@/lib/slo/burn';
 
-const [fast, slow, ticket] = WORKBOOK_RULES as [typeof WORKBOOK_RULES[0], typeof WORKBOOK_RULES[0], typeof WORKBOOK_RULES[0]];
+const [fast, slow, ticket] = WORKBOOK_RULES as [
+  (typeof WORKBOOK_RULES)[0],
+  (typeof WORKBOOK_RULES)[0],
+  (typeof WORKBOOK_RULES)[0],
+];
 
 describe('burn rate', () => {
   it('is the error ratio over the error budget', () => {
@@ -46,7 +50,9 @@ describe('rule feasibility', () => {
 describe('rule evaluation', () => {
   it('fires only when both windows burn at or above the threshold', () => {
     const plan = planRule(fast, 0.95);
-    expect(evaluateRule(plan, { total: 1000, bad: 800 }, { total: 100, bad: 90 }, 0.95, 50).state).toBe('firing');
+    expect(evaluateRule(plan, { total: 1000, bad: 800 }, { total: 100, bad: 90 }, 0.95, 50).state).toBe(
+      'firing',
+    );
     // Long window hot, short window recovered: not firing (the workbook's reset).
     expect(evaluateRule(plan, { total: 1000, bad: 800 }, { total: 100, bad: 1 }, 0.95, 50).state).toBe('ok');
   });
@@ -60,7 +66,9 @@ describe('rule evaluation', () => {
 
   it('can fire with the derived threshold at 50%', () => {
     const plan = planRule(fast, 0.5);
-    expect(evaluateRule(plan, { total: 200, bad: 190 }, { total: 50, bad: 48 }, 0.5, 50).state).toBe('firing');
+    expect(evaluateRule(plan, { total: 200, bad: 190 }, { total: 50, bad: 48 }, 0.5, 50).state).toBe(
+      'firing',
+    );
     expect(evaluateRule(plan, { total: 200, bad: 150 }, { total: 50, bad: 40 }, 0.5, 50).state).toBe('ok');
   });
 });

@@ -20,17 +20,36 @@ export default async function RetentionPage() {
           <EmptyState>No retention run yet: the first one starts a minute after the console.</EmptyState>
         ) : (
           <table className="w-full text-left text-sm" data-testid="retention-runs">
-            <thead className="text-xs text-slate-500 uppercase"><tr><th className="py-1">Started (UTC)</th><th>Trigger</th><th className="text-right">Events</th><th className="text-right">Rollup hours</th><th className="text-right">Snapshots</th><th className="text-right">Signatures disabled</th><th>Result</th></tr></thead>
+            <thead className="text-xs text-slate-500 uppercase">
+              <tr>
+                <th className="py-1">Started (UTC)</th>
+                <th>Trigger</th>
+                <th className="text-right">Events</th>
+                <th className="text-right">Rollup hours</th>
+                <th className="text-right">Snapshots</th>
+                <th className="text-right">Signatures disabled</th>
+                <th>Result</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {runs.map((r) => (
                 <tr key={r.id}>
-                  <td className="py-1"><time dateTime={r.startedAt.toISOString()}>{r.startedAt.toISOString().slice(0, 19).replace('T', ' ')}</time></td>
+                  <td className="py-1">
+                    <time dateTime={r.startedAt.toISOString()}>
+                      {r.startedAt.toISOString().slice(0, 19).replace('T', ' ')}
+                    </time>
+                  </td>
                   <td>{r.trigger}</td>
                   <td className="text-right font-mono">{r.eventsDeleted}</td>
                   <td className="text-right font-mono">{r.rollupCellsDeleted}</td>
                   <td className="text-right font-mono">{r.snapshotsDeleted}</td>
                   <td className="text-right font-mono">{r.signaturesDisabled}</td>
-                  <td className={r.error ? 'text-rose-700 dark:text-rose-400' : ''}>{r.error ?? (r.finishedAt ? `done in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s` : 'running')}</td>
+                  <td className={r.error ? 'text-rose-700 dark:text-rose-400' : ''}>
+                    {r.error ??
+                      (r.finishedAt
+                        ? `done in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s`
+                        : 'running')}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -21,7 +21,15 @@ async function TokenTable({ search }: { search: Search }) {
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="tokens-table">
         <thead className="text-xs text-slate-500 uppercase">
-          <tr><th className="py-2 pr-3">Name</th><th className="pr-3">Prefix</th><th className="pr-3">Tenant</th><th className="pr-3">Scopes</th><th className="pr-3">Created</th><th className="pr-3">Last used</th><th /></tr>
+          <tr>
+            <th className="py-2 pr-3">Name</th>
+            <th className="pr-3">Prefix</th>
+            <th className="pr-3">Tenant</th>
+            <th className="pr-3">Scopes</th>
+            <th className="pr-3">Created</th>
+            <th className="pr-3">Last used</th>
+            <th />
+          </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
           {tokens.map((t) => (
@@ -30,9 +38,20 @@ async function TokenTable({ search }: { search: Search }) {
               <td className="pr-3 font-mono text-xs">{t.prefix}…</td>
               <td className="pr-3">{t.tenantName}</td>
               <td className="pr-3 font-mono text-xs">{t.scopes.join(' ')}</td>
-              <td className="pr-3 whitespace-nowrap">{when(t.createdAt)}{t.createdBy ? ` · ${t.createdBy}` : ''}</td>
-              <td className="pr-3 whitespace-nowrap" data-testid="token-last-used">{when(t.lastUsedAt)}</td>
-              <td className="text-right">{t.revokedAt ? <span data-testid="token-revoked">revoked {when(t.revokedAt)}</span> : <TokenRevokeButton id={t.id} name={t.name} />}</td>
+              <td className="pr-3 whitespace-nowrap">
+                {when(t.createdAt)}
+                {t.createdBy ? ` · ${t.createdBy}` : ''}
+              </td>
+              <td className="pr-3 whitespace-nowrap" data-testid="token-last-used">
+                {when(t.lastUsedAt)}
+              </td>
+              <td className="text-right">
+                {t.revokedAt ? (
+                  <span data-testid="token-revoked">revoked {when(t.revokedAt)}</span>
+                ) : (
+                  <TokenRevokeButton id={t.id} name={t.name} />
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -50,7 +69,10 @@ async function CreateCard() {
 export default function TokensPage({ searchParams }: { searchParams: Search }) {
   return (
     <>
-      <PageHeader title="API tokens" description="Bearer tokens for machines: one tenant each, scoped, stored only as a hash" />
+      <PageHeader
+        title="API tokens"
+        description="Bearer tokens for machines: one tenant each, scoped, stored only as a hash"
+      />
       <div className="space-y-4">
         <Card title="New token">
           <Suspense fallback={<CardSkeleton height="h-24" />}>

@@ -8,7 +8,11 @@ export async function GET() {
   try {
     const db = await databaseRoundTrip();
     return Response.json(
-      { status: 'ok', database: { status: 'up', roundTripMs: db.ms, version: db.version }, process: process_ },
+      {
+        status: 'ok',
+        database: { status: 'up', roundTripMs: db.ms, version: db.version },
+        process: process_,
+      },
       { headers: { 'Cache-Control': 'no-store' } },
     );
   } catch {

@@ -20,11 +20,38 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
   const signal = toSignal(row);
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500"><Link href="/jobs" className="hover:underline">Jobs</Link> / <span className="font-mono">{jobId.slice(0, 8)}</span></nav>
-      <h1 className="mb-1 text-xl font-semibold tracking-tight">Job <span className="font-mono text-base">{jobId}</span></h1>
-      {signal.runId && <p className="mb-5 text-sm text-slate-500">Run <Link className="font-mono text-blue-700 hover:underline dark:text-blue-300" href={`/jobs?q=${signal.runId}`}>{signal.runId}</Link></p>}
-      <JobSignalView initial={signal} source={signalSource(signal, snapshot !== null)} noMatch={checkedWithoutMatch(row)} />
-      <Suspense fallback={<div className="mt-6"><CardSkeleton height="h-32" /></div>}>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+        <Link href="/jobs" className="hover:underline">
+          Jobs
+        </Link>{' '}
+        / <span className="font-mono">{jobId.slice(0, 8)}</span>
+      </nav>
+      <h1 className="mb-1 text-xl font-semibold tracking-tight">
+        Job <span className="font-mono text-base">{jobId}</span>
+      </h1>
+      {signal.runId && (
+        <p className="mb-5 text-sm text-slate-500">
+          Run{' '}
+          <Link
+            className="font-mono text-blue-700 hover:underline dark:text-blue-300"
+            href={`/jobs?q=${signal.runId}`}
+          >
+            {signal.runId}
+          </Link>
+        </p>
+      )}
+      <JobSignalView
+        initial={signal}
+        source={signalSource(signal, snapshot !== null)}
+        noMatch={checkedWithoutMatch(row)}
+      />
+      <Suspense
+        fallback={
+          <div className="mt-6">
+            <CardSkeleton height="h-32" />
+          </div>
+        }
+      >
         <JobEvents jobId={jobId} />
       </Suspense>
     </>

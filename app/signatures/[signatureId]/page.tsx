@@ -24,7 +24,10 @@ export default async function SignaturePage({ params }: { params: Promise<{ sign
   const o = signature.outcome;
   return (
     <>
-      <PageHeader title="Failure signature" description={`${signature.sampleCount} matches · ${signature.enabled ? 'enabled' : 'disabled'}${signature.expired ? ' · expired' : ''}`} />
+      <PageHeader
+        title="Failure signature"
+        description={`${signature.sampleCount} matches · ${signature.enabled ? 'enabled' : 'disabled'}${signature.expired ? ' · expired' : ''}`}
+      />
       <SignatureForm
         signatureId={signature.id}
         tenants={[]}
@@ -45,13 +48,18 @@ export default async function SignaturePage({ params }: { params: Promise<{ sign
       />
       <Card title="History" className="mt-6" testId="signature-history">
         {history.length === 0 ? (
-          <p className="text-sm text-slate-500">No recorded changes (created before the audit trail, or by the demo data).</p>
+          <p className="text-sm text-slate-500">
+            No recorded changes (created before the audit trail, or by the demo data).
+          </p>
         ) : (
           <ol className="space-y-2 text-sm">
             {history.map((h, i) => (
               <li key={i} data-testid="history-row">
-                <time className="text-xs text-slate-500" dateTime={h.at.toISOString()}>{h.at.toISOString().slice(0, 19).replace('T', ' ')} UTC</time>{' '}
-                <strong>{h.actorName}</strong> {h.action}{h.reason ? <> — “{h.reason}”</> : null}
+                <time className="text-xs text-slate-500" dateTime={h.at.toISOString()}>
+                  {h.at.toISOString().slice(0, 19).replace('T', ' ')} UTC
+                </time>{' '}
+                <strong>{h.actorName}</strong> {h.action}
+                {h.reason ? <> — “{h.reason}”</> : null}
                 <div className="font-mono text-xs break-all text-slate-500">{changes(h.before, h.after)}</div>
               </li>
             ))}

@@ -13,7 +13,20 @@ export default async function NewSignaturePage() {
       <PageHeader title="New failure signature" />
       <SignatureForm
         tenants={tenants}
-        initial={{ tenant_id: tenants[0]?.id ?? '', phase: '', error_code: '', image_pattern: '', likely_cause: '', mttr_p50_seconds: '', mttr_p95_seconds: '', suggested_action: '', remediation_url: '', confidence: '0.5', expires_at: '', reason: '' }}
+        initial={{
+          tenant_id: tenants[0]?.id ?? '',
+          phase: '',
+          error_code: '',
+          image_pattern: '',
+          likely_cause: '',
+          mttr_p50_seconds: '',
+          mttr_p95_seconds: '',
+          suggested_action: '',
+          remediation_url: '',
+          confidence: '0.5',
+          expires_at: '',
+          reason: '',
+        }}
       />
     </>
   );

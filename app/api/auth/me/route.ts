@@ -7,7 +7,14 @@ export const dynamic = 'force-dynamic';
 export const GET = handle(async (request: Request) => {
   const viewer = await authorize(request);
   return Response.json(
-    { kind: viewer.kind, id: viewer.id, name: viewer.name, role: viewer.kind === 'user' ? viewer.role : null, tenants: viewer.tenants, scopes: viewer.scopes },
+    {
+      kind: viewer.kind,
+      id: viewer.id,
+      name: viewer.name,
+      role: viewer.kind === 'user' ? viewer.role : null,
+      tenants: viewer.tenants,
+      scopes: viewer.scopes,
+    },
     { headers: { 'Cache-Control': 'private, no-store' } },
   );
 });

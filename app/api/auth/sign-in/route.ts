@@ -20,13 +20,21 @@ const SignIn = z.object({
 export const POST = handle(async (request: Request) => {
   // Login CSRF: a foreign page must not sign the browser in to our app.
   if (isCrossOrigin(request)) throw ApiError.forbidden('Cross-origin request refused.');
-  if (!demoUsersEnabled()) throw new ApiError(404, 'not_found', 'Password sign-in is only available in demo mode.');
+  if (!demoUsersEnabled())
+    throw new ApiError(404, 'not_found', 'Password sign-in is only available in demo mode.');
   const body = SignIn.parse(await request.json().catch(() => ({})));
-  const userId = await limitedSignIn(request, body.username, () => checkLocalPassword(body.username, body.password));
+  const userId = await limitedSignIn(request, body.username, () =>
+    checkLocalPassword(body.username, body.password),
+  );
   if (!userId) throw ApiError.unauthorized('Wrong user name or password.');
   const session = await createSession(userId);
   return Response.json(
     { ok: true, next: safeReturnPath(body.next) },
-    { headers: { 'Set-Cookie': serializeCookie(request, SESSION_COOKIE, session.id, session.maxAge), 'Cache-Control': 'no-store' } },
+    {
+      headers: {
+        'Set-Cookie': serializeCookie(request, SESSION_COOKIE, session.id, session.maxAge),
+        'Cache-Control': 'no-store',
+      },
+    },
   );
 });

@@ -12,6 +12,10 @@ export const POST = handle(async (request: Request) => {
   await deleteSession(readCookie(request, SESSION_COOKIE));
   return new Response(null, {
     status: 303,
-    headers: { Location: '/sign-in?signed_out=1', 'Set-Cookie': serializeCookie(request, SESSION_COOKIE, '', 0), 'Cache-Control': 'no-store' },
+    headers: {
+      Location: '/sign-in?signed_out=1',
+      'Set-Cookie': serializeCookie(request, SESSION_COOKIE, '', 0),
+      'Cache-Control': 'no-store',
+    },
   });
 });

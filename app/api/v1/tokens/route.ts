@@ -20,10 +20,21 @@ export const POST = handle(async (request: Request) => {
   const input = CreateTokenSchema.parse(await request.json().catch(() => null));
   assertTenantWritable(viewer, input.tenantId);
   const known = (await listTenants(viewer)).some((t) => t.id === input.tenantId);
-  if (!known) throw new ZodError([{ code: 'custom', path: ['tenantId'], message: 'No such tenant', input: input.tenantId }]);
+  if (!known)
+    throw new ZodError([
+      { code: 'custom', path: ['tenantId'], message: 'No such tenant', input: input.tenantId },
+    ]);
   const created = await createApiToken({ ...input, createdBy: viewer.kind === 'user' ? viewer.id : null });
   return Response.json(
-    { id: created.id, token: created.token, prefix: created.prefix, name: input.name, tenantId: input.tenantId, scopes: input.scopes, createdAt: created.createdAt },
+    {
+      id: created.id,
+      token: created.token,
+      prefix: created.prefix,
+      name: input.name,
+      tenantId: input.tenantId,
+      scopes: input.scopes,
+      createdAt: created.createdAt,
+    },
     { status: 201, headers: { 'Cache-Control': 'no-store' } },
   );
 });

@@ -15,7 +15,10 @@ export async function GET(request: Request) {
     return new Response(null, { status: 303, headers });
   } catch (error) {
     const reason = error instanceof OidcSignInError ? error.reason : 'issuer_unreachable';
-    if (!(error instanceof OidcSignInError)) console.error(JSON.stringify({ level: 'error', msg: 'oidc callback failed', error: (error as Error).message }));
+    if (!(error instanceof OidcSignInError))
+      console.error(
+        JSON.stringify({ level: 'error', msg: 'oidc callback failed', error: (error as Error).message }),
+      );
     const headers = new Headers({ Location: `/sign-in?error=${reason}`, 'Cache-Control': 'no-store' });
     headers.append('Set-Cookie', clearLogin);
     return new Response(null, { status: 303, headers });

@@ -14,10 +14,30 @@ export const GET = handle(async (request: Request) => {
   const filters = dashboardFilters.parse(search);
   const { ids } = selectedTenants(await listTenants(viewer), search.tenant);
   const window = windowFor(filters.range);
-  const points = await latencySeries(window, { tenantIds: ids, surface: filters.surface, cache: filters.cache }, filters.split);
-  const lines = ['bucket_utc,series,events,p50_ms,p95_ms,p99_ms,over_2000,over_5000,errors,timeouts,cache_hits'];
+  const points = await latencySeries(
+    window,
+    { tenantIds: ids, surface: filters.surface, cache: filters.cache },
+    filters.split,
+  );
+  const lines = [
+    'bucket_utc,series,events,p50_ms,p95_ms,p99_ms,over_2000,over_5000,errors,timeouts,cache_hits',
+  ];
   for (const p of points) {
-    lines.push([p.bucket.toISOString(), p.series, p.events, p.p50?.toFixed(1) ?? '', p.p95?.toFixed(1) ?? '', p.p99?.toFixed(1) ?? '', p.over2000, p.over5000, p.errors, p.timeouts, p.cacheHits].join(','));
+    lines.push(
+      [
+        p.bucket.toISOString(),
+        p.series,
+        p.events,
+        p.p50?.toFixed(1) ?? '',
+        p.p95?.toFixed(1) ?? '',
+        p.p99?.toFixed(1) ?? '',
+        p.over2000,
+        p.over5000,
+        p.errors,
+        p.timeouts,
+        p.cacheHits,
+      ].join(','),
+    );
   }
   return new Response(`${lines.join('\n')}\n`, {
     headers: {

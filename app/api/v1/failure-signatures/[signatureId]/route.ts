@@ -25,6 +25,11 @@ export const DELETE = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { role: 'admin' });
   const row = await visibleSignature(viewer, (await params).signatureId);
   const url = new URL(request.url);
-  const result = await deleteSignature(viewer, row.id, url.searchParams.get('hard') === 'true', url.searchParams.get('reason') ?? undefined);
+  const result = await deleteSignature(
+    viewer,
+    row.id,
+    url.searchParams.get('hard') === 'true',
+    url.searchParams.get('reason') ?? undefined,
+  );
   return result ? Response.json(result) : new Response(null, { status: 204 });
 });

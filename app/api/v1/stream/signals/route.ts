@@ -43,7 +43,9 @@ export const GET = handle(async (request: Request) => {
     filter = { runId: params.runId };
   } else {
     const visible = await listTenants(viewer);
-    const picked = params.tenant ? visible.filter((t) => t.slug === params.tenant || t.id === params.tenant) : visible;
+    const picked = params.tenant
+      ? visible.filter((t) => t.slug === params.tenant || t.id === params.tenant)
+      : visible;
     if (params.tenant && picked.length === 0) throw ApiError.notFound('tenant');
     filter = { tenants: viewer.tenants === 'all' && !params.tenant ? 'all' : picked.map((t) => t.id) };
   }
@@ -61,7 +63,8 @@ export const GET = handle(async (request: Request) => {
           cleanup();
         }
       };
-      const sendSignal = (signal: Signal) => send(`id: ${Date.parse(signal.updatedAt)}\nevent: signal\ndata: ${JSON.stringify(signal)}\n\n`);
+      const sendSignal = (signal: Signal) =>
+        send(`id: ${Date.parse(signal.updatedAt)}\nevent: signal\ndata: ${JSON.stringify(signal)}\n\n`);
       send(`retry: ${RETRY_MS}\n\n`);
       for (const signal of initial) sendSignal(signal);
 

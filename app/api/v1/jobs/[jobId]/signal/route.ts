@@ -14,7 +14,9 @@ type Context = { params: Promise<{ jobId: string }> };
 // same jobSignalReply; this handler serves `next dev` and servers without the lane.
 export const GET = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { scope: 'signals:read' });
-  return toWebResponse(await jobSignalReply(viewer, (await params).jobId, request.headers.get('if-none-match')));
+  return toWebResponse(
+    await jobSignalReply(viewer, (await params).jobId, request.headers.get('if-none-match')),
+  );
 });
 
 export const PUT = handle(async (request: Request, { params }: Context) => {
@@ -30,9 +32,14 @@ export const PUT = handle(async (request: Request, { params }: Context) => {
     throw ApiError.badRequest('The body is not valid JSON.');
   }
   const input = signalWrite.parse(body);
-  if (!canSeeTenant(viewer, input.tenant_id)) throw ApiError.forbidden('You cannot write signals of this tenant.');
+  if (!canSeeTenant(viewer, input.tenant_id))
+    throw ApiError.forbidden('You cannot write signals of this tenant.');
   if (existing && existing.tenant_id !== input.tenant_id) {
-    throw new ApiError(409, 'tenant_mismatch', 'This job belongs to another tenant; a job never moves between tenants.');
+    throw new ApiError(
+      409,
+      'tenant_mismatch',
+      'This job belongs to another tenant; a job never moves between tenants.',
+    );
   }
   const row = await upsertSnapshot(jobId, input);
   return signalResponse(request, row, true, existing ? 200 : 201);
