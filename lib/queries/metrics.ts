@@ -1,0 +1,32 @@
+import 'server-only';
+import { APPLICATION_NAMES, sql } from '@/lib/db';
+import { baselineSeries, initializeSeries, MAX_TENANT_LABELS, type KnownSeries } from '@/lib/ops/metrics';
+
+/** Console connections to PostgreSQL (pool and lookup batches of every instance) by state. */
+export async function consoleConnections(): Promise<{ state: string; n: number }[]> {
+  return sql<{ state: string; n: number }[]>`
+    select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity
+    where application_name in (${APPLICATION_NAMES.pool}, ${APPLICATION_NAMES.lookup}) and pid <> pg_backend_pid() group by 1`;
+}
+
+/** At most this many label sets come from recent events (each adds a few series per family). */
+const RECENT_SERIES_LIMIT = 2000;
+
+/**
+ * The label sets known at start, zeroed once per process: every tenant on
+ * every surface (cache hit and miss), and each set the last day's measurement
+ * events used (kind, phase, source, error code included).
+ */
+export function initializeTtfsSeries(): Promise<void> {
+  return initializeSeries(async () => {
+    const tenants = await sql<{ id: string }[]>`
+      select id from console.tenants order by created_at limit ${MAX_TENANT_LABELS}`;
+    const recent = await sql<KnownSeries[]>`
+      select distinct tenant_id, surface, cache_hit, signal_source, kind, phase,
+        case when event_type in ('signal.timeout', 'signal.error') then error_code end as error_code
+      from scheduler.ttfs_events
+      where ts > now() - interval '1 day' and event_type <> 'signal.start'
+      limit ${RECENT_SERIES_LIMIT}`;
+    return [...baselineSeries(tenants.map((t) => t.id)), ...recent];
+  });
+}
