@@ -139,7 +139,7 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
       // Labelled by the route's pattern (the path with its parameters replaced),
       // so unknown or huge ids sent by anyone never add series.
       const context = args[1] as { params?: Promise<Record<string, string | string[]>> } | undefined;
-      const params = await context?.params?.catch(() => undefined);
+      const params = await Promise.resolve(context?.params).catch(() => undefined);
       metrics.httpDuration.observe(
         {
           method: request.method,
