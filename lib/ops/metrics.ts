@@ -110,6 +110,11 @@ function createRegistry() {
     tenantLabels: new Set<string>(),
     errorCodeLabels: new Set<string>(),
     initialized: null as Promise<void> | null,
+    /** Scrapes answered so far; a TTFS counter series is born in the generation it was created in. */
+    generation: 0,
+    born: new Map<string, number>(),
+    /** Counts of series not yet exported at 0 by a scrape, held back until one has been. */
+    held: new Map<string, { counter: Counter<string>; labels: Record<string, string>; amount: number }>(),
   };
 }
 
@@ -165,6 +170,31 @@ export function ttfsLabels(e: Omit<ObservedEvent, 'event_type' | 'ttfs_ms' | 'er
   };
 }
 
+/**
+ * Adds to a TTFS counter so that `rate()` and `increase()` see the first event
+ * of every series, not only of those exported at 0 at start: Prometheus needs a
+ * sample before the first event to see it grow. A series is created at 0, and
+ * its counts are held back until one scrape has exported it at 0; the next
+ * scrape shows them (one scrape interval late, for a new series only). Label
+ * objects are always built with their keys in one order.
+ */
+function count(counter: Counter<string>, labels: Record<string, string>, amount: number) {
+  // prom-client keeps the metric's name on the instance (not in its typings).
+  const key = `${(counter as unknown as { name: string }).name}\u0002${Object.values(labels).join('\u0001')}`;
+  const born = metrics.born.get(key);
+  if (born === undefined) {
+    counter.inc(labels, 0);
+    metrics.born.set(key, metrics.generation);
+  } else if (born < metrics.generation) {
+    if (amount) counter.inc(labels, amount);
+    return;
+  }
+  if (!amount) return;
+  const held = metrics.held.get(key);
+  if (held) held.amount += amount;
+  else metrics.held.set(key, { counter, labels, amount });
+}
+
 interface Tally {
   labels: TtfsLabels;
   signals: number;
@@ -195,18 +225,22 @@ export function observeIngested(events: ObservedEvent[]) {
     else tally.misses++;
     metrics.ttfsLatency.observe(tally.labels, e.ttfs_ms / 1000);
     if (e.event_type === 'signal.timeout' || e.event_type === 'signal.error')
-      metrics.errors.inc({
-        ...tally.labels,
-        error_type: e.event_type.slice('signal.'.length),
-        error_code: errorCodeLabel(e.error_code),
-      });
+      count(
+        metrics.errors,
+        {
+          ...tally.labels,
+          error_type: e.event_type.slice('signal.'.length),
+          error_code: errorCodeLabel(e.error_code),
+        },
+        1,
+      );
     if (e.event_type === 'signal.rendered' && e.ttfs_ms > BREACH_SECONDS * 1000) tally.breaches++;
   }
   for (const { labels, signals, hits, misses, breaches } of tallies.values()) {
-    metrics.signals.inc(labels, signals);
-    if (hits) metrics.cacheHits.inc(labels, hits);
-    if (misses) metrics.cacheMisses.inc(labels, misses);
-    if (breaches) metrics.breaches.inc(labels, breaches);
+    count(metrics.signals, labels, signals);
+    count(metrics.cacheHits, labels, hits);
+    count(metrics.cacheMisses, labels, misses);
+    count(metrics.breaches, labels, breaches);
   }
 }
 
@@ -223,12 +257,12 @@ export interface KnownSeries extends Omit<ObservedEvent, 'event_type' | 'ttfs_ms
 export function zeroSeries(sets: KnownSeries[]) {
   for (const set of sets) {
     const labels = ttfsLabels(set);
-    metrics.signals.inc(labels, 0);
-    metrics.breaches.inc(labels, 0);
-    metrics.cacheHits.inc(labels, 0);
-    metrics.cacheMisses.inc(labels, 0);
+    count(metrics.signals, labels, 0);
+    count(metrics.breaches, labels, 0);
+    count(metrics.cacheHits, labels, 0);
+    count(metrics.cacheMisses, labels, 0);
     for (const error_type of ['timeout', 'error'])
-      metrics.errors.inc({ ...labels, error_type, error_code: errorCodeLabel(set.error_code) }, 0);
+      count(metrics.errors, { ...labels, error_type, error_code: errorCodeLabel(set.error_code) }, 0);
   }
 }
 
@@ -283,8 +317,16 @@ export function routeLabel(pathname: string, params: Record<string, string | str
 export const UNMATCHED_ROUTE = '(unmatched)';
 
 /** The text exposition of every metric (Prometheus format 0.0.4). */
-export function scrape(): Promise<string> {
-  return metrics.registry.metrics();
+export async function scrape(): Promise<string> {
+  // Counts held back for series that the previous scrape exported at 0.
+  for (const [key, held] of metrics.held) {
+    if (metrics.born.get(key)! >= metrics.generation) continue;
+    held.counter.inc(held.labels, held.amount);
+    metrics.held.delete(key);
+  }
+  const text = await metrics.registry.metrics();
+  metrics.generation++;
+  return text;
 }
 
 export const CONTENT_TYPE = metrics.registry.contentType;

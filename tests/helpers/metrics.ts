@@ -27,8 +27,13 @@ export function parseExposition(text: string) {
   return { samples, types };
 }
 
-/** The samples of this process's registry whose name and labels match (labels not named match anything). */
+/**
+ * The samples of this process's registry whose name and labels match (labels
+ * not named match anything), once settled: a new TTFS series shows its counts
+ * from the second scrape on (the first exports it at 0), so this scrapes twice.
+ */
 export async function samples(name: string, labels: Record<string, string> = {}): Promise<Sample[]> {
+  await scrape();
   return parseExposition(await scrape()).samples.filter(
     (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
   );

@@ -113,6 +113,42 @@ describe('Prometheus metrics (the origin catalogue)', () => {
     expect(await sampleSum('ttfs_slo_breach_total', { tenant_id: tenant, surface: 'ui' })).toBe(1);
   });
 
+  it('exports a series first used after start at 0 for one scrape, so rate() sees its first event', async () => {
+    const tenant = randomUUID();
+    const value = (text: string, family: string) =>
+      parseExposition(text)
+        .samples.filter((s) => s.name === family && s.labels.tenant_id === tenant)
+        .reduce((sum, s) => sum + s.value, 0);
+    const present = (text: string, family: string) =>
+      parseExposition(text).samples.some((s) => s.name === family && s.labels.tenant_id === tenant);
+    observeIngested([
+      rendered(tenant, 9000),
+      { ...rendered(tenant, 400), event_type: 'signal.error', error_code: 'E_NEW' },
+    ]);
+    // The first scrape has every new series at 0: Prometheus's sample before the first event.
+    const first = await scrape();
+    for (const family of [
+      'ttfs_signal_total',
+      'ttfs_slo_breach_total',
+      'ttfs_cache_hit_total',
+      'ttfs_error_total',
+    ]) {
+      expect(present(first, family), family).toBe(true);
+      expect(value(first, family), family).toBe(0);
+    }
+    // More events before the next scrape are held with the first ones.
+    observeIngested([rendered(tenant, 300)]);
+    const second = await scrape();
+    expect(value(second, 'ttfs_signal_total')).toBe(3);
+    expect(value(second, 'ttfs_slo_breach_total')).toBe(1);
+    expect(value(second, 'ttfs_error_total')).toBe(1);
+    // From then on counts show at once.
+    observeIngested([rendered(tenant, 9000)]);
+    const third = await scrape();
+    expect(value(third, 'ttfs_signal_total')).toBe(4);
+    expect(value(third, 'ttfs_slo_breach_total')).toBe(2);
+  });
+
   it('keeps error codes bounded: the first 200 well-formed codes, then "other"', async () => {
     const tenant = randomUUID();
     observeIngested(
