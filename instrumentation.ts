@@ -4,6 +4,9 @@ export async function register() {
   const { startRollupWorker } = await import('./lib/ops/rollup-worker');
   const { startRetentionScheduler } = await import('./lib/ops/scheduler');
   const { installShutdownHooks } = await import('./lib/ops/shutdown');
+  const { initializeTtfsSeries } = await import('./lib/queries/metrics');
+  // The TTFS counters of every label set known at start, at 0 (docs/operations.md).
+  initializeTtfsSeries().catch(() => {});
   startRollupWorker();
   startRetentionScheduler();
   installShutdownHooks();

@@ -94,6 +94,19 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
     'token:signals:write': 'ok',
     'token:other-tenant': 404,
   },
+  // The scanning platform's API (docs/compat.md), sent with X-Tenant-Id: Acme. The same readers;
+  // a token of another tenant asking for Acme gets 404, as for an unknown run.
+  ...Object.fromEntries(
+    [
+      'GET /api/v1/orchestrator/runs/[runId]/first-signal',
+      'GET /api/v1/jobengine/runs/[runId]/first-signal',
+      'GET /api/v1/orchestrator/stream/runs/[runId]',
+      'GET /api/v1/jobengine/stream/runs/[runId]',
+    ].map((route) => [
+      route,
+      { ...people(403, 'ok', 'ok', 403), 'token:signals:read': 'ok', 'token:other-tenant': 404 },
+    ]),
+  ),
   // Live updates: the same readers; a token of another tenant gets its own tenant's feed.
   'GET /api/v1/stream/signals': {
     ...people(403, 'ok', 'ok', 403),
@@ -238,6 +251,9 @@ test('access matrix: every route x every caller', async ({ baseURL }) => {
         const headers: Record<string, string> = {};
         if (cookies[caller]) headers.cookie = cookies[caller]!;
         if (bearer[caller]) headers.authorization = `Bearer ${bearer[caller]}`;
+        // The platform's routes select the tenant by header; without it every caller gets 400.
+        if (/^\/api\/v1\/(orchestrator|jobengine)\//.test(route.pattern))
+          headers['x-tenant-id'] = TENANTS.acme;
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}';
         if (body) headers['content-type'] = 'application/json';
         const controller = new AbortController();

@@ -136,10 +136,14 @@ export function handle<A extends unknown[]>(fn: (...args: A) => Promise<Response
     }
     const request = args[0] as Request | undefined;
     if (request?.url) {
+      // Labelled by the route's pattern (the path with its parameters replaced),
+      // so unknown or huge ids sent by anyone never add series.
+      const context = args[1] as { params?: Promise<Record<string, string | string[]>> } | undefined;
+      const params = await Promise.resolve(context?.params).catch(() => undefined);
       metrics.httpDuration.observe(
         {
           method: request.method,
-          route: routeLabel(new URL(request.url).pathname),
+          route: routeLabel(new URL(request.url).pathname, params ?? {}),
           status: String(response.status),
         },
         (performance.now() - started) / 1000,

@@ -45,10 +45,14 @@ export async function coldStartSnapshot(jobId: string): Promise<SnapshotRow | nu
   return row ?? null;
 }
 
-/** The run's most relevant job: its first failed job, else the most recently updated. */
-export async function getRunSnapshot(runId: string): Promise<SnapshotRow | null> {
+/**
+ * The run's most relevant job: its first failed job, else the most recently
+ * updated. With `tenantId`, only that tenant's jobs.
+ */
+export async function getRunSnapshot(runId: string, tenantId?: string): Promise<SnapshotRow | null> {
   const [row] = await sql<SnapshotRow[]>`
     select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where run_id = ${runId}
+      ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}
     order by (kind = 'failed') desc,
       case when kind = 'failed' then updated_at end asc,
       updated_at desc
@@ -56,8 +60,11 @@ export async function getRunSnapshot(runId: string): Promise<SnapshotRow | null>
   return row ?? null;
 }
 
-export async function runTenant(runId: string): Promise<string | null> {
-  const [row] = await sql<{ tenant_id: string }[]>`select tenant_id from scheduler.runs where id = ${runId}`;
+/** The run's tenant; with `tenantId`, null unless the run is that tenant's. */
+export async function runTenant(runId: string, tenantId?: string): Promise<string | null> {
+  const [row] = await sql<{ tenant_id: string }[]>`
+    select tenant_id from scheduler.runs where id = ${runId}
+      ${tenantId ? sql`and tenant_id = ${tenantId}` : sql``}`;
   return row?.tenant_id ?? null;
 }
 

@@ -20,20 +20,32 @@ import type { IngestResult, TtfsEventV1 } from '@/lib/schemas/telemetry';
  * only when the unique key says an event_id is taken does it run again,
  * skipping duplicates. The failed attempt stored nothing (one statement).
  */
-export async function insertTtfsEvents(events: TtfsEventV1[]): Promise<IngestResult> {
+export async function insertTtfsEvents(events: TtfsEventV1[]): Promise<StoredBatch> {
   const columns = toColumns(events);
-  let accepted: number;
   try {
-    accepted = await insertBatch(columns, false);
+    const accepted = await insertBatch(columns);
+    return { accepted, duplicates: events.length - accepted, stored: events };
   } catch (error) {
     if (
       (error as { code?: string; constraint_name?: string }).code !== '23505' ||
       (error as { constraint_name?: string }).constraint_name !== 'ux_ttfs_events_tenant_event'
     )
       throw error;
-    accepted = await insertBatch(columns, true);
   }
-  return { accepted, duplicates: events.length - accepted };
+  const ids = new Set(await insertSkippingDuplicates(columns));
+  // The events this statement stored: each stored event_id once (the first in
+  // the batch carrying it), and every event without an event_id.
+  const stored = events.filter((e) => {
+    if (!e.event_id) return true;
+    const key = `${e.tenant_id}/${e.event_id}`;
+    return ids.delete(key);
+  });
+  return { accepted: stored.length, duplicates: events.length - stored.length, stored };
+}
+
+/** The outcome of insertTtfsEvents, with the events it stored (not the skipped duplicates). */
+export interface StoredBatch extends IngestResult {
+  stored: TtfsEventV1[];
 }
 
 type Field = keyof TtfsEventV1;
@@ -77,13 +89,19 @@ const INSERT = `
     select ${COLUMNS.map((c, i) => (c.fallback ? `coalesce(${columnNames[i]}, ${c.fallback})` : columnNames[i])).join(', ')}
     from unnest(${COLUMNS.map((c, i) => `$${i + 1}::text::${c.type}[]`).join(', ')}) as r(${names})
     %conflict%
-    returning 1
   )
-  select count(*)::int as accepted from inserted`;
-const INSERT_NEW = INSERT.replace('%conflict%', '');
+  %result%`;
+const INSERT_NEW = INSERT.replace('%conflict%', 'returning 1').replace(
+  '%result%',
+  'select count(*)::int as accepted from inserted',
+);
+// Which events were stored: the caller records metrics for those only.
 const INSERT_SKIPPING_DUPLICATES = INSERT.replace(
   '%conflict%',
-  'on conflict (tenant_id, event_id) where event_id is not null do nothing',
+  'on conflict (tenant_id, event_id) where event_id is not null do nothing returning tenant_id, event_id',
+).replace(
+  '%result%',
+  "select coalesce(array_agg(tenant_id::text || '/' || coalesce(event_id::text, '')), '{}') as stored from inserted",
 );
 
 /** Inside double quotes an array literal gives meaning only to `"` and `\`. */
@@ -112,13 +130,17 @@ function toColumns(events: TtfsEventV1[]): (string | null)[] {
   });
 }
 
-async function insertBatch(columns: (string | null)[], skipDuplicates: boolean): Promise<number> {
-  const [result] = await sql.unsafe<[{ accepted: number }]>(
-    skipDuplicates ? INSERT_SKIPPING_DUPLICATES : INSERT_NEW,
-    columns,
-    { prepare: true },
-  );
+async function insertBatch(columns: (string | null)[]): Promise<number> {
+  const [result] = await sql.unsafe<[{ accepted: number }]>(INSERT_NEW, columns, { prepare: true });
   return result.accepted;
+}
+
+/** Stores the batch without the events already stored; returns "tenant/event_id" of each stored event. */
+async function insertSkippingDuplicates(columns: (string | null)[]): Promise<string[]> {
+  const [result] = await sql.unsafe<[{ stored: string[] }]>(INSERT_SKIPPING_DUPLICATES, columns, {
+    prepare: true,
+  });
+  return result.stored;
 }
 
 /** Moves pending rollup deltas into the rollups; returns the number of cells touched. */

@@ -17,3 +17,9 @@ export async function listTenants(viewer: Viewer): Promise<Tenant[]> {
     Tenant[]
   >`select id, slug, name from console.tenants where id = any(${viewer.tenants as string[]}::uuid[]) order by name`;
 }
+
+/** A tenant's id from its slug, or null. */
+export async function tenantIdBySlug(slug: string): Promise<string | null> {
+  const [row] = await sql<{ id: string }[]>`select id from console.tenants where slug = ${slug}`;
+  return row?.id ?? null;
+}

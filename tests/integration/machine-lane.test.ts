@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as routeGet } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { POST as routePost } from '@/app/api/v1/telemetry/ttfs/route';
 import { machineLane } from '@/lib/http/machine-lane';
-import { metrics } from '@/lib/ops/metrics';
+import { sampleSum } from '../helpers/metrics';
 import { newTenant, testSql } from '../helpers/db';
 import { testSession, testToken, type TestCredentials } from '../helpers/auth';
 import { wireEvent } from '../helpers/telemetry';
@@ -230,8 +230,8 @@ describe('machine lane: job signal lookups', () => {
   });
 
   it('adds the API security headers, echoes a well-formed X-Request-Id, and records the request in the metrics', async () => {
-    const before =
-      metrics.httpDuration.values.get(['GET', '/api/v1/jobs/:id/signal', '404'].join('\u0001'))?.count ?? 0;
+    const lookups = { method: 'GET', route: '/api/v1/jobs/:id/signal', status: '404' };
+    const before = await sampleSum('ttfs_http_request_duration_seconds_count', lookups);
     const response = await fetch(`${base}/api/v1/jobs/${randomUUID()}/signal`, {
       headers: { ...reader.headers, 'x-request-id': 'req-lane-0001' },
     });
@@ -246,9 +246,7 @@ describe('machine lane: job signal lookups', () => {
       headers: { ...reader.headers, 'x-request-id': 'bad id!' },
     });
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(
-      metrics.httpDuration.values.get(['GET', '/api/v1/jobs/:id/signal', '404'].join('\u0001'))?.count,
-    ).toBe(before + 2);
+    expect(await sampleSum('ttfs_http_request_duration_seconds_count', lookups)).toBe(before + 2);
   });
 
   it('leaves every other request to Next.js', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/v1/telemetry/ttfs/route';
+import { GET as getMetrics } from '@/app/api/metrics/route';
 import { newTenant, testSql } from '../helpers/db';
 import { testToken } from '../helpers/auth';
 import { wireEvent } from '../helpers/telemetry';
@@ -274,5 +275,46 @@ describe('POST /api/v1/telemetry/ttfs', () => {
       }),
     );
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('metrics of a batch with duplicates', () => {
+  /**
+   * The sum of ttfs_signal_total over every series, from real scrapes of
+   * /api/metrics: the second one, since a new series is exported at 0 first.
+   */
+  async function signalTotal() {
+    process.env.TTFS_METRICS_TOKEN ??= 'ingest-test-metrics-token';
+    const scrape = () =>
+      getMetrics(
+        new Request('http://console.test/api/metrics', {
+          headers: { authorization: `Bearer ${process.env.TTFS_METRICS_TOKEN}` },
+        }),
+      );
+    await scrape();
+    const response = await scrape();
+    expect(response.status).toBe(200);
+    return (await response.text())
+      .split('\n')
+      .filter((line) => line.startsWith('ttfs_signal_total'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  }
+
+  it('records the events a batch stored even when it also carried duplicates', async () => {
+    const stored = Array.from({ length: 2 }, () => wireEvent(tenant));
+    expect((await post(stored)).status).toBe(202);
+    const fresh = Array.from({ length: 3 }, () => wireEvent(tenant));
+    const before = await signalTotal();
+    expect(await (await post([stored[0], ...fresh, stored[1], fresh[1]])).json()).toEqual({
+      accepted: 3,
+      duplicates: 3,
+      received: 6,
+    });
+    // The three stored events count once each; the duplicates were counted when first stored.
+    expect((await signalTotal()) - before).toBe(3);
+    // A batch of duplicates only counts nothing.
+    const again = await signalTotal();
+    expect(await (await post(fresh)).json()).toEqual({ accepted: 0, duplicates: 3, received: 3 });
+    expect(await signalTotal()).toBe(again);
   });
 });
