@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from '@/lib/db';
+import { maintenanceSql, sql } from '@/lib/db';
 import type { IngestResult, TtfsEventV1 } from '@/lib/schemas/telemetry';
 
 /**
@@ -123,6 +123,6 @@ async function insertBatch(columns: (string | null)[], skipDuplicates: boolean):
 
 /** Moves pending rollup deltas into the rollups; returns the number of cells touched. */
 export async function foldRollups(): Promise<number> {
-  const [row] = await sql<[{ moved: number }]>`select scheduler.ttfs_rollup_fold()::int as moved`;
+  const [row] = await maintenanceSql<[{ moved: number }]>`select scheduler.ttfs_rollup_fold()::int as moved`;
   return row.moved;
 }
