@@ -161,6 +161,24 @@ export function jsonIssues(value: unknown, checkText: boolean, maxDepth = MAX_JS
   return issues;
 }
 
+/** Whether objects and arrays nest deeper than MAX_JSON_DEPTH (no paths: the fast check). */
+function tooDeep(node: unknown, depth: number): boolean {
+  if (node === null || typeof node !== 'object') return false;
+  if (depth > MAX_JSON_DEPTH) return true;
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i];
+      if (child !== null && typeof child === 'object' && tooDeep(child, depth + 1)) return true;
+    }
+    return false;
+  }
+  for (const key in node) {
+    const child = (node as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && tooDeep(child, depth + 1)) return true;
+  }
+  return false;
+}
+
 /** Why PostgreSQL text or jsonb cannot hold this string, or null. */
 export function unstorable(text: string): string | null {
   if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
@@ -239,7 +257,10 @@ export function parseJsonBody(
   const value = parseJsonUnchecked(body);
   // U+0000 and lone surrogates can only arrive as \u escapes: look for them
   // only when the body has one.
-  const issues = jsonIssues(value, body.includes('\\u'));
+  const checkText = body.includes('\\u');
+  // The common case (nothing too deep, no \u escape) is one quick pass without paths.
+  if (!checkText && !tooDeep(value, 1)) return value;
+  const issues = jsonIssues(value, checkText);
   if (issues.length) throw reject(issues, value);
   return value;
 }

@@ -33,3 +33,8 @@ export function absoluteHttpUrl(value: string): string | null {
     return null;
   }
 }
+
+/** A link the console may render: a same-origin relative path or an absolute http(s) URL. */
+export function isSafeHref(value: unknown): value is string {
+  return typeof value === 'string' && (sameOriginPath(value) !== null || absoluteHttpUrl(value) !== null);
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { absoluteHttpUrl, sameOriginPath } from '@/lib/http/same-origin';
+import { isSafeHref } from '@/lib/http/same-origin';
 
 // Enumerations exactly as the scheduler schema's CHECK constraints.
 export const SIGNAL_KINDS = [
@@ -35,13 +35,9 @@ export type SignalSource = z.infer<typeof signalSource>;
  * Same-origin relative paths ("/runs/x"; never "//host", "/\\host" or one with
  * tabs or line breaks) or absolute http(s) URLs; never javascript: or data:.
  */
-export const safeHref = z
-  .string()
-  .min(1)
-  .max(2048)
-  .refine((href) => sameOriginPath(href) !== null || absoluteHttpUrl(href) !== null, {
-    message: 'must be a same-origin path starting with / or an http(s) URL',
-  });
+export const safeHref = z.string().min(1).max(2048).refine(isSafeHref, {
+  message: 'must be a same-origin path starting with / or an http(s) URL',
+});
 
 export const nextAction = z.object({
   label: z.string().trim().min(1).max(80),

@@ -294,6 +294,17 @@ describe('redirects and links', () => {
       expect((await signature.json()).issues[0].path).toBe('outcome.remediation_url');
     }
   });
+  it('drops hostile links stored before they were checked when it serves the signal', async () => {
+    const job = randomUUID();
+    const actions = [
+      { label: 'Tabbed', href: '/\t/evil.example' },
+      { label: 'Backslash', href: '/\\evil.example' },
+      { label: 'Runs', href: '/runs/1' },
+    ];
+    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${A}, null, 'phase', 'fetch', 'x', null, null, ${sql.json(actions)})`;
+    const signal = await (await readJob(job, aReader)).json();
+    expect(signal.nextActions).toEqual([{ label: 'Runs', href: '/runs/1' }]);
+  });
 });
 
 describe('signature patterns', () => {
