@@ -4,6 +4,8 @@
 // and public endpoints. Tenant B's data carries a marker (SECRET) that must
 // never appear in anything tenant A, or a stranger, receives.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as signOut } from '@/app/api/auth/sign-out/route';
 import { POST as signIn } from '@/app/api/auth/sign-in/route';
@@ -339,6 +341,27 @@ describe('signature patterns', () => {
     await expect(
       sql`insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome)
         values (${A}, ${randomUUID()}, ${sql.json({ image_pattern: '^(.*)(.*)(.*)\\1\\2\\3$' })}, ${sql.json({ likely_cause: 'x' })})`,
+    ).rejects.toMatchObject({ code: '23514' });
+  });
+
+  it('disables enabled signatures whose pattern is unsafe when the migration runs, with an audit entry', async () => {
+    const tenant = newTenant();
+    const id = randomUUID();
+    await sql.begin(async (tx) => {
+      await tx`alter table scheduler.failure_signatures drop constraint failure_signatures_image_pattern_bounded`;
+      await tx`insert into scheduler.failure_signatures (id, tenant_id, signature_hash, pattern, outcome)
+        values (${id}, ${tenant}, ${randomUUID()}, ${sql.json({ image_pattern: '^(.*)(.*)\\1\\2$' })}, ${sql.json({ likely_cause: 'x' })})`;
+      await tx.unsafe(readFileSync(path.join('db', 'migrations', '0080_tenant_walls.sql'), 'utf8'));
+    });
+    const [row] = await sql<
+      [{ enabled: boolean }]
+    >`select enabled from scheduler.failure_signatures where id = ${id}`;
+    expect(row.enabled).toBe(false);
+    const audit = await sql`select action, reason from console.signature_audit where signature_id = ${id}`;
+    expect(audit).toEqual([{ action: 'disable', reason: expect.stringContaining('bounded time') }]);
+    // It cannot be enabled again with that pattern.
+    await expect(
+      sql`update scheduler.failure_signatures set enabled = true where id = ${id}`,
     ).rejects.toMatchObject({ code: '23514' });
   });
 
