@@ -21,6 +21,8 @@ import { POST as ingest } from '@/app/api/v1/telemetry/ttfs/route';
 import { POST as createToken } from '@/app/api/v1/tokens/route';
 import { DELETE as revokeToken } from '@/app/api/v1/tokens/[tokenId]/route';
 import { safeReturnPath } from '@/lib/auth/claims';
+import { lookupSql, maintenanceSql, sql as appSql } from '@/lib/db';
+import { errorReply } from '@/lib/errors';
 import { jobEvents } from '@/lib/queries/signals';
 import { RECHECK_MS } from '@/lib/signals/hub';
 import { newTenant, testSql } from '../helpers/db';
@@ -399,6 +401,28 @@ describe('signature patterns', () => {
   });
 });
 
+describe('statement timeouts', () => {
+  it('bound every statement of the app’s request connections, and maintenance more loosely', async () => {
+    const setting = async (client: typeof appSql) =>
+      (await client<{ statement_timeout: string }[]>`show statement_timeout`)[0]!.statement_timeout;
+    expect(await setting(appSql)).toBe('5s');
+    expect(await setting(lookupSql)).toBe('5s');
+    expect(await setting(maintenanceSql)).toBe('10min');
+    // A statement cut off is a 503 saying so, not an anonymous 500.
+    await expect(
+      appSql.begin(async (tx) => {
+        await tx`set local statement_timeout = 50`;
+        await tx`select pg_sleep(1)`;
+      }),
+    ).rejects.toMatchObject({ code: '57014' });
+    const reply = errorReply(
+      Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }),
+    );
+    expect(reply.status).toBe(503);
+    expect(JSON.parse(String(reply.body)).error).toBe('statement_timeout');
+  });
+});
+
 describe('revocation and sign-out', () => {
   it('ends open streams within seconds when the session signs out', async () => {
     const session = await testSession(sql, { role: 'support', tenants: [A] });
@@ -598,6 +622,19 @@ describe('public endpoints and roles', () => {
       await health(new Request(`${base}/api/health`, { headers: aSupport.headers }))
     ).json();
     expect(support.process).toBeUndefined();
+    process.env.TTFS_METRICS_TOKEN = 'metrics-secret-token';
+    try {
+      const scraper = await health(
+        new Request(`${base}/api/health`, { headers: { authorization: 'Bearer metrics-secret-token' } }),
+      );
+      expect((await scraper.json()).process.node).toBe(process.version);
+      const wrong = await health(
+        new Request(`${base}/api/health`, { headers: { authorization: 'Bearer nope' } }),
+      );
+      expect((await wrong.json()).process).toBeUndefined();
+    } finally {
+      delete process.env.TTFS_METRICS_TOKEN;
+    }
   });
 
   it('lets only admins read signatures through the API, as the pages do', async () => {
