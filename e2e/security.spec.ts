@@ -1,7 +1,7 @@
 // Protections that only the running server shows: redirects after sign-in,
 // headers on static files and 404 pages, and what anonymous callers learn
 // from the health endpoint. The rest is in tests/integration/tenant-walls.test.ts.
-import { expect, test } from './fixtures';
+import { expect, signIn, test } from './fixtures';
 
 test.describe('signed out', () => {
   test.use({ signedInAs: null });
@@ -19,6 +19,18 @@ test.describe('signed out', () => {
       expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
     });
   }
+
+  test('signing out elsewhere ends an open page’s live stream, and the page goes to sign-in', async ({
+    page,
+  }) => {
+    await signIn(page, 'support');
+    await page.goto('/jobs');
+    await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
+    // The same session signs out from another tab (same cookies, same origin).
+    const out = await page.request.post('/api/auth/sign-out', { maxRedirects: 0 });
+    expect(out.status()).toBe(303);
+    await expect(page).toHaveURL(/\/sign-in\?next=%2Fjobs/, { timeout: 10_000 });
+  });
 
   test('anonymous health shows the status only', async ({ request }) => {
     const response = await request.get('/api/health');
