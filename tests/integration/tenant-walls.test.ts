@@ -165,6 +165,21 @@ describe('live streams', () => {
     expectNoTenantB(aStream.text());
   });
 
+  it('answer a stream for another tenant’s existing job like one for an unknown id, and never carry it', async () => {
+    const job = randomUUID();
+    expect((await put(job, snapshot(B), bWriter)).status).toBe(201);
+    const theirs = await sse(`jobId=${job}`, aSupport);
+    const unknown = await sse(`jobId=${randomUUID()}`, aSupport);
+    const bStream = await sse(`jobId=${job}`, bReader);
+    await Promise.all([theirs, unknown, bStream].map((c) => c.waitFor((e) => e.event === 'ready')));
+    expect(theirs.response.status).toBe(unknown.response.status);
+    expect(theirs.events.map((e) => e.event)).toEqual(unknown.events.map((e) => e.event));
+    expect((await put(job, snapshot(B, { summary: `B again ${SECRET}` }), bWriter)).status).toBe(200);
+    await bStream.waitFor((e) => e.event === 'signal' && e.data.includes('B again'));
+    await new Promise((r) => setTimeout(r, 200));
+    expectNoTenantB(theirs.text());
+  });
+
   it('refuse the stranger', async () => {
     const job = randomUUID();
     const response = await stream(new Request(streamUrl(`jobId=${job}`), { headers: stranger.headers }));
