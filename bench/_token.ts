@@ -1,13 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
+import type { Scope } from '../lib/auth/roles';
+import { testToken } from '../tests/helpers/auth';
 
 /** A bench tenant with an API token of the given scopes; `remove()` deletes both and the tenant's snapshots. */
-export async function benchTenant(sql: Sql, scopes: string[], name: string) {
+export async function benchTenant(sql: Sql, scopes: Scope[], name: string) {
   const tenant = randomUUID();
-  const token = `ttfs_${randomBytes(30).toString('base64url')}`;
   await sql`insert into console.tenants (id, slug, name) values (${tenant}, ${`bench-${tenant.slice(0, 8)}`}, ${name})`;
-  await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
-    values (${tenant}, ${name}, ${token.slice(0, 12)}, ${createHash('sha256').update(token).digest('hex')}, ${scopes}::text[])`;
+  const { token } = await testToken(sql, { tenantId: tenant, scopes, name });
   return {
     tenant,
     token,

@@ -3,10 +3,11 @@
 // tenant into the running console's database, then times the overview for
 // 7 days (server-rendered, streamed): time to first byte and to the full HTML,
 // once the loaded rows are vacuumed and analyzed (steady state).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase } from './_db';
+import { testSession } from '../tests/helpers/auth';
 
 async function timePage(url: string, cookie: string) {
   const started = performance.now();
@@ -32,18 +33,15 @@ export default async function dashboard(args: string[]) {
   const sql = postgres(server.url, { max: 4, onnotice: () => {} });
   const tenant = randomUUID();
   const slug = `bench-${tenant.slice(0, 8)}`;
-  const session = randomBytes(30).toString('base64url');
   const rows: Record<string, string | number>[] = [];
   const runs: { bench: 'dashboard'; events: number; ttfb_ms_p95: number; full_ms_p95: number }[] = [];
   let last: Record<string, unknown> = {};
+  let userId = '';
   try {
     await sql`insert into console.tenants (id, slug, name) values (${tenant}, ${slug}, 'Dashboard bench')`;
-    const [user] = await sql<
-      [{ id: string }]
-    >`insert into console.users (username, display_name, role, all_tenants)
-      values (${`bench-${tenant.slice(0, 8)}`}, 'Bench SRE', 'viewer', true) returning id`;
-    await sql`insert into console.sessions (id_hash, user_id, expires_at) values (${createHash('sha256').update(session).digest('hex')}, ${user.id}, now() + interval '1 hour')`;
-    const cookie = `ttfs_session=${session}`;
+    const session = await testSession(sql, { role: 'viewer', name: 'Bench SRE' });
+    userId = session.id;
+    const cookie = session.headers.cookie!;
     let loaded = 0;
     for (const size of sizes) {
       while (loaded < size) {
@@ -118,7 +116,7 @@ export default async function dashboard(args: string[]) {
     await sql`delete from scheduler.ttfs_rollup_quantiles where tenant_id = ${tenant}`;
     await sql`delete from scheduler.ttfs_release_first_seen where tenant_id = ${tenant}`;
     await sql`select scheduler.ttfs_rollup_rebuild(now() - interval '8 days', now() + interval '1 hour')`;
-    await sql`delete from console.users where username = ${`bench-${tenant.slice(0, 8)}`}`;
+    await sql`delete from console.users where id = ${userId}`;
     await sql`delete from console.tenants where id = ${tenant}`;
     await sql.end();
     await server.stop();

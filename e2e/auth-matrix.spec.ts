@@ -122,15 +122,16 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
   },
   // Dashboard data: any signed-in person.
   'GET /api/v1/dashboard/series': people('ok', 'ok', 'ok', 403),
-  // Failure signatures: support reads, admins change.
+  // Failure signatures: admins only, pages and API alike (support sees a
+  // failed job's prediction on the job, not the signature list).
   'GET /signatures/new': page(403, 403, 'ok'),
   'GET /signatures/[signatureId]': page(403, 403, 'ok'),
-  'GET /api/v1/failure-signatures': people(403, 'ok', 'ok', 403),
+  'GET /api/v1/failure-signatures': people(403, 403, 'ok', 403),
   'POST /api/v1/failure-signatures': people(403, 403, 'ok', 403),
-  'GET /api/v1/failure-signatures/[signatureId]': people(403, 'ok', 'ok', 403),
+  'GET /api/v1/failure-signatures/[signatureId]': people(403, 403, 'ok', 403),
   'PATCH /api/v1/failure-signatures/[signatureId]': people(403, 403, 'ok', 403),
   'DELETE /api/v1/failure-signatures/[signatureId]': people(403, 403, 'ok', 403),
-  'POST /api/v1/failure-signatures/match': people(403, 'ok', 'ok', 403),
+  'POST /api/v1/failure-signatures/match': people(403, 403, 'ok', 403),
 };
 
 interface Route {

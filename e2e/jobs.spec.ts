@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { testToken } from '../tests/helpers/auth';
 import { appDatabase } from './db';
 import { attachScreenshot, expect, test } from './fixtures';
 import { JobPage, JobsPage } from './pages/jobs';
@@ -106,10 +107,11 @@ test('searching a full job id opens the job', async ({ page }) => {
 
 test('the CLI prints the signal, follows it, and exits non-zero on failure', async ({ baseURL }) => {
   const job = randomUUID();
-  const token = `ttfs_${randomUUID().replaceAll('-', '')}`;
-  const { createHash } = await import('node:crypto');
-  await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
-    values (${ACME}, 'cli e2e', ${token.slice(0, 12)}, ${createHash('sha256').update(token).digest('hex')}, ${['signals:read', 'telemetry:write']}::text[])`;
+  const { token } = await testToken(sql, {
+    tenantId: ACME,
+    scopes: ['signals:read', 'telemetry:write'],
+    name: 'cli e2e',
+  });
   await upsert(job, 'phase', 'fetch', 'Running fetch');
   const once = await run('node', ['bin/ttfs.mjs', 'signal', job, '--url', baseURL!, '--token', token], {
     env: { ...process.env, CI: '' },

@@ -2,8 +2,10 @@
 // e2e database: graceful shutdown under ingest load, and two instances sharing
 // one database (an upsert through one reaches SSE clients of the other).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Scope } from '../lib/auth/roles';
+import { testToken } from '../tests/helpers/auth';
 import { appDatabase } from './db';
 import { expect, test } from './fixtures';
 
@@ -49,11 +51,8 @@ async function startInstance(port: number): Promise<ChildProcess> {
   throw new Error(`instance on ${port} did not start`);
 }
 
-async function token(scopes: string[]) {
-  const value = `ttfs_${randomBytes(24).toString('base64url')}`;
-  await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
-    values (${ACME}, 'ops e2e', ${value.slice(0, 12)}, ${createHash('sha256').update(value).digest('hex')}, ${scopes}::text[])`;
-  return value;
+async function token(scopes: Scope[], name = 'ops e2e') {
+  return (await testToken(sql, { tenantId: ACME, scopes, name })).token;
 }
 
 test('SIGTERM mid-ingest: every acknowledged event is stored, streams get a reconnect hint, the process exits', async () => {
@@ -118,9 +117,7 @@ test('two instances on one database: an upsert through one reaches the SSE clien
   const other = await startInstance(port);
   try {
     const reader = await token(['signals:read']);
-    const writer = `ttfs_${randomBytes(24).toString('base64url')}`;
-    await sql`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
-      values (${ACME}, 'ops e2e writer', ${writer.slice(0, 12)}, ${createHash('sha256').update(writer).digest('hex')}, ${['signals:write']}::text[])`;
+    const writer = await token(['signals:write'], 'ops e2e writer');
     const job = randomUUID();
     const controller = new AbortController();
     const response = await fetch(`${baseURL}/api/v1/stream/signals?jobId=${job}`, {

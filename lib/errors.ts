@@ -93,6 +93,17 @@ export function errorReply(error: unknown, requestId?: string | null): Reply {
       issues: fieldIssues(error),
     });
   }
+  if ((error as { code?: string })?.code === '57014') {
+    // statement_timeout (lib/db.ts): the request asked for more work than any request may take.
+    return jsonReply(
+      503,
+      {
+        error: 'statement_timeout',
+        message: 'The request took too long and was stopped. Retry, or narrow it.',
+      },
+      { 'Retry-After': '5' },
+    );
+  }
   if (isDatabaseUnavailable(error)) {
     return jsonReply(
       503,

@@ -30,9 +30,20 @@ async function main() {
   // Loaded after the hook above is registered, and after Next.js has run
   // instrumentation, so both share the process-wide pool, hub and metrics.
   const { machineLane } = await import('../lib/http/machine-lane');
+  const { applyForwarding, trustedProxies } = await import('../lib/http/forwarded');
+  const { securityHeaders } = await import('../lib/auth/headers');
+  const trusted = trustedProxies();
+  const plainHeaders = Object.entries(securityHeaders({ https: false }));
+  const httpsHeaders = Object.entries(securityHeaders({ https: true }));
 
   const server = createServer((req, res) => {
+    // Forwarded headers only from TTFS_TRUSTED_PROXIES, before anything reads them.
+    applyForwarding(req, trusted);
     if (laneOn && machineLane(req, res)) return;
+    // Every response gets the security headers, static files and 404s too
+    // (proxy.ts, which adds the page CSP, does not run for static files).
+    for (const [name, value] of req.headers['x-forwarded-proto'] === 'https' ? httpsHeaders : plainHeaders)
+      res.setHeader(name, value);
     void handle(req, res);
   });
   server.listen(port, () =>

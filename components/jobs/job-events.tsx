@@ -2,8 +2,8 @@ import { Card, EmptyState } from '@/components/ui/card';
 import { jobEvents } from '@/lib/queries/signals';
 
 /** The job's TTFS measurements, newest first, as a compact timeline. */
-export async function JobEvents({ jobId }: { jobId: string }) {
-  const events = await jobEvents(jobId);
+export async function JobEvents({ jobId, tenantId }: { jobId: string; tenantId: string }) {
+  const events = await jobEvents(jobId, tenantId);
   const max = Math.max(5000, ...events.map((e) => e.ttfsMs));
   return (
     <Card title="Time to first signal for this job" className="mt-6" testId="job-events">

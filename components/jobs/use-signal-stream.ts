@@ -30,6 +30,14 @@ export function useSignalStream(
       onSignal(JSON.parse((event as MessageEvent).data) as Signal),
     );
     source.addEventListener('resync', () => onResync());
+    // The session ended (signed out, here or in another tab): a reconnect would get 401.
+    source.addEventListener('signed-out', () => {
+      source.close();
+      setState('offline');
+      window.location.assign(
+        `/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`,
+      );
+    });
     source.onerror = () => setState('offline'); // EventSource retries by itself (server sends retry:)
     return () => source.close();
     // The callbacks are read at event time; the stream depends on the query only.

@@ -5,6 +5,7 @@ import { ingestRatePerSecond, SESSION_COOKIE } from './config';
 import { readCookie } from './cookies';
 import { hasBearer, isCrossOrigin } from './csrf';
 import { consume } from './rate-limit';
+import { sha256Hex } from './secrets';
 import { canSeeTenant, roleAtLeast, type Role, type Scope, type Viewer } from './roles';
 import { sessionViewer } from './sessions';
 import { cachedTokenViewer, tokenViewer } from './tokens';
@@ -50,6 +51,17 @@ export async function requestViewer(request: RequestLike): Promise<Viewer | null
     return viewer;
   }
   return sessionViewer(readCookie(request, SESSION_COOKIE));
+}
+
+/** The session or token a request authenticates with, as stored (SHA-256), or null. */
+export function requestCredential(request: RequestLike): { kind: 'session' | 'token'; hash: string } | null {
+  const authorization = request.headers.get('authorization');
+  if (authorization !== null) {
+    const token = BEARER.exec(authorization)?.[1];
+    return token ? { kind: 'token', hash: sha256Hex(token) } : null;
+  }
+  const session = readCookie(request, SESSION_COOKIE);
+  return session ? { kind: 'session', hash: sha256Hex(session) } : null;
 }
 
 /** For route handlers. */

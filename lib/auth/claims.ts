@@ -1,3 +1,4 @@
+import { sameOriginPath } from '@/lib/http/same-origin';
 import { ROLES, roleAtLeast, type Role } from './roles';
 
 // Maps an ID token's claims to a console role and tenant grants. Pure, so it is
@@ -54,15 +55,14 @@ export function tenantsFromClaims(claims: Record<string, unknown>, tenantsClaim:
   return { all: values.includes('*'), refs: values.filter((v) => v !== '*').map((v) => v.toLowerCase()) };
 }
 
-/** Only same-site relative paths may be used as a post-sign-in destination. */
+/**
+ * Only same-origin relative paths may be used as a post-sign-in destination
+ * (lib/http/same-origin.ts); anything else, and the sign-in page or the API,
+ * goes home.
+ */
 export function safeReturnPath(value: unknown): string {
-  if (
-    typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\')
-  )
-    return '/';
-  if (value.startsWith('/api/') || value.startsWith('/sign-in')) return '/';
-  return value.slice(0, 2000);
+  if (typeof value !== 'string' || value.length > 2000) return '/';
+  const path = sameOriginPath(value);
+  if (!path || path.startsWith('/api/') || path === '/api' || path.startsWith('/sign-in')) return '/';
+  return path;
 }

@@ -1,6 +1,6 @@
 import { cachedToken, cacheTicket, invalidateLocally, storeToken } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
-import { ensureHubListening } from '@/lib/signals/hub';
+import { endStreamsOf, ensureHubListening } from '@/lib/signals/hub';
 import type { Scope, Viewer } from './roles';
 import { looksLikeApiToken, newApiToken, sha256Hex } from './secrets';
 
@@ -59,12 +59,14 @@ export async function revokeApiToken(
 ): Promise<boolean> {
   const all = tenants === 'all';
   const ids = all ? [] : [...tenants];
-  const rows = await sql`
+  const rows = await sql<{ hash: string }[]>`
     update console.api_tokens set revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, ${revokedBy})
     where id = ${id} and (${all} or tenant_id = any(${ids}::uuid[]))
-    returning id`;
+    returning token_hash as hash`;
   // This instance forgets the token now; the others on the trigger's NOTIFY.
   invalidateLocally({ tokens: 'all' });
+  // Its open live streams end now here, within the recheck interval elsewhere.
+  for (const { hash } of rows) endStreamsOf({ kind: 'token', hash });
   return rows.length > 0;
 }
 

@@ -5,10 +5,9 @@ import { apiResponseHeaders } from '@/lib/auth/headers';
 import { errorReply } from '@/lib/errors';
 import { metrics } from '@/lib/ops/metrics';
 import { isShuttingDown } from '@/lib/ops/shutdown';
-import { MAX_BODY_BYTES } from '@/lib/schemas/telemetry';
 import { jobSignalReply } from '@/lib/signals/lookup';
-import { ingestTelemetry } from '@/lib/telemetry/ingest';
-import { assertDeclaredLength, assertJsonContentType, payloadTooLarge } from '@/lib/telemetry/read-body';
+import { INGEST_BODY, ingestTelemetry } from '@/lib/telemetry/ingest';
+import { readNodeBodyBytes } from './json-body';
 import { jsonReply, type Reply, type RequestLike } from './reply';
 import { requestIdFrom } from './request-id';
 
@@ -85,32 +84,8 @@ function jobSignal(request: LaneRequest, jobId: string): Reply | Promise<Reply> 
 
 async function telemetry(request: LaneRequest): Promise<Reply> {
   const viewer = await authorize(request, { scope: 'telemetry:write' });
-  const outcome = await ingestTelemetry(viewer, await readJsonBody(request, MAX_BODY_BYTES));
+  const outcome = await ingestTelemetry(viewer, await readNodeBodyBytes(request, INGEST_BODY));
   return jsonReply(202, outcome);
-}
-
-/** The body, with the same 415/413 checks as the route handler's readJsonBody. */
-function readJsonBody(request: LaneRequest, limit: number): Promise<Buffer> {
-  assertJsonContentType(request.headers.get('content-type'));
-  assertDeclaredLength(request.headers.get('content-length'), limit);
-  const raw = request.raw;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        raw.off('data', onData);
-        raw.pause();
-        reject(payloadTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    raw.on('data', onData);
-    raw.once('end', () => resolve(Buffer.concat(chunks, size)));
-    raw.once('error', reject);
-  });
 }
 
 /**

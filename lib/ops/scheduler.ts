@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from '@/lib/db';
+import { maintenanceSql } from '@/lib/db';
 import { policyFromEnv, runRetention } from './retention';
 
 const globalForScheduler = globalThis as unknown as { ttfsRetentionTimer?: NodeJS.Timeout };
@@ -11,7 +11,7 @@ export function startRetentionScheduler(
   if (globalForScheduler.ttfsRetentionTimer || !(intervalMs > 0)) return;
   const run = async () => {
     try {
-      const result = await runRetention(sql, policyFromEnv(), 'schedule');
+      const result = await runRetention(maintenanceSql, policyFromEnv(), 'schedule');
       if (result.ran)
         console.log(JSON.stringify({ level: 'info', msg: 'retention run finished', ...result }));
     } catch (error) {

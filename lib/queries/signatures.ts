@@ -259,12 +259,14 @@ export async function explainMatch(input: MatchRequest) {
       (s.pattern->>'phase' is null or s.pattern->>'phase' = ${input.phase}) as "phaseOk",
       (s.pattern->>'error_code' is null or s.pattern->>'error_code' = ${input.error_code ?? null}) as "codeOk",
       (s.pattern->>'image_pattern' is null or (${input.image_reference ?? null}::text is not null and console.regex_error(s.pattern->>'image_pattern') is null
+        and scheduler.ttfs_image_pattern_safe(s.pattern->>'image_pattern')
         and ${input.image_reference ?? null}::text ~ (s.pattern->>'image_pattern'))) as "imageOk",
       (select count(*)::int from scheduler.first_signal_snapshots f
         where f.tenant_id = s.tenant_id and f.kind = 'failed' and f.updated_at > now() - interval '7 days'
           and (s.pattern->>'phase' is null or s.pattern->>'phase' = f.phase)
           and (s.pattern->>'error_code' is null or s.pattern->>'error_code' = coalesce(f.diagnostics->>'error_code', f.payload_json->>'error_code'))
-          and (s.pattern->>'image_pattern' is null or coalesce(f.diagnostics->>'image_reference', f.payload_json->>'image_reference') ~ (s.pattern->>'image_pattern'))
+          and (s.pattern->>'image_pattern' is null or (scheduler.ttfs_image_pattern_safe(s.pattern->>'image_pattern')
+            and coalesce(f.diagnostics->>'image_reference', f.payload_json->>'image_reference') ~ (s.pattern->>'image_pattern')))
       ) as "lastWeekFailedJobs"
     from scheduler.failure_signatures s
     where s.tenant_id = ${input.tenant_id}

@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from '@/lib/db';
+import { maintenanceSql, sql } from '@/lib/db';
 import type { IngestResult, TtfsEventV1 } from '@/lib/schemas/telemetry';
 
 /**
@@ -145,6 +145,6 @@ async function insertSkippingDuplicates(columns: (string | null)[]): Promise<str
 
 /** Moves pending rollup deltas into the rollups; returns the number of cells touched. */
 export async function foldRollups(): Promise<number> {
-  const [row] = await sql<[{ moved: number }]>`select scheduler.ttfs_rollup_fold()::int as moved`;
+  const [row] = await maintenanceSql<[{ moved: number }]>`select scheduler.ttfs_rollup_fold()::int as moved`;
   return row.moved;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSafeHref } from '@/lib/http/same-origin';
 
 // Enumerations exactly as the scheduler schema's CHECK constraints.
 export const SIGNAL_KINDS = [
@@ -30,14 +31,13 @@ export type SignalKind = z.infer<typeof signalKind>;
 export type SignalPhase = z.infer<typeof signalPhase>;
 export type SignalSource = z.infer<typeof signalSource>;
 
-/** Relative paths ("/runs/x", not "//host") or absolute http(s) URLs; never javascript: or data:. */
-export const safeHref = z
-  .string()
-  .min(1)
-  .max(2048)
-  .refine((href) => (href.startsWith('/') && !href.startsWith('//')) || /^https?:\/\/[^\s]+$/i.test(href), {
-    message: 'must be a relative path starting with / or an http(s) URL',
-  });
+/**
+ * Same-origin relative paths ("/runs/x"; never "//host", "/\\host" or one with
+ * tabs or line breaks) or absolute http(s) URLs; never javascript: or data:.
+ */
+export const safeHref = z.string().min(1).max(2048).refine(isSafeHref, {
+  message: 'must be a same-origin path starting with / or an http(s) URL',
+});
 
 export const nextAction = z.object({
   label: z.string().trim().min(1).max(80),
@@ -95,10 +95,13 @@ export const signalWrite = z.strictObject({
 });
 export type SignalWrite = z.infer<typeof signalWrite>;
 
+/** No control characters (a search box never sends them; PostgreSQL text cannot hold U+0000). */
+export const printable = (text: string) => !/[\u0000-\u001f\u007f]/.test(text);
+
 /** Filters of the jobs list, from the URL. */
 export const jobListFilters = z.object({
   kind: signalKind.optional().catch(undefined),
   phase: signalPhase.optional().catch(undefined),
-  q: z.string().trim().max(64).optional().catch(undefined),
+  q: z.string().trim().max(64).refine(printable).optional().catch(undefined),
 });
 export type JobListFilters = z.infer<typeof jobListFilters>;

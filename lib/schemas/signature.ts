@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { safeHref } from './signal';
+import { imagePatternSafety } from '@/lib/signatures/pattern-safety';
+import { printable, safeHref } from './signal';
 
 export const PATTERN_PHASES = ['resolve', 'fetch', 'restore', 'analyze', 'policy', 'report'] as const;
 
@@ -7,7 +8,19 @@ export const signaturePattern = z
   .strictObject({
     phase: z.enum(PATTERN_PHASES).optional(),
     error_code: z.string().trim().min(1).max(128).optional(),
-    image_pattern: z.string().min(1).max(256, 'at most 256 characters').optional(),
+    image_pattern: z
+      .string()
+      .min(1)
+      .max(256, 'at most 256 characters')
+      .superRefine((pattern, ctx) => {
+        const verdict = imagePatternSafety(pattern);
+        if (!verdict.safe)
+          ctx.addIssue({
+            code: 'custom',
+            message: `PostgreSQL cannot match this in bounded time: ${verdict.reason}`,
+          });
+      })
+      .optional(),
   })
   .refine((p) => p.phase || p.error_code || p.image_pattern, {
     message: 'set at least one of phase, error code or image pattern',
@@ -68,7 +81,7 @@ export type MatchRequest = z.infer<typeof matchRequest>;
 
 export const signatureListFilters = z.object({
   status: z.enum(['enabled', 'disabled', 'expired']).optional().catch(undefined),
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: z.string().trim().max(100).refine(printable).optional().catch(undefined),
   sort: z
     .enum(['confidence', 'samples', 'last_matched', 'updated'])
     .catch('confidence')

@@ -15,6 +15,28 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 const shortText = (max: number) => z.string().max(max).nullish();
 
+/** How far ahead of the server's clock an event's timestamp may be (clients' clock skew). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** Events older than this are deleted by retention (TTFS_RETENTION_EVENTS_DAYS), so never accepted either. */
+export function eventRetentionDays(): number {
+  const days = Number(globalThis.process?.env?.TTFS_RETENTION_EVENTS_DAYS ?? 90);
+  return Number.isFinite(days) && days > 0 ? days : 90;
+}
+
+/**
+ * Telemetry timestamps are plausible from the retention horizon in the past to
+ * a few minutes of clock skew in the future. Anything else (year 0000, 1970,
+ * 9999) would be stored, rolled up and, if in the future, become a job's
+ * latest state: it is refused with the field path instead.
+ */
+export function plausibleTimestamp(value: string, now = Date.now()): boolean {
+  const at = Date.parse(value);
+  return (
+    Number.isFinite(at) && at >= now - eventRetentionDays() * 86_400_000 && at <= now + MAX_CLOCK_SKEW_MS
+  );
+}
+
 /**
  * One TTFS measurement on the wire (schema_version v1.0): snake_case, fields as
  * the scheduler.ttfs_events columns, `timestamp` for `ts`. Unknown fields are
@@ -25,6 +47,10 @@ export const ttfsEventV1 = z.strictObject({
   event_id: z.uuid().optional(),
   timestamp: z.iso
     .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' })
+    .refine(plausibleTimestamp, {
+      error: () =>
+        `must lie within the last ${eventRetentionDays()} days and at most ${MAX_CLOCK_SKEW_MS / 60_000} minutes ahead of the server's clock`,
+    })
     .optional(),
   tenant_id: z.uuid(),
   job_id: z.uuid(),

@@ -2,7 +2,7 @@ import 'server-only';
 import net from 'node:net';
 import postgres from 'postgres';
 import { applyInvalidation, listenerDown, listenerUp } from '@/lib/cache/lookup-cache';
-import { getSnapshots } from '@/lib/queries/signals';
+import { getSnapshots, validCredentials } from '@/lib/queries/signals';
 import type { Signal } from '@/lib/schemas/signal';
 import { toSignal, type SnapshotRow } from './map';
 
@@ -13,11 +13,29 @@ export const CACHE_CHANNEL = 'ttfs_cache_invalidate';
 export interface Subscriber {
   jobId?: string;
   runId?: string;
+  /** The tenant of `runId` (scheduler.runs): only its jobs are the run's members. */
+  runTenant?: string;
   /** Tenant-wide feed: every change of these tenants. */
   tenants?: readonly string[] | 'all';
+  /**
+   * The tenants the subscriber may see. Checked against each signal when it is
+   * delivered, not only when the stream opened: a job id or run nobody had
+   * written yet may later be written by another tenant.
+   */
+  allowed: readonly string[] | 'all';
+  /** The session or token the stream was opened with; the stream ends when it is signed out or revoked. */
+  credential?: Credential;
   onSignal(signal: Signal): void;
   /** The listener (re)connected: notifications may have been missed, re-read. */
   onResync(): void;
+  /** The credential is no longer valid: end the stream. */
+  onRevoked?(): void;
+}
+
+/** A session (SHA-256 of the cookie) or an API token (SHA-256 of the token), as stored. */
+export interface Credential {
+  kind: 'session' | 'token';
+  hash: string;
 }
 
 interface Notification {
@@ -34,6 +52,7 @@ interface Hub {
   start: Promise<void> | null;
   /** Stream closers; on the shared hub because instrumentation and routes are separate bundles. */
   closeHooks: Set<() => void>;
+  recheck?: ReturnType<typeof setTimeout> | null;
 }
 
 // One hub per process (kept on globalThis across dev reloads): one LISTEN
@@ -116,6 +135,17 @@ function enqueue(payload: string) {
   setImmediate(() => void flush());
 }
 
+function allowed(s: Subscriber, tenantId: string) {
+  return s.allowed === 'all' || s.allowed.includes(tenantId);
+}
+
+/** Whether this row goes to this subscriber: what it asked for, and only of a tenant it may see. */
+export function delivers(s: Subscriber, row: Pick<SnapshotRow, 'job_id' | 'tenant_id' | 'run_id'>): boolean {
+  if (!allowed(s, row.tenant_id)) return false;
+  if (s.runId) return s.runId === row.run_id && (s.runTenant ?? row.tenant_id) === row.tenant_id;
+  return wants(s, row.job_id, row.tenant_id);
+}
+
 function wants(s: Subscriber, jobId: string, tenantId: string) {
   if (s.jobId) return s.jobId === jobId;
   if (s.runId) return true; // run membership is known only after reading the row
@@ -142,7 +172,7 @@ async function flush() {
   for (const row of rows) {
     const signal = toSignal(row);
     for (const s of hub.subscribers) {
-      if (s.runId ? s.runId === row.run_id : wants(s, row.job_id, row.tenant_id)) s.onSignal(signal);
+      if (delivers(s, row)) s.onSignal(signal);
     }
   }
 }
@@ -150,7 +180,50 @@ async function flush() {
 export async function subscribe(subscriber: Subscriber): Promise<() => void> {
   await ensureListening();
   hub.subscribers.add(subscriber);
+  scheduleRecheck();
   return () => hub.subscribers.delete(subscriber);
+}
+
+/** How often open streams' sessions and tokens are checked again (TTFS_STREAM_RECHECK_MS, default 2 s). */
+export const RECHECK_MS = Number(process.env.TTFS_STREAM_RECHECK_MS ?? 2000);
+
+/**
+ * Ends this process's streams opened with the given credential at once (sign-out
+ * or revocation answered here); other instances find out at their next recheck.
+ */
+export function endStreamsOf(credential: Credential) {
+  for (const s of [...hub.subscribers])
+    if (s.credential?.kind === credential.kind && s.credential.hash === credential.hash) s.onRevoked?.();
+}
+
+// One query per RECHECK_MS for all open streams of the process, whatever their
+// number: which of their sessions and tokens are still valid.
+function scheduleRecheck() {
+  if (hub.recheck || !(RECHECK_MS > 0)) return;
+  hub.recheck = setTimeout(() => {
+    hub.recheck = null;
+    void recheck().finally(() => {
+      if (hub.subscribers.size > 0) scheduleRecheck();
+    });
+  }, RECHECK_MS);
+  hub.recheck.unref?.();
+}
+
+async function recheck() {
+  const sessions = new Set<string>();
+  const tokens = new Set<string>();
+  for (const s of hub.subscribers) {
+    if (s.credential?.kind === 'session') sessions.add(s.credential.hash);
+    else if (s.credential?.kind === 'token') tokens.add(s.credential.hash);
+  }
+  if (sessions.size === 0 && tokens.size === 0) return;
+  let valid: Set<string>;
+  try {
+    valid = await validCredentials([...sessions], [...tokens]);
+  } catch {
+    return; // database unreachable: the streams resync on their own; check again next time
+  }
+  for (const s of [...hub.subscribers]) if (s.credential && !valid.has(s.credential.hash)) s.onRevoked?.();
 }
 
 export function hubStats() {

@@ -94,7 +94,7 @@ async function loadedReply(viewer: Viewer, id: string, ifNoneMatch: string | nul
   ensureHubListening();
   const ticket = cacheTicket();
   const snapshot = await loadSnapshot(id);
-  const row = snapshot ?? (await coldStartSnapshot(id));
+  const row = snapshot ?? (await coldStartSnapshot(id, viewer.tenants));
   if (!row || !canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('job');
   const rendered = renderSignal(row, snapshot !== null);
   // Cold-start answers come from telemetry, which sends no invalidations: not cached.

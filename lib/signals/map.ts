@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { isSafeHref } from '@/lib/http/same-origin';
 import type { NextAction, Prediction, Signal, SignalSource } from '@/lib/schemas/signal';
 
 /** A first_signal_snapshots row as the queries select it. */
@@ -58,7 +59,7 @@ function prediction(row: SnapshotRow): Prediction | null {
     mttrP50Seconds: match.mttr_p50_seconds ?? null,
     mttrP95Seconds: match.mttr_p95_seconds ?? null,
     suggestedAction: match.suggested_action ?? null,
-    remediationUrl: match.remediation_url ?? null,
+    remediationUrl: match.remediation_url && isSafeHref(match.remediation_url) ? match.remediation_url : null,
     confidence: Number(match.confidence ?? 0),
     matchedAt: match.matched_at ?? '',
   };
@@ -73,7 +74,8 @@ export function checkedWithoutMatch(row: SnapshotRow): boolean {
 
 export function toSignal(row: SnapshotRow): Signal {
   const predicted = row.kind === 'failed' ? prediction(row) : null;
-  const actions = row.next_actions ?? [];
+  // Links stored before they were checked on the way in are checked again on the way out.
+  const actions = (row.next_actions ?? []).filter((a) => isSafeHref(a.href));
   return {
     jobId: row.job_id,
     tenantId: row.tenant_id,

@@ -3,6 +3,7 @@ import { ApiError } from '@/lib/errors';
 import { getRunSnapshot, runTenant } from '@/lib/queries/signals';
 import type { Signal } from '@/lib/schemas/signal';
 import { runIdParam, runTenantFromHeader } from './first-signal';
+import { requestCredential } from '@/lib/auth/authorize';
 import { onCloseAll, subscribe } from './hub';
 import { toSignal } from './map';
 import { toOriginStreamEvent } from './origin';
@@ -89,7 +90,13 @@ export async function originRunStream(request: Request, viewer: Viewer, rawRunId
       try {
         unsubscribe = await subscribe({
           runId,
-          tenants: [tenantId],
+          runTenant: tenantId,
+          allowed: [tenantId],
+          credential: requestCredential(request) ?? undefined,
+          onRevoked: () => {
+            send(`event: signed-out\ndata: {"reason":"the session or token is no longer valid"}\n\n`);
+            cleanup();
+          },
           onSignal: (signal) => {
             if (signal.tenantId === tenantId) reread();
           },

@@ -10,11 +10,3 @@ export async function visibleSignature(viewer: Viewer, id: string) {
   if (!row || !canSeeTenant(viewer, row.tenantId)) throw ApiError.notFound('signature');
   return row;
 }
-
-export async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw ApiError.badRequest('The body is not valid JSON.');
-  }
-}

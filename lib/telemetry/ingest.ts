@@ -4,13 +4,17 @@ import { ApiError, fieldIssues } from '@/lib/errors';
 import { metrics, observeIngested } from '@/lib/ops/metrics';
 import { insertTtfsEvents } from '@/lib/queries/telemetry';
 import {
+  MAX_BODY_BYTES,
   MAX_EVENTS_PER_REQUEST,
   ttfsBatch,
   ttfsEventV1,
   type IngestResult,
   type TtfsEventV1,
 } from '@/lib/schemas/telemetry';
-import { parseJsonBody } from './read-body';
+import { parseJsonBody, type JsonBodyOptions } from '@/lib/http/json-body';
+
+/** How ingest bodies are read: JSON only, at most 1 MiB. */
+export const INGEST_BODY: JsonBodyOptions = { limit: MAX_BODY_BYTES, requireJsonType: true };
 
 // One ingest request, whichever transport carried it (route handler or machine
 // lane): validate all of it, store all of it in one statement, or nothing.
@@ -49,36 +53,26 @@ function rejected(total: number, errors: { index: number | null; path: string; m
   );
 }
 
-function unstorable(text: string): string | null {
-  if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
-  if (!text.isWellFormed())
-    return 'must be well-formed Unicode (a lone surrogate such as \\ud800 cannot be stored)';
-  return null;
-}
-
 /**
- * PostgreSQL text cannot hold U+0000 or a lone UTF-16 surrogate, which JSON can
- * only carry as escapes (\u0000, \ud800): look for them only when the raw
- * body contains a \u escape at all. Refused with the field path, never
- * silently replaced on the way to the database.
+ * The body as JSON (lib/http/json-body.ts); its field issues (nested too deep,
+ * text PostgreSQL cannot store) named by event index and path, like zod's.
  */
-function assertStorableText(body: Buffer, events: TtfsEventV1[]) {
-  if (!body.includes('\\u')) return;
-  const errors: { index: number; path: string; message: string }[] = [];
-  const visit = (value: unknown, index: number, path: string[]) => {
-    if (typeof value === 'string') {
-      const problem = unstorable(value);
-      if (problem) errors.push({ index, path: path.join('.'), message: problem });
-    } else if (value && typeof value === 'object') {
-      for (const [key, inner] of Object.entries(value)) {
-        const problem = unstorable(key);
-        if (problem) errors.push({ index, path: [...path, key].join('.'), message: `keys ${problem}` });
-        visit(inner, index, [...path, key]);
-      }
-    }
-  };
-  events.forEach((event, index) => visit(event, index, []));
-  if (errors.length) throw rejected(events.length, errors);
+function parseEvents(body: Buffer): unknown {
+  return parseJsonBody(body, (issues, value) => {
+    const items = Array.isArray(value) ? value : [value];
+    return rejected(
+      items.length,
+      issues.map(({ path, message }) => {
+        if (!Array.isArray(value)) return { index: 0, path, message };
+        const dot = path.indexOf('.');
+        return {
+          index: Number(dot < 0 ? path : path.slice(0, dot)),
+          path: dot < 0 ? '(root)' : path.slice(dot + 1),
+          message,
+        };
+      }),
+    );
+  });
 }
 
 export interface IngestOutcome extends IngestResult {
@@ -87,9 +81,8 @@ export interface IngestOutcome extends IngestResult {
 
 /** Parses, validates, authorizes per tenant and stores one request body. */
 export async function ingestTelemetry(viewer: Viewer, body: Buffer): Promise<IngestOutcome> {
-  const events = parseBatch(parseJsonBody(body));
+  const events = parseBatch(parseEvents(body));
   for (const tenantId of new Set(events.map((e) => e.tenant_id))) assertTenantWritable(viewer, tenantId);
-  assertStorableText(body, events);
   const { accepted, duplicates, stored } = await insertTtfsEvents(events);
   // Only what this request stored: duplicates were counted when first stored.
   observeIngested(stored);

@@ -4,6 +4,7 @@ import { POST as signOut } from '@/app/api/auth/sign-out/route';
 import { GET as me } from '@/app/api/auth/me/route';
 import { sha256Hex } from '@/lib/auth/secrets';
 import { sessionViewer } from '@/lib/auth/sessions';
+import { SIGN_IN_SLOWDOWN_MS } from '@/lib/auth/sign-in';
 import { seedDemoUsers } from '@/db/demo/users';
 import { DEMO_TENANTS } from '@/db/demo/tenants';
 import { testSql } from '../helpers/db';
@@ -122,7 +123,7 @@ describe('demo sign-in and sessions', () => {
     }
   });
 
-  it('limits failed sign-ins per user name with 429 and Retry-After, and does not count successes', async () => {
+  it('refuses a guesser with 429 and Retry-After, never the owner elsewhere, and does not count successes', async () => {
     await sql`delete from console.rate_limits where key like 'signin:%'`;
     // Successful sign-ins are refunded: many in a row never hit the limit.
     for (let i = 0; i < 12; i++)
@@ -138,21 +139,43 @@ describe('demo sign-in and sessions', () => {
       statuses.push(
         (
           await signIn(
-            signInRequest(
-              { username: 'admin', password: `wrong-${i}` },
-              { 'x-forwarded-for': `10.0.1.${i}` },
-            ),
+            signInRequest({ username: 'admin', password: `wrong-${i}` }, { 'x-forwarded-for': '10.0.1.1' }),
           )
         ).status,
       );
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
-    // Even the right password waits now: the account is being guessed.
+    // The guessing client is refused even with the right password ...
     const limited = await signIn(
-      signInRequest({ username: 'admin', password: 'admin-demo' }, { 'x-forwarded-for': '10.0.2.1' }),
+      signInRequest({ username: 'admin', password: 'admin-demo' }, { 'x-forwarded-for': '10.0.1.1' }),
     );
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await limited.json()).toMatchObject({ error: 'rate_limited' });
+    // ... while the owner, from their own address, signs in.
+    const owner = await signIn(
+      signInRequest({ username: 'admin', password: 'admin-demo' }, { 'x-forwarded-for': '10.0.2.1' }),
+    );
+    expect(owner.status).toBe(200);
+  });
+
+  it('slows guesses on one account from many addresses without locking its owner out', async () => {
+    await sql`delete from console.rate_limits where key like 'signin:%'`;
+    for (let i = 0; i < 30; i++) {
+      const response = await signIn(
+        signInRequest({ username: 'support', password: `wrong-${i}` }, { 'x-forwarded-for': `10.9.${i}.1` }),
+      );
+      expect(response.status).toBe(401);
+    }
+    const started = performance.now();
+    const slowed = await signIn(
+      signInRequest({ username: 'support', password: 'wrong-again' }, { 'x-forwarded-for': '10.9.99.1' }),
+    );
+    expect(slowed.status).toBe(401);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(SIGN_IN_SLOWDOWN_MS - 50);
+    const owner = await signIn(
+      signInRequest({ username: 'support', password: 'support-demo' }, { 'x-forwarded-for': '10.9.200.1' }),
+    );
+    expect(owner.status).toBe(200);
   });
 });

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testToken } from '../helpers/auth';
 import { freePort, startEmbedded, type EmbeddedServer } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 
@@ -26,10 +27,8 @@ describe('a database outage', () => {
     await migrate(setup);
     const tenant = randomUUID();
     const job = randomUUID();
-    const token = `ttfs_${randomUUID().replaceAll('-', '')}`;
     await setup`insert into console.tenants (id, slug, name) values (${tenant}, 'outage', 'Outage')`;
-    await setup`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
-      values (${tenant}, 'outage', ${token.slice(0, 12)}, ${createHash('sha256').update(token).digest('hex')}, ${['signals:read']}::text[])`;
+    const { token } = await testToken(setup, { tenantId: tenant, scopes: ['signals:read'], name: 'outage' });
     await setup`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', 'Queued')`;
     await setup.end();
 
@@ -42,11 +41,11 @@ describe('a database outage', () => {
         { params: Promise.resolve({ jobId: job }) },
       );
 
-    expect((await health()).status).toBe(200);
+    expect((await health(new Request('http://x/api/health'))).status).toBe(200);
     expect((await read()).status).toBe(200);
 
     await server.stop();
-    const down = await health();
+    const down = await health(new Request('http://x/api/health'));
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
     const refused = await read();
@@ -61,6 +60,6 @@ describe('a database outage', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 250));
     }
     expect(status).toBe(200);
-    expect((await health()).status).toBe(200);
+    expect((await health(new Request('http://x/api/health'))).status).toBe(200);
   }, 90_000);
 });

@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbedded, type EmbeddedServer } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
+import { testToken } from '../helpers/auth';
 
 // Its own embedded server, so it can be stopped and started under the relay.
 const scratch = mkdtempSync(path.join(tmpdir(), 'ttfs-restart-'));
@@ -26,11 +27,8 @@ describe('the SSE relay across a database restart', () => {
     const setup = postgres(server.url, { max: 1, onnotice: () => {} });
     await migrate(setup);
     const tenant = randomUUID();
-    const token = `ttfs_${randomUUID().replaceAll('-', '')}`;
-    const { createHash } = await import('node:crypto');
     await setup`insert into console.tenants (id, slug, name) values (${tenant}, 'restart', 'Restart')`;
-    await setup`insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes)
-      values (${tenant}, 'restart', ${token.slice(0, 12)}, ${createHash('sha256').update(token).digest('hex')}, ${['signals:read']}::text[])`;
+    const { token } = await testToken(setup, { tenantId: tenant, scopes: ['signals:read'], name: 'restart' });
     await setup.end();
 
     // The app modules read DATABASE_URL on first import.

@@ -138,17 +138,19 @@ describe('SSE relay of ttfs_signal_update', () => {
     expect(hubStats().openStreams).toBe(before);
   });
 
-  it('answers 404 for another tenant’s job and 401 without credentials', async () => {
+  it('answers another tenant’s job exactly like an unknown one, and 401 without credentials', async () => {
     const job = randomUUID();
     await upsert(job, 'queued', 'unknown', 'x');
     const foreign = await testToken(sql, { tenantId: newTenant(), scopes: ['signals:read'] });
-    expect(
-      (
-        await stream(
-          new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`, { headers: foreign.headers }),
-        )
-      ).status,
-    ).toBe(404);
+    const theirs = await open(`jobId=${job}`, foreign);
+    const unknown = await open(`jobId=${randomUUID()}`, foreign);
+    await theirs.waitFor((e) => e.event === 'ready');
+    await unknown.waitFor((e) => e.event === 'ready');
+    expect(theirs.response.status).toBe(200);
+    expect(theirs.events.map((e) => e.event)).toEqual(unknown.events.map((e) => e.event));
+    expect(theirs.events.some((e) => e.event === 'signal')).toBe(false);
+    theirs.close();
+    unknown.close();
     expect((await stream(new Request(`http://console.test/api/v1/stream/signals?jobId=${job}`))).status).toBe(
       401,
     );

@@ -15,7 +15,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
   const { jobId } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(jobId)) notFound();
   const snapshot = await getSnapshot(jobId);
-  const row = snapshot ?? (await coldStartSnapshot(jobId));
+  const row = snapshot ?? (await coldStartSnapshot(jobId, viewer.tenants));
   if (!row || !canSeeTenant(viewer, row.tenant_id)) notFound();
   const signal = toSignal(row);
   return (
@@ -52,7 +52,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
           </div>
         }
       >
-        <JobEvents jobId={jobId} />
+        <JobEvents jobId={jobId} tenantId={row.tenant_id} />
       </Suspense>
     </>
   );

@@ -7,6 +7,7 @@ import { createSession } from '@/lib/auth/sessions';
 import { limitedSignIn } from '@/lib/auth/sign-in';
 import { checkLocalPassword } from '@/lib/auth/users';
 import { ApiError, handle } from '@/lib/errors';
+import { readJson } from '@/lib/http/json-body';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,7 +23,7 @@ export const POST = handle(async (request: Request) => {
   if (isCrossOrigin(request)) throw ApiError.forbidden('Cross-origin request refused.');
   if (!demoUsersEnabled())
     throw new ApiError(404, 'not_found', 'Password sign-in is only available in demo mode.');
-  const body = SignIn.parse(await request.json().catch(() => ({})));
+  const body = SignIn.parse(await readJson(request));
   const userId = await limitedSignIn(request, body.username, () =>
     checkLocalPassword(body.username, body.password),
   );

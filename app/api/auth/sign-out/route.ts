@@ -1,7 +1,9 @@
 import { SESSION_COOKIE } from '@/lib/auth/config';
 import { readCookie, serializeCookie } from '@/lib/auth/cookies';
 import { isCrossOrigin } from '@/lib/auth/csrf';
+import { sha256Hex } from '@/lib/auth/secrets';
 import { deleteSession } from '@/lib/auth/sessions';
+import { endStreamsOf } from '@/lib/signals/hub';
 import { ApiError, handle } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
@@ -9,7 +11,10 @@ export const dynamic = 'force-dynamic';
 /** Ends the session (server-side row and cookie); a plain form post, then back to /sign-in. */
 export const POST = handle(async (request: Request) => {
   if (isCrossOrigin(request)) throw ApiError.forbidden('Cross-origin request refused.');
-  await deleteSession(readCookie(request, SESSION_COOKIE));
+  const session = readCookie(request, SESSION_COOKIE);
+  await deleteSession(session);
+  // Its open live streams end now on this instance, within the recheck interval on others.
+  if (session) endStreamsOf({ kind: 'session', hash: sha256Hex(session) });
   return new Response(null, {
     status: 303,
     headers: {

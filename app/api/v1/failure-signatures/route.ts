@@ -3,14 +3,15 @@ import { handle } from '@/lib/errors';
 import { createSignature, listSignatures } from '@/lib/queries/signatures';
 import { listTenants } from '@/lib/queries/tenants';
 import { signatureCreate, signatureListFilters } from '@/lib/schemas/signature';
-import { readJson } from '@/lib/signatures/access';
+import { readJson } from '@/lib/http/json-body';
 import { selectedTenants } from '@/lib/tenant-scope';
+import { queryParams } from '@/lib/http/query';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handle(async (request: Request) => {
-  const viewer = await authorize(request, { role: 'support' });
-  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const viewer = await authorize(request, { role: 'admin' });
+  const search = queryParams(request);
   const { ids } = selectedTenants(await listTenants(viewer), search.tenant);
   const result = await listSignatures(ids, signatureListFilters.parse(search));
   return Response.json(result);

@@ -2,6 +2,7 @@ import { ZodError } from 'zod';
 import { assertTenantWritable, authorize } from '@/lib/auth';
 import { createApiToken, listApiTokens } from '@/lib/auth/tokens';
 import { handle } from '@/lib/errors';
+import { readJson } from '@/lib/http/json-body';
 import { listTenants } from '@/lib/queries/tenants';
 import { CreateTokenSchema } from '@/lib/schemas/token';
 
@@ -17,7 +18,7 @@ export const GET = handle(async (request: Request) => {
 /** Creates a token bound to one tenant and scopes; the response is the only time the secret is shown. */
 export const POST = handle(async (request: Request) => {
   const viewer = await authorize(request, { role: 'admin' });
-  const input = CreateTokenSchema.parse(await request.json().catch(() => null));
+  const input = CreateTokenSchema.parse(await readJson(request));
   assertTenantWritable(viewer, input.tenantId);
   const known = (await listTenants(viewer)).some((t) => t.id === input.tenantId);
   if (!known)

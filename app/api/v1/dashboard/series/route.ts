@@ -4,13 +4,14 @@ import { latencySeries } from '@/lib/queries/dashboard';
 import { listTenants } from '@/lib/queries/tenants';
 import { dashboardFilters, windowFor } from '@/lib/schemas/dashboard';
 import { selectedTenants } from '@/lib/tenant-scope';
+import { queryParams } from '@/lib/http/query';
 
 export const dynamic = 'force-dynamic';
 
 /** The latency chart's data as CSV, with the same URL filters as the overview. */
 export const GET = handle(async (request: Request) => {
   const viewer = await authorize(request, { role: 'viewer' });
-  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const search = queryParams(request);
   const filters = dashboardFilters.parse(search);
   const { ids } = selectedTenants(await listTenants(viewer), search.tenant);
   const window = windowFor(filters.range);

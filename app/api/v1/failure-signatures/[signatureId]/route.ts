@@ -2,13 +2,15 @@ import { authorize } from '@/lib/auth';
 import { handle } from '@/lib/errors';
 import { deleteSignature, signatureHistory, updateSignature } from '@/lib/queries/signatures';
 import { signaturePatch } from '@/lib/schemas/signature';
-import { readJson, visibleSignature } from '@/lib/signatures/access';
+import { readJson } from '@/lib/http/json-body';
+import { queryParams } from '@/lib/http/query';
+import { visibleSignature } from '@/lib/signatures/access';
 
 export const dynamic = 'force-dynamic';
 type Context = { params: Promise<{ signatureId: string }> };
 
 export const GET = handle(async (request: Request, { params }: Context) => {
-  const viewer = await authorize(request, { role: 'support' });
+  const viewer = await authorize(request, { role: 'admin' });
   const row = await visibleSignature(viewer, (await params).signatureId);
   return Response.json({ ...row, history: await signatureHistory(row.id) });
 });
@@ -24,12 +26,7 @@ export const PATCH = handle(async (request: Request, { params }: Context) => {
 export const DELETE = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { role: 'admin' });
   const row = await visibleSignature(viewer, (await params).signatureId);
-  const url = new URL(request.url);
-  const result = await deleteSignature(
-    viewer,
-    row.id,
-    url.searchParams.get('hard') === 'true',
-    url.searchParams.get('reason') ?? undefined,
-  );
+  const search = queryParams(request);
+  const result = await deleteSignature(viewer, row.id, search.hard === 'true', search.reason);
   return result ? Response.json(result) : new Response(null, { status: 204 });
 });

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { authorize, canSeeTenant } from '@/lib/auth';
+import { requestCredential } from '@/lib/auth/authorize';
 import { ApiError, handle } from '@/lib/errors';
 import { getRunSnapshot, getSnapshot, runTenant } from '@/lib/queries/signals';
 import { listTenants } from '@/lib/queries/tenants';
 import type { Signal } from '@/lib/schemas/signal';
 import { onCloseAll, subscribe, type Subscriber } from '@/lib/signals/hub';
 import { toSignal } from '@/lib/signals/map';
+import { queryParams } from '@/lib/http/query';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,21 +28,23 @@ const query = z.object({
  */
 export const GET = handle(async (request: Request) => {
   const viewer = await authorize(request, { scope: 'signals:read' });
-  const params = query.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const params = query.parse(queryParams(request));
   const initial: Signal[] = [];
-  let filter: Pick<Subscriber, 'jobId' | 'runId' | 'tenants'>;
+  let filter: Pick<Subscriber, 'jobId' | 'runId' | 'runTenant' | 'tenants'>;
   if (params.jobId) {
+    // Another tenant's job is answered exactly like one nobody has written yet
+    // (a stream that waits for it): a 404 would tell that the id exists. The
+    // hub never delivers it (each signal is checked against `allowed`).
     const row = await getSnapshot(params.jobId);
-    if (row && !canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('job');
-    if (row) initial.push(toSignal(row));
+    if (row && canSeeTenant(viewer, row.tenant_id)) initial.push(toSignal(row));
     filter = { jobId: params.jobId };
   } else if (params.runId) {
+    // The run's tenant decides who sees it, and which jobs are its members.
     const tenant = await runTenant(params.runId);
-    const row = await getRunSnapshot(params.runId);
-    const owner = row?.tenant_id ?? tenant;
-    if (!owner || !canSeeTenant(viewer, owner)) throw ApiError.notFound('run');
+    if (!tenant || !canSeeTenant(viewer, tenant)) throw ApiError.notFound('run');
+    const row = await getRunSnapshot(params.runId, tenant);
     if (row) initial.push(toSignal(row));
-    filter = { runId: params.runId };
+    filter = { runId: params.runId, runTenant: tenant };
   } else {
     const visible = await listTenants(viewer);
     const picked = params.tenant
@@ -91,6 +95,12 @@ export const GET = handle(async (request: Request) => {
       try {
         unsubscribe = await subscribe({
           ...filter,
+          allowed: viewer.tenants,
+          credential: requestCredential(request) ?? undefined,
+          onRevoked: () => {
+            send(`event: signed-out\ndata: {"reason":"the session or token is no longer valid"}\n\n`);
+            cleanup();
+          },
           onSignal: sendSignal,
           onResync: () => send(`event: resync\ndata: {"reason":"listener reconnected"}\n\n`),
         });

@@ -1,8 +1,7 @@
 import { authorize } from '@/lib/auth';
 import { handle } from '@/lib/errors';
-import { MAX_BODY_BYTES } from '@/lib/schemas/telemetry';
-import { ingestTelemetry } from '@/lib/telemetry/ingest';
-import { readJsonBody } from '@/lib/telemetry/read-body';
+import { readBodyBytes } from '@/lib/http/json-body';
+import { INGEST_BODY, ingestTelemetry } from '@/lib/telemetry/ingest';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +10,6 @@ export const dynamic = 'force-dynamic';
 // started without the lane.
 export const POST = handle(async (request: Request) => {
   const viewer = await authorize(request, { scope: 'telemetry:write' });
-  const outcome = await ingestTelemetry(viewer, await readJsonBody(request, MAX_BODY_BYTES));
+  const outcome = await ingestTelemetry(viewer, await readBodyBytes(request, INGEST_BODY));
   return Response.json(outcome, { status: 202 });
 });

@@ -1,7 +1,8 @@
 import { authorize, canSeeTenant } from '@/lib/auth';
 import { ApiError, handle } from '@/lib/errors';
+import { readJson } from '@/lib/http/json-body';
 import { toWebResponse } from '@/lib/http/reply';
-import { getSnapshot, upsertSnapshot } from '@/lib/queries/signals';
+import { getSnapshot, runTenant, upsertSnapshot } from '@/lib/queries/signals';
 import { jobSignalReply } from '@/lib/signals/lookup';
 import { signalWrite } from '@/lib/schemas/signal';
 import { z } from 'zod';
@@ -25,13 +26,7 @@ export const PUT = handle(async (request: Request, { params }: Context) => {
   const existing = await getSnapshot(jobId);
   // Another tenant's job answers 404 before anything else, like a missing one would for GET.
   if (existing && !canSeeTenant(viewer, existing.tenant_id)) throw ApiError.notFound('job');
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw ApiError.badRequest('The body is not valid JSON.');
-  }
-  const input = signalWrite.parse(body);
+  const input = signalWrite.parse(await readJson(request));
   if (!canSeeTenant(viewer, input.tenant_id))
     throw ApiError.forbidden('You cannot write signals of this tenant.');
   if (existing && existing.tenant_id !== input.tenant_id) {
@@ -41,6 +36,10 @@ export const PUT = handle(async (request: Request, { params }: Context) => {
       'This job belongs to another tenant; a job never moves between tenants.',
     );
   }
+  // A job joins only a run of its own tenant; an unknown run and another
+  // tenant's run read alike (never reveal that a run exists).
+  if (input.run_id && (await runTenant(input.run_id)) !== input.tenant_id)
+    throw ApiError.validation([{ path: 'run_id', message: 'no run of this tenant has this id' }]);
   const row = await upsertSnapshot(jobId, input);
   return signalResponse(request, row, true, existing ? 200 : 201);
 });

@@ -10,13 +10,11 @@ type Context = { params: Promise<{ runId: string }> };
 export const GET = handle(async (request: Request, { params }: Context) => {
   const viewer = await authorize(request, { scope: 'signals:read' });
   const runId = z.object({ runId: uuidParam }).parse(await params).runId;
-  const row = await getRunSnapshot(runId);
-  if (row) {
-    if (!canSeeTenant(viewer, row.tenant_id)) throw ApiError.notFound('run');
-    return signalResponse(request, row, true);
-  }
-  // A known run without jobs yet: 204. Unknown or another tenant's: 404.
+  // The run's tenant decides who sees it; unknown or another tenant's: 404.
   const tenant = await runTenant(runId);
   if (!tenant || !canSeeTenant(viewer, tenant)) throw ApiError.notFound('run');
+  const row = await getRunSnapshot(runId, tenant);
+  if (row) return signalResponse(request, row, true);
+  // A known run without jobs yet: 204.
   return new Response(null, { status: 204, headers: { 'Cache-Control': 'private, no-cache' } });
 });
