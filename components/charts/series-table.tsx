@@ -11,7 +11,7 @@ export function SeriesTable({ points }: { points: ChartPoint[] }) {
   const [open, setOpen] = useState(false);
   return (
     <details className="mt-2 text-xs" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Data table</summary>
+      <summary className="cursor-pointer text-muted">Data table</summary>
       {open && (
         <div className="max-h-64 overflow-auto">
           <table className="mt-2 w-full text-left" data-testid="latency-table">

@@ -22,7 +22,7 @@ export async function BreachesCard({ search }: { search: Search }) {
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-left text-sm" data-testid="breaches-table">
-            <thead className="text-xs text-slate-500 uppercase">
+            <thead className="text-xs text-muted uppercase">
               <tr>
                 <th className="py-1 pr-2">Hour</th>
                 <th className="pr-2">Tenant</th>

@@ -69,7 +69,7 @@ export async function BudgetCard({ search }: { search: Search }) {
               <h3 className="text-sm font-semibold">
                 Signals within {objective.thresholdMs / 1000} s · target {objective.target * 100}%
               </h3>
-              <p className="mt-1 text-xs text-slate-500">
+              <p className="mt-1 text-xs text-muted">
                 Exact {objective.id} over the same period: {exact.join(' · ') || '–'}
               </p>
               {budget ? (
@@ -79,9 +79,9 @@ export async function BudgetCard({ search }: { search: Search }) {
                     data-testid={`budget-${objective.id}-remaining`}
                   >
                     {fmtPct(budget.remaining, 0)}{' '}
-                    <span className="text-sm font-normal text-slate-500">of the budget left</span>
+                    <span className="text-sm font-normal text-muted">of the budget left</span>
                   </p>
-                  <p className="text-xs text-slate-500">
+                  <p className="text-xs text-muted">
                     SLI {fmtPct(budget.sli, 2)} good of {counts.total.toLocaleString('en')} signals;{' '}
                     {counts.bad.toLocaleString('en')} bad of{' '}
                     {Math.round(budget.allowedBad).toLocaleString('en')} allowed
@@ -102,15 +102,12 @@ export async function BudgetCard({ search }: { search: Search }) {
                   </ol>
                 </>
               ) : (
-                <p
-                  className="mt-2 text-sm text-slate-500"
-                  data-testid={`budget-${objective.id}-insufficient`}
-                >
+                <p className="mt-2 text-sm text-muted" data-testid={`budget-${objective.id}-insufficient`}>
                   Insufficient data: {counts.total} signals in the period (minimum {MIN_EVENTS}).
                 </p>
               )}
               <table className="mt-3 w-full text-left text-xs">
-                <thead className="text-slate-500">
+                <thead className="text-muted">
                   <tr>
                     <th>Rule</th>
                     <th>Threshold</th>
@@ -129,7 +126,7 @@ export async function BudgetCard({ search }: { search: Search }) {
                       >
                         <td className="py-1 pr-2">
                           {rule.severity}: {rule.name}{' '}
-                          <span className="text-slate-500">
+                          <span className="text-muted">
                             ({rule.longWindowHours} h, confirmed over {Math.round(rule.shortWindowHours * 60)}{' '}
                             min)
                           </span>

@@ -41,7 +41,7 @@ export async function DrillDownCard({ search }: { search: Search }) {
           <EmptyState>No events in this bucket.</EmptyState>
         ) : (
           <table className="w-full text-left text-sm" data-testid="drill-table">
-            <thead className="text-xs text-slate-500 uppercase">
+            <thead className="text-xs text-muted uppercase">
               <tr>
                 <th className="py-1 pr-2">Job</th>
                 <th className="pr-2">Tenant</th>

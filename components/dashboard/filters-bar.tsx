@@ -19,7 +19,7 @@ function Select({
   onChange: (name: string, value: string) => void;
 }) {
   return (
-    <label className="flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
+    <label className="flex items-center gap-1.5 text-xs text-muted">
       {label}
       <select
         data-testid={`filter-${name}`}
@@ -75,7 +75,7 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
             data-testid={`range-${r}`}
             aria-pressed={range === r}
             onClick={() => set('range', r)}
-            className={`rounded px-2.5 py-1 text-xs font-medium ${range === r ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 dark:text-slate-300'}`}
+            className={`rounded px-2.5 py-1 text-xs font-medium ${range === r ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-muted'}`}
           >
             {r}
           </button>
@@ -114,7 +114,7 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
           ['cache', 'cache hit / cold start'],
         ]}
       />
-      <div className="ml-auto flex items-center gap-3 text-xs text-slate-500 dark:text-slate-400">
+      <div className="ml-auto flex items-center gap-3 text-xs text-muted">
         <span data-testid="updated-at">
           Updated{' '}
           <time dateTime={renderedAt} title={`${renderedAt} UTC`}>

@@ -1,5 +1,6 @@
 import { LatencyChart } from '@/components/charts/latency-chart';
 import { SeriesTable } from '@/components/charts/series-table';
+import { MainContentRendered } from '@/components/telemetry/page-rendered';
 import { Card, EmptyState } from '@/components/ui/card';
 import { latencySeries, releaseChanges, signatureToggles } from '@/lib/queries/dashboard';
 import { dashboardContext, type Search } from './scope';
@@ -56,12 +57,13 @@ export async function LatencyCard({ search }: { search: Search }) {
               label: `${t.action === 'enable' ? 'enabled' : 'disabled'}: ${t.cause ?? 'signature'}`,
             }))}
           />
-          <p className="mt-2 text-xs text-slate-500">
+          <p className="mt-2 text-xs text-muted">
             Dashed: p50 · solid: p95 · dotted: p99. Grey markers: releases; purple: failure-signature changes;
             red/green: a series&apos; p95 crossing 5 s. The shaded bucket is still filling. Click a point for
             its slowest events.
           </p>
           <SeriesTable points={chartPoints} />
+          <MainContentRendered page="overview" />
         </>
       )}
     </Card>

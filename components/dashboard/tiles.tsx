@@ -17,7 +17,7 @@ function Stat({
 }) {
   return (
     <div>
-      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-xs text-muted">{label}</dt>
       <dd className="font-mono text-sm tabular-nums" data-testid={testId}>
         {value}
         {change && (

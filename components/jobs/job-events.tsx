@@ -16,7 +16,7 @@ export async function JobEvents({ jobId }: { jobId: string }) {
               <time
                 dateTime={e.ts.toISOString()}
                 title={`${e.ts.toISOString()} UTC`}
-                className="text-xs text-slate-500"
+                className="text-xs text-muted"
               >
                 {e.ts.toISOString().slice(5, 19).replace('T', ' ')}
               </time>

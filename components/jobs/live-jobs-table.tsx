@@ -49,7 +49,7 @@ export function LiveJobsTable({ initial, tenantNames, filters, streamQuery }: Pr
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="jobs-table">
           <caption className="sr-only">Recent jobs and their current first signal</caption>
-          <thead className="text-xs text-slate-500 uppercase">
+          <thead className="text-xs text-muted uppercase">
             <tr>
               <th className="py-2 pr-3">Job</th>
               <th className="pr-3">Tenant</th>
@@ -85,7 +85,7 @@ export function LiveJobsTable({ initial, tenantNames, filters, streamQuery }: Pr
                 <td className="pr-3" data-testid="job-summary">
                   {job.summary}
                 </td>
-                <td className="whitespace-nowrap text-slate-500">
+                <td className="whitespace-nowrap text-muted">
                   <time dateTime={job.updatedAt} title={`${job.updatedAt} UTC`}>
                     {new Date(job.updatedAt).toLocaleString()}
                   </time>
@@ -95,7 +95,7 @@ export function LiveJobsTable({ initial, tenantNames, filters, streamQuery }: Pr
           </tbody>
         </table>
         {rows.length === 0 && (
-          <p className="py-8 text-center text-sm text-slate-500">No jobs match these filters.</p>
+          <p className="py-8 text-center text-sm text-muted">No jobs match these filters.</p>
         )}
       </div>
     </div>

@@ -2,6 +2,7 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
 import { policyFromEnv } from '@/lib/ops/retention';
 import { recentRetentionRuns } from '@/lib/queries/retention';
+import { MainContentRendered } from '@/components/telemetry/page-rendered';
 
 export const metadata = { title: 'Retention' };
 
@@ -20,7 +21,7 @@ export default async function RetentionPage() {
           <EmptyState>No retention run yet: the first one starts a minute after the console.</EmptyState>
         ) : (
           <table className="w-full text-left text-sm" data-testid="retention-runs">
-            <thead className="text-xs text-slate-500 uppercase">
+            <thead className="text-xs text-muted uppercase">
               <tr>
                 <th className="py-1">Started (UTC)</th>
                 <th>Trigger</th>
@@ -56,6 +57,7 @@ export default async function RetentionPage() {
           </table>
         )}
       </Card>
+      <MainContentRendered page="retention" />
     </>
   );
 }

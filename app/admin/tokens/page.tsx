@@ -6,6 +6,7 @@ import { currentViewer } from '@/lib/auth';
 import { listApiTokens } from '@/lib/auth/tokens';
 import { listTenants } from '@/lib/queries/tenants';
 import { selectedTenants } from '@/lib/tenant-scope';
+import { MainContentRendered } from '@/components/telemetry/page-rendered';
 
 export const metadata = { title: 'API tokens' };
 type Search = Promise<Record<string, string | string[] | undefined>>;
@@ -20,7 +21,7 @@ async function TokenTable({ search }: { search: Search }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="tokens-table">
-        <thead className="text-xs text-slate-500 uppercase">
+        <thead className="text-xs text-muted uppercase">
           <tr>
             <th className="py-2 pr-3">Name</th>
             <th className="pr-3">Prefix</th>
@@ -82,6 +83,7 @@ export default function TokensPage({ searchParams }: { searchParams: Search }) {
         <Card title="Tokens">
           <Suspense fallback={<CardSkeleton height="h-48" />}>
             <TokenTable search={searchParams} />
+            <MainContentRendered page="tokens" />
           </Suspense>
         </Card>
       </div>
