@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export default function NotFound() {
   return (

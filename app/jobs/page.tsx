@@ -9,7 +9,7 @@ import { listTenants } from '@/lib/queries/tenants';
 import { jobListFilters, SIGNAL_KINDS, SIGNAL_PHASES } from '@/lib/schemas/signal';
 import { toSignal } from '@/lib/signals/map';
 import { selectedTenants } from '@/lib/tenant-scope';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Jobs' };
 type Search = Record<string, string | string[] | undefined>;

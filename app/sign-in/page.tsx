@@ -5,7 +5,7 @@ import { optionalViewer } from '@/lib/auth';
 import { safeReturnPath } from '@/lib/auth/claims';
 import { demoUsersEnabled, oidcSettings } from '@/lib/auth/config';
 import { DEMO_USERS } from '@/db/demo/users';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Sign in' };
 type Search = Promise<Record<string, string | string[] | undefined>>;

@@ -8,7 +8,7 @@ import { listSignatures } from '@/lib/queries/signatures';
 import { listTenants } from '@/lib/queries/tenants';
 import { signatureListFilters } from '@/lib/schemas/signature';
 import { selectedTenants } from '@/lib/tenant-scope';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Failure signatures' };
 type Search = Record<string, string | string[] | undefined>;

@@ -8,10 +8,11 @@ import {
   WORKBOOK_RULES,
   type WindowCounts,
 } from '@/lib/slo/burn';
+import { SLO_MIN_EVENTS } from '@/lib/slo/sli';
 import { dashboardContext, shortWindowCounts, type Search } from './scope';
 import { fmtMs, fmtPct } from './format';
 
-const MIN_EVENTS = Number(process.env.TTFS_SLO_MIN_EVENTS ?? 30);
+const MIN_EVENTS = SLO_MIN_EVENTS;
 
 function budgetFrom(kind: string, now: Date) {
   if (kind === 'month') return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));

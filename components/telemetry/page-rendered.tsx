@@ -2,9 +2,7 @@
 
 import { useSearchParams } from 'next/navigation';
 import { createContext, Suspense, useContext, useEffect, type ReactNode } from 'react';
-
-/** The performance mark set when a page's main content is on screen (read by `npm run bench -- pages`). */
-export const MAIN_CONTENT_MARK = 'ttfs:main-content';
+import { MAIN_CONTENT_MARK } from './constants';
 
 interface ReportingTenants {
   tenants: { id: string; slug: string }[];
@@ -73,9 +71,12 @@ function send(page: string, tenantId: string, ttfs: number) {
 }
 
 /**
- * Reports the page's main content as drawn (once `ready`): sets the
- * `ttfs:main-content` performance mark and sends a signal.start /
- * signal.rendered pair with surface `ui` and the page in metadata.
+ * Reports the page's main content as drawn (once `ready`) and sends a
+ * signal.start / signal.rendered pair with surface `ui` and the page in
+ * metadata. When the server's HTML already drew it, the inline mark
+ * (./mark.tsx) holds the time of that first frame; otherwise (content revealed
+ * by a Suspense boundary, or drawn by the client) the time is taken now, at
+ * the first frame after this effect.
  */
 export function useReportRendered(page: string, ready = true) {
   const { tenants } = useContext(TenantsContext);
@@ -85,12 +86,18 @@ export function useReportRendered(page: string, ready = true) {
   useEffect(() => {
     if (!ready || reported) return;
     reported = true;
-    afterPaint(() => {
-      const ttfs = Math.max(0, Math.round(performance.now()));
-      performance.mark(MAIN_CONTENT_MARK, { detail: { page } });
-      document.documentElement.dataset.mainContent = page;
+    const finish = (ttfs: number) => {
       // Signed out (no tenant to report against): the mark only.
-      if (tenantId) send(page, tenantId, ttfs);
+      if (tenantId) send(page, tenantId, Math.max(0, Math.round(ttfs)));
+    };
+    const drawn = performance.getEntriesByName(MAIN_CONTENT_MARK)[0];
+    if (drawn) return finish(drawn.startTime);
+    afterPaint(() => {
+      if (!document.documentElement.dataset.mainContent) {
+        performance.mark(MAIN_CONTENT_MARK, { detail: { page } });
+        document.documentElement.dataset.mainContent = page;
+      }
+      finish(performance.getEntriesByName(MAIN_CONTENT_MARK)[0]?.startTime ?? performance.now());
     });
   }, [page, ready, tenantId]);
 }
@@ -100,8 +107,8 @@ function Reporter({ page }: { page: string }) {
   return null;
 }
 
-/** Place at the end of a page's main content (inside its Suspense boundary): reports when it is drawn. */
-export function MainContentRendered({ page }: { page: string }) {
+/** The client half of `MainContentRendered` (./mark.tsx). */
+export function PageRenderedReporter({ page }: { page: string }) {
   return (
     <Suspense fallback={null}>
       <Reporter page={page} />

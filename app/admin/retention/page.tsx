@@ -2,7 +2,7 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
 import { policyFromEnv } from '@/lib/ops/retention';
 import { recentRetentionRuns } from '@/lib/queries/retention';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Retention' };
 

@@ -6,7 +6,7 @@ import { currentViewer } from '@/lib/auth';
 import { listApiTokens } from '@/lib/auth/tokens';
 import { listTenants } from '@/lib/queries/tenants';
 import { selectedTenants } from '@/lib/tenant-scope';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'API tokens' };
 type Search = Promise<Record<string, string | string[] | undefined>>;

@@ -7,7 +7,7 @@ import { CardSkeleton } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
 import { coldStartSnapshot, getSnapshot } from '@/lib/queries/signals';
 import { checkedWithoutMatch, signalSource, toSignal } from '@/lib/signals/map';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Job' };
 

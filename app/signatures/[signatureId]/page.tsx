@@ -3,7 +3,7 @@ import { SignatureForm } from '@/components/signatures/signature-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
 import { getSignature, signatureHistory } from '@/lib/queries/signatures';
-import { MainContentRendered } from '@/components/telemetry/page-rendered';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Failure signature' };
 
