@@ -1,3 +1,4 @@
+import { headers } from 'next/headers';
 import { MAIN_CONTENT_MARK } from './constants';
 import { PageRenderedReporter } from './page-rendered';
 
@@ -10,9 +11,12 @@ export { MAIN_CONTENT_MARK };
  * Suspense boundary that is still hidden (streamed, not yet revealed) it does
  * nothing: the client reporter marks the frame after the reveal instead.
  */
-export function MainContentMark({ page }: { page: string }) {
+export async function MainContentMark({ page }: { page: string }) {
+  // The page CSP allows inline scripts only with the request's nonce (proxy.ts).
+  const csp = (await headers()).get('content-security-policy') ?? '';
+  const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
   const script = `(function(s){if(s&&s.closest('[hidden]'))return;var d=document.documentElement;requestAnimationFrame(function(){setTimeout(function(){if(d.dataset.mainContent)return;performance.mark(${JSON.stringify(MAIN_CONTENT_MARK)},{detail:{page:${JSON.stringify(page)}}});d.dataset.mainContent=${JSON.stringify(page)}},0)})})(document.currentScript)`;
-  return <script dangerouslySetInnerHTML={{ __html: script }} />;
+  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
 }
 
 /**
