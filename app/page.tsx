@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { AttributionCard } from '@/components/dashboard/attribution-card';
 import { BreachesCard } from '@/components/dashboard/breaches-card';
 import { BudgetCard } from '@/components/dashboard/budget-card';
+import { ConsoleCard } from '@/components/dashboard/console-card';
 import { DistributionCard } from '@/components/dashboard/distribution-card';
 import { DrillDownCard, DrillDownPlaceholder } from '@/components/dashboard/drill-down-card';
 import { FiltersBar } from '@/components/dashboard/filters-bar';
@@ -57,6 +58,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </Suspense>
         <Suspense key={`attribution${key}`} fallback={<CardSkeleton height="h-40" />}>
           <AttributionCard search={search} />
+        </Suspense>
+        <Suspense key={`console${key}`} fallback={<CardSkeleton height="h-32" />}>
+          <ConsoleCard search={search} />
         </Suspense>
       </div>
     </>

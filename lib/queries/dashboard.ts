@@ -321,6 +321,30 @@ export async function hourlySli(from: Date, to: Date, scope: Scope): Promise<Hou
     having sum(n_rendered + n_timeout + n_error) > 0`;
 }
 
+export interface PageTiming {
+  page: string;
+  views: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * The console's own time to main content per page (signal.rendered events with
+ * surface 'ui' and metadata.page, docs/ui.md), exact percentiles from the raw
+ * events through the partial index idx_ttfs_events_console_pages (migration 0082).
+ */
+export async function consolePageTimings(from: Date, to: Date, tenantIds: string[]): Promise<PageTiming[]> {
+  return sql<PageTiming[]>`
+    select metadata->>'page' as page, count(*)::int as views,
+      percentile_cont(0.5) within group (order by ttfs_ms) as p50,
+      percentile_cont(0.95) within group (order by ttfs_ms) as p95
+    from scheduler.ttfs_events
+    where surface = 'ui' and event_type = 'signal.rendered' and metadata ? 'page'
+      and tenant_id = any(${tenantIds}::uuid[]) and ts >= ${from} and ts < ${to}
+    group by 1
+    order by 1`;
+}
+
 export interface SliCounts {
   tenantId: string;
   surface: string;
