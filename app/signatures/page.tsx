@@ -9,6 +9,7 @@ import { listTenants } from '@/lib/queries/tenants';
 import { signatureListFilters } from '@/lib/schemas/signature';
 import { selectedTenants } from '@/lib/tenant-scope';
 import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'Failure signatures' };
 type Search = Record<string, string | string[] | undefined>;
@@ -77,16 +78,7 @@ async function SignaturesTable({ search }: { search: Search }) {
                 <td className="pr-3 text-right font-mono">{s.confidence.toFixed(2)}</td>
                 <td className="pr-3 text-right font-mono">{s.sampleCount}</td>
                 <td className="pr-3 text-xs whitespace-nowrap">
-                  {s.lastMatchedAt ? (
-                    <time
-                      dateTime={s.lastMatchedAt.toISOString()}
-                      title={`${s.lastMatchedAt.toISOString()} UTC`}
-                    >
-                      {s.lastMatchedAt.toISOString().slice(0, 16).replace('T', ' ')}
-                    </time>
-                  ) : (
-                    'never'
-                  )}
+                  {s.lastMatchedAt ? <Timestamp value={s.lastMatchedAt.toISOString()} /> : 'never'}
                 </td>
                 <td className="pr-3 text-xs">
                   {s.expired ? (

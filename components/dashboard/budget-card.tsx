@@ -1,3 +1,4 @@
+import { formatCount } from '@/lib/format';
 import { Card } from '@/components/ui/card';
 import { dailyBad, sliCounts, surfaceTotals, type SliCounts } from '@/lib/queries/dashboard';
 import {
@@ -228,9 +229,8 @@ export async function BudgetCard({ search }: { search: Search }) {
                     <span className="text-sm font-normal text-muted">of the budget left</span>
                   </p>
                   <p className="text-xs text-muted">
-                    SLI {fmtPct(budget.sli, 2)} good of {counts.total.toLocaleString('en-US')} signals;{' '}
-                    {counts.bad.toLocaleString('en-US')} bad of{' '}
-                    {Math.round(budget.allowedBad).toLocaleString('en-US')} allowed
+                    SLI {fmtPct(budget.sli, 2)} good of {formatCount(counts.total)} signals;{' '}
+                    {formatCount(counts.bad)} bad of {formatCount(budget.allowedBad)} allowed
                   </p>
                   <ol className="mt-2 flex h-10 items-end gap-px" aria-label="Budget burn-down by day">
                     {days.map((d) => {

@@ -9,6 +9,7 @@ import { LiveIndicator, OfflineBanner } from './live-indicator';
 import { PhaseProgress } from './phase-progress';
 import { reportUiTtfs } from './report-ttfs';
 import { useSignalStream } from './use-signal-stream';
+import { Timestamp } from '@/components/format/zone';
 
 function duration(seconds: number | null) {
   if (seconds === null) return '–';
@@ -95,9 +96,7 @@ export function JobSignalView({
             <div>
               <dt className="text-muted">Updated</dt>
               <dd>
-                <time dateTime={signal.updatedAt} title={`${signal.updatedAt} UTC`}>
-                  {new Date(signal.updatedAt).toLocaleTimeString()}
-                </time>
+                <Timestamp value={signal.updatedAt} seconds />
               </dd>
             </div>
             <div>

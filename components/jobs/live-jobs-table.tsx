@@ -6,6 +6,7 @@ import { KindBadge } from '@/components/ui/badge';
 import type { Signal } from '@/lib/schemas/signal';
 import { LiveIndicator } from './live-indicator';
 import { useSignalStream } from './use-signal-stream';
+import { Timestamp } from '@/components/format/zone';
 
 interface Props {
   initial: Signal[];
@@ -86,9 +87,7 @@ export function LiveJobsTable({ initial, tenantNames, filters, streamQuery }: Pr
                   {job.summary}
                 </td>
                 <td className="whitespace-nowrap text-muted">
-                  <time dateTime={job.updatedAt} title={`${job.updatedAt} UTC`}>
-                    {new Date(job.updatedAt).toLocaleString()}
-                  </time>
+                  <Timestamp value={job.updatedAt} seconds />
                 </td>
               </tr>
             ))}

@@ -3,6 +3,8 @@ import { currentViewer } from '@/lib/auth';
 import { policyFromEnv } from '@/lib/ops/retention';
 import { recentRetentionRuns } from '@/lib/queries/retention';
 import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
+import { formatDuration } from '@/lib/format';
 
 export const metadata = { title: 'Retention' };
 
@@ -37,7 +39,7 @@ export default async function RetentionPage() {
                 <tr key={r.id}>
                   <td className="py-1">
                     <time dateTime={r.startedAt.toISOString()}>
-                      {r.startedAt.toISOString().slice(0, 19).replace('T', ' ')}
+                      <Timestamp value={r.startedAt.toISOString()} seconds />
                     </time>
                   </td>
                   <td>{r.trigger}</td>
@@ -48,7 +50,7 @@ export default async function RetentionPage() {
                   <td className={r.error ? 'text-rose-700 dark:text-rose-400' : ''}>
                     {r.error ??
                       (r.finishedAt
-                        ? `done in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s`
+                        ? `done in ${formatDuration(r.finishedAt.getTime() - r.startedAt.getTime())}`
                         : 'running')}
                   </td>
                 </tr>

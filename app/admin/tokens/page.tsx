@@ -7,11 +7,12 @@ import { listApiTokens } from '@/lib/auth/tokens';
 import { listTenants } from '@/lib/queries/tenants';
 import { selectedTenants } from '@/lib/tenant-scope';
 import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'API tokens' };
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
-const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'never');
+const when = (d: Date | null) => (d ? <Timestamp value={d.toISOString()} /> : 'never');
 
 async function TokenTable({ search }: { search: Search }) {
   const viewer = await currentViewer({ role: 'admin' });

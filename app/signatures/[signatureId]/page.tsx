@@ -4,6 +4,7 @@ import { Card, PageHeader } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
 import { getSignature, signatureHistory } from '@/lib/queries/signatures';
 import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'Failure signature' };
 
@@ -56,9 +57,7 @@ export default async function SignaturePage({ params }: { params: Promise<{ sign
           <ol className="space-y-2 text-sm">
             {history.map((h, i) => (
               <li key={i} data-testid="history-row">
-                <time className="text-xs text-muted" dateTime={h.at.toISOString()}>
-                  {h.at.toISOString().slice(0, 19).replace('T', ' ')} UTC
-                </time>{' '}
+                <Timestamp className="text-xs text-muted" value={h.at.toISOString()} seconds />{' '}
                 <strong>{h.actorName}</strong> {h.action}
                 {h.reason ? <> — “{h.reason}”</> : null}
                 <div className="font-mono text-xs break-all text-muted">{changes(h.before, h.after)}</div>
