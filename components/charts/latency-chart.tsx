@@ -98,7 +98,8 @@ export function LatencyChart(props: LatencyChartProps) {
   const xTicks = niceTimeTicks(from, to, grain, zone.timeZone);
   const lanes = layoutAnnotations(
     annotations.map((a) => ({ ...a, x: ((a.t - from) / span) * 100 })),
-    5,
+    // Per cent of the plot: 28 px at the narrowest plot that shows labels (sm, about 460 px).
+    6,
   );
   const breached = buckets.filter((t) => visible.some((s) => (byKey.get(`${s}|${t}`)?.p95 ?? 0) > 5000));
 
@@ -247,7 +248,9 @@ export function LatencyChart(props: LatencyChartProps) {
               style={{ left: `${a.x}%`, top: `${a.row * 18}px` }}
               title={a.title}
             >
-              {a.short}
+              {/* Narrow screens: a small mark (the lane is too short for text), listed in order below. */}
+              <span className="sm:hidden">▾</span>
+              <span className="hidden sm:inline">{a.short}</span>
             </span>
           ))}
         </div>
