@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { Card } from '@/components/ui/card';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Not allowed' };
 
@@ -8,13 +9,14 @@ export default function ForbiddenPage() {
   return (
     <div className="mx-auto mt-8 max-w-md" data-testid="forbidden">
       <Card title="Not allowed">
-        <p className="text-sm text-slate-600 dark:text-slate-300">
+        <p className="text-sm text-muted">
           Your role cannot open this page. Ask an administrator if you need access.
         </p>
-        <Link href="/" className="mt-3 inline-block text-sm text-blue-700 hover:underline dark:text-blue-300">
+        <Link href="/" className="mt-3 inline-block text-sm text-link hover:underline">
           Back to the overview
         </Link>
       </Card>
+      <MainContentRendered page="forbidden" />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { listTenants } from '@/lib/queries/tenants';
 import { jobListFilters, SIGNAL_KINDS, SIGNAL_PHASES } from '@/lib/schemas/signal';
 import { toSignal } from '@/lib/signals/map';
 import { selectedTenants } from '@/lib/tenant-scope';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Jobs' };
 type Search = Record<string, string | string[] | undefined>;
@@ -84,7 +85,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
         data-testid="job-search"
       >
         {typeof search.tenant === 'string' && <input type="hidden" name="tenant" value={search.tenant} />}
-        <label className="flex flex-col text-xs text-slate-500">
+        <label className="flex flex-col text-xs text-muted">
           Job or run id
           <input
             name="q"
@@ -94,7 +95,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
             data-testid="job-search-input"
           />
         </label>
-        <label className="flex flex-col text-xs text-slate-500">
+        <label className="flex flex-col text-xs text-muted">
           Kind
           <select
             name="kind"
@@ -108,7 +109,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
             ))}
           </select>
         </label>
-        <label className="flex flex-col text-xs text-slate-500">
+        <label className="flex flex-col text-xs text-muted">
           Phase
           <select
             name="phase"
@@ -131,6 +132,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
       </form>
       <Suspense key={JSON.stringify(search)} fallback={<CardSkeleton height="h-96" testId="jobs-skeleton" />}>
         <Jobs search={search} />
+        <MainContentRendered page="jobs" />
       </Suspense>
     </>
   );

@@ -5,6 +5,7 @@ import { optionalViewer } from '@/lib/auth';
 import { safeReturnPath } from '@/lib/auth/claims';
 import { demoUsersEnabled, oidcSettings } from '@/lib/auth/config';
 import { DEMO_USERS } from '@/db/demo/users';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Sign in' };
 type Search = Promise<Record<string, string | string[] | undefined>>;
@@ -29,7 +30,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       <Card title="Sign in to the TTFS console" testId="sign-in">
         <div className="space-y-4">
           {search.signed_out && (
-            <p className="text-sm text-slate-500" data-testid="signed-out">
+            <p className="text-sm text-muted" data-testid="signed-out">
               You are signed out.
             </p>
           )}
@@ -64,13 +65,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             />
           )}
           {!oidc && !demo && (
-            <p className="text-sm text-slate-600 dark:text-slate-300" data-testid="sign-in-unconfigured">
+            <p className="text-sm text-muted" data-testid="sign-in-unconfigured">
               No sign-in method is configured. Set TTFS_OIDC_ISSUER and TTFS_OIDC_CLIENT_ID for single
               sign-on, or TTFS_DEMO_USERS=1 for the demo users.
             </p>
           )}
         </div>
       </Card>
+      <MainContentRendered page="sign-in" />
     </div>
   );
 }

@@ -8,6 +8,8 @@ import { listSignatures } from '@/lib/queries/signatures';
 import { listTenants } from '@/lib/queries/tenants';
 import { signatureListFilters } from '@/lib/schemas/signature';
 import { selectedTenants } from '@/lib/tenant-scope';
+import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'Failure signatures' };
 type Search = Record<string, string | string[] | undefined>;
@@ -35,7 +37,7 @@ async function SignaturesTable({ search }: { search: Search }) {
     <>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="signatures-table">
-          <thead className="text-xs text-slate-500 uppercase">
+          <thead className="text-xs text-muted uppercase">
             <tr>
               <th className="py-2 pr-3">Pattern</th>
               <th className="pr-3">Likely cause</th>
@@ -68,7 +70,7 @@ async function SignaturesTable({ search }: { search: Search }) {
                 </td>
                 <td className="pr-3">
                   {s.outcome.likely_cause}
-                  <div className="text-xs text-slate-500">
+                  <div className="text-xs text-muted">
                     MTTR {duration(s.outcome.mttr_p50_seconds)} (p95 {duration(s.outcome.mttr_p95_seconds)})
                   </div>
                 </td>
@@ -76,16 +78,7 @@ async function SignaturesTable({ search }: { search: Search }) {
                 <td className="pr-3 text-right font-mono">{s.confidence.toFixed(2)}</td>
                 <td className="pr-3 text-right font-mono">{s.sampleCount}</td>
                 <td className="pr-3 text-xs whitespace-nowrap">
-                  {s.lastMatchedAt ? (
-                    <time
-                      dateTime={s.lastMatchedAt.toISOString()}
-                      title={`${s.lastMatchedAt.toISOString()} UTC`}
-                    >
-                      {s.lastMatchedAt.toISOString().slice(0, 16).replace('T', ' ')}
-                    </time>
-                  ) : (
-                    'never'
-                  )}
+                  {s.lastMatchedAt ? <Timestamp value={s.lastMatchedAt.toISOString()} /> : 'never'}
                 </td>
                 <td className="pr-3 text-xs">
                   {s.expired ? (
@@ -109,7 +102,7 @@ async function SignaturesTable({ search }: { search: Search }) {
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm text-slate-500">
+      <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm text-muted">
         <span>
           {total} signatures · page {filters.page} of {pages}
         </span>
@@ -153,7 +146,7 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
       />
       <form
         action="/signatures"
-        className="mb-4 flex flex-wrap items-end gap-2 text-xs text-slate-500"
+        className="mb-4 flex flex-wrap items-end gap-2 text-xs text-muted"
         role="search"
       >
         {typeof search.tenant === 'string' && <input type="hidden" name="tenant" value={search.tenant} />}
@@ -191,6 +184,7 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
       <Card>
         <Suspense key={JSON.stringify(search)} fallback={<CardSkeleton height="h-96" />}>
           <SignaturesTable search={search} />
+          <MainContentRendered page="signatures" />
         </Suspense>
       </Card>
       <Suspense fallback={<CardSkeleton height="h-24" />}>

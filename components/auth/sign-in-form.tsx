@@ -48,7 +48,7 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
     <div className="space-y-4">
       <form onSubmit={submit} className="space-y-3" data-testid="sign-in-form">
         <label className="block text-sm">
-          <span className="text-slate-600 dark:text-slate-300">User name</span>
+          <span className="text-muted">User name</span>
           <input
             name="username"
             autoComplete="username"
@@ -60,7 +60,7 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
           />
         </label>
         <label className="block text-sm">
-          <span className="text-slate-600 dark:text-slate-300">Password</span>
+          <span className="text-muted">Password</span>
           <input
             name="password"
             type="password"
@@ -98,7 +98,7 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
                 <span>
                   <span className="font-mono">{u.username}</span> /{' '}
                   <span className="font-mono">{u.password}</span>
-                  <span className="text-slate-500 dark:text-slate-400">
+                  <span className="text-muted">
                     {' '}
                     · {u.role}, {u.tenants}
                   </span>

@@ -72,7 +72,7 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
       )}
       <form onSubmit={submit} className="grid gap-3 md:grid-cols-3" data-testid="token-form">
         <label className="text-sm">
-          <span className="text-slate-600 dark:text-slate-300">Name</span>
+          <span className="text-muted">Name</span>
           <input
             name="name"
             required
@@ -83,7 +83,7 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
           />
         </label>
         <label className="text-sm">
-          <span className="text-slate-600 dark:text-slate-300">Tenant</span>
+          <span className="text-muted">Tenant</span>
           <select
             name="tenantId"
             required
@@ -98,7 +98,7 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
           </select>
         </label>
         <fieldset className="text-sm">
-          <legend className="text-slate-600 dark:text-slate-300">Scopes</legend>
+          <legend className="text-muted">Scopes</legend>
           {SCOPES.map((s) => (
             <label key={s.value} className="mt-1 flex items-center gap-2">
               <input type="checkbox" name="scopes" value={s.value} data-testid={`token-scope-${s.value}`} />

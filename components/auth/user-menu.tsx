@@ -4,14 +4,14 @@ import type { Viewer } from '@/lib/auth/roles';
 export function UserMenu({ viewer }: { viewer: Viewer }) {
   return (
     <div className="flex items-center gap-2">
-      <span className="text-slate-500 dark:text-slate-400" data-testid="viewer">
+      <span className="text-muted" data-testid="viewer">
         {viewer.name} · {viewer.role}
       </span>
       <form method="post" action="/api/auth/sign-out">
         <button
           type="submit"
           data-testid="sign-out"
-          className="rounded-md border border-slate-300 px-2 py-1 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+          className="rounded-md border border-line-strong px-2 py-1 text-xs hover:bg-subtle"
         >
           Sign out
         </button>

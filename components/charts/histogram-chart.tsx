@@ -1,5 +1,6 @@
 'use client';
 
+import { formatCount } from '@/lib/format';
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 export function HistogramChart({ bins }: { bins: { label: string; n: number; toMs: number }[] }) {
@@ -10,10 +11,7 @@ export function HistogramChart({ bins }: { bins: { label: string; n: number; toM
           <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.12} />
           <XAxis dataKey="label" stroke="currentColor" fontSize={10} interval={1} />
           <YAxis stroke="currentColor" fontSize={11} width={48} />
-          <Tooltip
-            contentStyle={{ fontSize: 12 }}
-            formatter={(v) => [Number(v).toLocaleString(), 'events']}
-          />
+          <Tooltip contentStyle={{ fontSize: 12 }} formatter={(v) => [formatCount(Number(v)), 'events']} />
           <Bar dataKey="n" isAnimationActive={false}>
             {bins.map((b) => (
               <Cell

@@ -1,39 +1,50 @@
 'use client';
 
 import { useState } from 'react';
+import { useDisplayZone } from '@/components/format/zone';
+import { formatCount, formatDateTime, formatDay, formatDuration } from '@/lib/format';
 import type { ChartPoint } from './latency-chart';
 
-const fmt = (v: number | null) =>
-  v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`;
-
 /** The chart's data as a table (for screen readers and exact values), rendered when opened. */
-export function SeriesTable({ points }: { points: ChartPoint[] }) {
+export function SeriesTable({ points, grain }: { points: ChartPoint[]; grain: 'minute' | 'hour' | 'day' }) {
   const [open, setOpen] = useState(false);
+  const zone = useDisplayZone();
   return (
     <details className="mt-2 text-xs" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Data table</summary>
+      <summary className="cursor-pointer text-muted" data-testid="latency-table-toggle">
+        Data table
+      </summary>
       {open && (
         <div className="max-h-64 overflow-auto">
           <table className="mt-2 w-full text-left" data-testid="latency-table">
-            <thead>
+            <caption className="sr-only">Time to first signal per {grain} and series</caption>
+            <thead className="text-muted">
               <tr>
-                <th>Time (UTC)</th>
-                <th>Series</th>
-                <th className="text-right">Events</th>
-                <th className="text-right">p50</th>
-                <th className="text-right">p95</th>
-                <th className="text-right">p99</th>
+                <th scope="col">{grain === 'day' ? 'Day' : 'Time'}</th>
+                <th scope="col">Series</th>
+                <th scope="col" className="text-right">
+                  Events
+                </th>
+                <th scope="col" className="text-right">
+                  p50
+                </th>
+                <th scope="col" className="text-right">
+                  p95
+                </th>
+                <th scope="col" className="text-right">
+                  p99
+                </th>
               </tr>
             </thead>
             <tbody>
               {points.map((p) => (
-                <tr key={`${p.bucket}-${p.series}`}>
-                  <td>{p.bucket.slice(0, 16).replace('T', ' ')}</td>
+                <tr key={`${p.t}-${p.series}`}>
+                  <td>{grain === 'day' ? formatDay(p.t, zone) : formatDateTime(p.t, zone)}</td>
                   <td>{p.series}</td>
-                  <td className="text-right font-mono">{p.events}</td>
-                  <td className="text-right font-mono">{fmt(p.p50)}</td>
-                  <td className="text-right font-mono">{fmt(p.p95)}</td>
-                  <td className="text-right font-mono">{fmt(p.p99)}</td>
+                  <td className="text-right font-mono">{formatCount(p.events)}</td>
+                  <td className="text-right font-mono">{formatDuration(p.p50)}</td>
+                  <td className="text-right font-mono">{formatDuration(p.p95)}</td>
+                  <td className="text-right font-mono">{formatDuration(p.p99)}</td>
                 </tr>
               ))}
             </tbody>

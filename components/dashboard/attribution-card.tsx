@@ -33,7 +33,7 @@ export async function AttributionCard({ search }: { search: Search }) {
     <Card title="Attribution" testId="attribution-card">
       <div className="grid gap-5 lg:grid-cols-2">
         <section>
-          <h3 className="mb-2 text-xs font-semibold text-slate-500 uppercase">
+          <h3 className="mb-2 text-xs font-semibold text-muted uppercase">
             Who spent the p95 budget (30 days)
           </h3>
           {totalBad === 0 ? (
@@ -65,24 +65,22 @@ export async function AttributionCard({ search }: { search: Search }) {
           )}
         </section>
         <section data-testid="mix-shift" data-verdict={a.verdict}>
-          <h3 className="mb-2 text-xs font-semibold text-slate-500 uppercase">
-            p95 against the previous period
-          </h3>
+          <h3 className="mb-2 text-xs font-semibold text-muted uppercase">p95 against the previous period</h3>
           <p className="text-sm font-medium">{VERDICT[a.verdict]}</p>
           <dl className="mt-2 grid grid-cols-2 gap-2 text-sm">
-            <dt className="text-slate-500">Cold-start share</dt>
+            <dt className="text-muted">Cold-start share</dt>
             <dd className="font-mono">
               {fmtPct(a.coldShareBefore)} → {fmtPct(a.coldShareNow)}
             </dd>
-            <dt className="text-slate-500">p95, cache hits</dt>
+            <dt className="text-muted">p95, cache hits</dt>
             <dd className="font-mono">
               {fmtMs(before.hit?.p95)} → {fmtMs(now.hit?.p95)}
             </dd>
-            <dt className="text-slate-500">p95, cold starts</dt>
+            <dt className="text-muted">p95, cold starts</dt>
             <dd className="font-mono">
               {fmtMs(before.cold?.p95)} → {fmtMs(now.cold?.p95)}
             </dd>
-            <dt className="text-slate-500">p95, all</dt>
+            <dt className="text-muted">p95, all</dt>
             <dd className="font-mono">
               {fmtMs(before.all?.p95)} → {fmtMs(now.all?.p95)}
             </dd>

@@ -1,3 +1,4 @@
+import { formatCount } from '@/lib/format';
 import { Card } from '@/components/ui/card';
 import { dailyBad, sliCounts, surfaceTotals, type SliCounts } from '@/lib/queries/dashboard';
 import {
@@ -6,12 +7,15 @@ import {
   OBJECTIVES,
   planRule,
   WORKBOOK_RULES,
+  type BurnRule,
+  type RuleState,
   type WindowCounts,
 } from '@/lib/slo/burn';
+import { SLO_MIN_EVENTS } from '@/lib/slo/sli';
 import { dashboardContext, shortWindowCounts, type Search } from './scope';
 import { fmtMs, fmtPct } from './format';
 
-const MIN_EVENTS = Number(process.env.TTFS_SLO_MIN_EVENTS ?? 30);
+const MIN_EVENTS = SLO_MIN_EVENTS;
 
 function budgetFrom(kind: string, now: Date) {
   if (kind === 'month') return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
@@ -28,6 +32,132 @@ const sum = (
     .filter(pick)
     .reduce((acc, r) => ({ total: acc.total + r.total, bad: acc.bad + r[key] }), { total: 0, bad: 0 });
 
+interface BurnCell {
+  tenant: string;
+  surface: string;
+  results: ({ rule: BurnRule } & ReturnType<typeof evaluateRule>)[];
+}
+
+/** A segment's state over all rules: firing if any rule fires, insufficient data if no rule could be judged. */
+function cellState(cell: BurnCell): RuleState {
+  if (cell.results.some((r) => r.state === 'firing')) return 'firing';
+  return cell.results.every((r) => r.state === 'insufficient_data') ? 'insufficient_data' : 'ok';
+}
+
+const GRID_ROWS = 6;
+
+/**
+ * Burn rate per tenant x surface: tenants with a firing rule first, each cell
+ * the segment's state over all rules (which rules fire, and the burn rates, in
+ * its title); beyond a few tenants the rest is summarised in a sentence.
+ */
+function BurnGrid({
+  objective,
+  cells,
+  tenantNames,
+  surfaces,
+}: {
+  objective: string;
+  cells: BurnCell[];
+  tenantNames: Record<string, string>;
+  surfaces: string[];
+}) {
+  if (cells.length === 0)
+    return <p className="mt-2 text-xs text-muted">No signals in the rules&apos; windows.</p>;
+  const tenants = [...new Set(cells.map((c) => c.tenant))];
+  const firing = (t: string) => cells.some((c) => c.tenant === t && cellState(c) === 'firing');
+  const ordered = [...tenants.filter(firing), ...tenants.filter((t) => !firing(t))];
+  const shown = ordered.slice(0, Math.max(GRID_ROWS, tenants.filter(firing).length));
+  const rest = cells.filter((c) => !shown.includes(c.tenant));
+  const count = (list: BurnCell[], state: RuleState) => list.filter((c) => cellState(c) === state).length;
+  const nFiring = count(cells, 'firing');
+  return (
+    <div className="mt-3" data-testid={`burn-grid-${objective}`}>
+      <p className="mb-1 text-xs" data-testid={`burn-summary-${objective}`}>
+        {nFiring > 0 ? (
+          <span className="font-semibold text-danger">
+            {nFiring} of {cells.length} tenant × surface segments firing
+          </span>
+        ) : (
+          <span className="text-ok">No rule firing on any of {cells.length} segments</span>
+        )}
+        <span className="text-muted">
+          {' '}
+          · {count(cells, 'ok')} OK · {count(cells, 'insufficient_data')} insufficient data (under{' '}
+          {MIN_EVENTS} signals)
+        </span>
+      </p>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-xs">
+          <caption className="sr-only">Burn-rate state per tenant and surface</caption>
+          <thead className="text-muted">
+            <tr>
+              <th scope="col" className="py-1 pr-2">
+                Tenant
+              </th>
+              {surfaces.map((s) => (
+                <th key={s} scope="col" className="pr-2">
+                  {s}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((tenant) => (
+              <tr key={tenant}>
+                <th scope="row" className="py-0.5 pr-2 font-normal">
+                  {tenantNames[tenant] ?? tenant.slice(0, 8)}
+                </th>
+                {surfaces.map((surface) => {
+                  const cell = cells.find((c) => c.tenant === tenant && c.surface === surface);
+                  if (!cell)
+                    return (
+                      <td key={surface} className="pr-2 text-muted">
+                        –
+                      </td>
+                    );
+                  const state = cellState(cell);
+                  const fired = cell.results.filter((r) => r.state === 'firing');
+                  return (
+                    <td
+                      key={surface}
+                      className="pr-2"
+                      data-testid="burn-cell"
+                      data-state={state}
+                      title={cell.results
+                        .map(
+                          (r) =>
+                            `${r.rule.severity} ${r.rule.longWindowHours} h: ${r.longBurn?.toFixed(2) ?? '–'}x / ${r.shortBurn?.toFixed(2) ?? '–'}x`,
+                        )
+                        .join('\n')}
+                    >
+                      <span
+                        className={`inline-block rounded px-1.5 ${state === 'firing' ? 'bg-danger-soft font-semibold text-danger' : state === 'ok' ? 'text-ok' : 'text-muted'}`}
+                      >
+                        {state === 'firing'
+                          ? fired.map((r) => `${r.rule.severity} ${r.rule.longWindowHours} h`).join(', ')
+                          : state === 'ok'
+                            ? 'ok'
+                            : 'insufficient data'}
+                      </span>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rest.length > 0 && (
+        <p className="mt-1 text-xs text-muted">
+          {new Set(rest.map((c) => c.tenant)).size} more tenants, none firing: {count(rest, 'ok')} segments
+          OK, {count(rest, 'insufficient_data')} with insufficient data.
+        </p>
+      )}
+    </div>
+  );
+}
+
 export async function BudgetCard({ search }: { search: Search }) {
   const { scope, filters, tenantNames, now } = await dashboardContext(search);
   const from = budgetFrom(filters.budget, now);
@@ -43,6 +173,7 @@ export async function BudgetCard({ search }: { search: Search }) {
   ]);
   const windowRows = new Map([...shortRows, ...longWindows.map((h, i) => [h, longRows[i]!] as const)]);
   const segments = [...new Set(period.map((r) => `${r.tenantId}|${r.surface}`))].sort();
+  const surfaces = [...new Set(period.map((r) => r.surface))].sort();
 
   return (
     <Card
@@ -60,16 +191,32 @@ export async function BudgetCard({ search }: { search: Search }) {
               : totals.map((t) => `${t.series} ${fmtMs(t.p95)}`);
           let spent = 0;
           const allowed = (1 - objective.target) * counts.total;
+          const plans = WORKBOOK_RULES.map((rule) => ({ rule, plan: planRule(rule, objective.target) }));
+          const grid: BurnCell[] = segments.map((segment) => {
+            const [tenant, surface] = segment.split('|') as [string, string];
+            const pick = (r: SliCounts) => r.tenantId === tenant && r.surface === surface;
+            const results = plans.map(({ rule, plan }) => ({
+              rule,
+              ...evaluateRule(
+                plan,
+                sum(windowRows.get(rule.longWindowHours)!, key, pick),
+                sum(windowRows.get(rule.shortWindowHours)!, key, pick),
+                objective.target,
+                MIN_EVENTS,
+              ),
+            }));
+            return { tenant, surface, results };
+          });
           return (
             <section
               key={objective.id}
               data-testid={`budget-${objective.id}`}
-              className="rounded-md border border-slate-200 p-3 dark:border-slate-800"
+              className="rounded-md border border-line p-3"
             >
               <h3 className="text-sm font-semibold">
                 Signals within {objective.thresholdMs / 1000} s · target {objective.target * 100}%
               </h3>
-              <p className="mt-1 text-xs text-slate-500">
+              <p className="mt-1 text-xs text-muted">
                 Exact {objective.id} over the same period: {exact.join(' · ') || '–'}
               </p>
               {budget ? (
@@ -79,12 +226,11 @@ export async function BudgetCard({ search }: { search: Search }) {
                     data-testid={`budget-${objective.id}-remaining`}
                   >
                     {fmtPct(budget.remaining, 0)}{' '}
-                    <span className="text-sm font-normal text-slate-500">of the budget left</span>
+                    <span className="text-sm font-normal text-muted">of the budget left</span>
                   </p>
-                  <p className="text-xs text-slate-500">
-                    SLI {fmtPct(budget.sli, 2)} good of {counts.total.toLocaleString('en')} signals;{' '}
-                    {counts.bad.toLocaleString('en')} bad of{' '}
-                    {Math.round(budget.allowedBad).toLocaleString('en')} allowed
+                  <p className="text-xs text-muted">
+                    SLI {fmtPct(budget.sli, 2)} good of {formatCount(counts.total)} signals;{' '}
+                    {formatCount(counts.bad)} bad of {formatCount(budget.allowedBad)} allowed
                   </p>
                   <ol className="mt-2 flex h-10 items-end gap-px" aria-label="Budget burn-down by day">
                     {days.map((d) => {
@@ -94,7 +240,7 @@ export async function BudgetCard({ search }: { search: Search }) {
                         <li
                           key={d.day.toISOString()}
                           title={`${d.day.toISOString().slice(0, 10)}: ${fmtPct(left, 0)} left`}
-                          className={`flex-1 ${left > 0.25 ? 'bg-emerald-500' : left > 0 ? 'bg-amber-500' : 'bg-rose-500'}`}
+                          className={`flex-1 ${left > 0.25 ? 'bg-ok' : left > 0 ? 'bg-warn' : 'bg-danger'}`}
                           style={{ height: `${Math.max(4, left * 100)}%` }}
                         />
                       );
@@ -102,88 +248,58 @@ export async function BudgetCard({ search }: { search: Search }) {
                   </ol>
                 </>
               ) : (
-                <p
-                  className="mt-2 text-sm text-slate-500"
-                  data-testid={`budget-${objective.id}-insufficient`}
-                >
+                <p className="mt-2 text-sm text-muted" data-testid={`budget-${objective.id}-insufficient`}>
                   Insufficient data: {counts.total} signals in the period (minimum {MIN_EVENTS}).
                 </p>
               )}
               <table className="mt-3 w-full text-left text-xs">
-                <thead className="text-slate-500">
+                <caption className="sr-only">Burn-rate rules for this objective</caption>
+                <thead className="text-muted">
                   <tr>
-                    <th>Rule</th>
-                    <th>Threshold</th>
-                    <th>Status by surface</th>
+                    <th scope="col">Rule</th>
+                    <th scope="col">Threshold</th>
+                    <th scope="col" className="text-right">
+                      Firing
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
-                  {WORKBOOK_RULES.map((rule) => {
-                    const plan = planRule(rule, objective.target);
-                    return (
-                      <tr
-                        key={rule.name}
-                        className="align-top"
-                        data-testid={`rule-${objective.id}-${rule.longWindowHours}h`}
-                        data-feasible={plan.feasible}
-                      >
-                        <td className="py-1 pr-2">
-                          {rule.severity}: {rule.name}{' '}
-                          <span className="text-slate-500">
-                            ({rule.longWindowHours} h, confirmed over {Math.round(rule.shortWindowHours * 60)}{' '}
-                            min)
+                  {plans.map(({ rule, plan }) => (
+                    <tr
+                      key={rule.name}
+                      className="align-top"
+                      data-testid={`rule-${objective.id}-${rule.longWindowHours}h`}
+                      data-feasible={plan.feasible}
+                    >
+                      <td className="py-1 pr-2">
+                        {rule.severity}: {rule.name}{' '}
+                        <span className="text-muted">
+                          ({rule.longWindowHours} h, confirmed over {Math.round(rule.shortWindowHours * 60)}{' '}
+                          min)
+                        </span>
+                      </td>
+                      <td className="pr-2">
+                        {plan.feasible ? (
+                          `${plan.threshold}x`
+                        ) : (
+                          <span title={plan.explanation}>
+                            {rule.burnRate}x can never fire → {plan.threshold}x
                           </span>
-                        </td>
-                        <td className="pr-2">
-                          {plan.feasible ? (
-                            `${plan.threshold}x`
-                          ) : (
-                            <span title={plan.explanation}>
-                              {rule.burnRate}x can never fire → {plan.threshold}x
-                            </span>
-                          )}
-                        </td>
-                        <td>
-                          {segments.length === 0
-                            ? '–'
-                            : segments.map((segment) => {
-                                const [tenant, surface] = segment.split('|') as [string, string];
-                                const pick = (r: SliCounts) => r.tenantId === tenant && r.surface === surface;
-                                const result = evaluateRule(
-                                  plan,
-                                  sum(windowRows.get(rule.longWindowHours)!, key, pick),
-                                  sum(windowRows.get(rule.shortWindowHours)!, key, pick),
-                                  objective.target,
-                                  MIN_EVENTS,
-                                );
-                                const style =
-                                  result.state === 'firing'
-                                    ? 'bg-rose-100 text-rose-800 dark:bg-rose-950 dark:text-rose-200'
-                                    : result.state === 'ok'
-                                      ? 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200'
-                                      : 'bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-300';
-                                return (
-                                  <span
-                                    key={segment}
-                                    className={`mr-1 mb-1 inline-block rounded px-1.5 ${style}`}
-                                    data-state={result.state}
-                                    title={`${tenantNames[tenant] ?? tenant} ${surface}: ${result.longBurn?.toFixed(2) ?? '–'}x over ${rule.longWindowHours} h, ${result.shortBurn?.toFixed(2) ?? '–'}x over the short window`}
-                                  >
-                                    {(tenantNames[tenant] ?? tenant.slice(0, 6)).split(' ')[0]} {surface}{' '}
-                                    {result.state === 'insufficient_data'
-                                      ? 'insufficient data'
-                                      : result.state}
-                                  </span>
-                                );
-                              })}
-                        </td>
-                      </tr>
-                    );
-                  })}
+                        )}
+                      </td>
+                      <td className="text-right font-mono">
+                        {
+                          grid.filter((c) => c.results.find((r) => r.rule === rule)?.state === 'firing')
+                            .length
+                        }
+                      </td>
+                    </tr>
+                  ))}
                 </tbody>
               </table>
+              <BurnGrid objective={objective.id} cells={grid} tenantNames={tenantNames} surfaces={surfaces} />
               {WORKBOOK_RULES.some((r) => !planRule(r, objective.target).feasible) && (
-                <p className="mt-2 text-xs text-amber-800 dark:text-amber-300">
+                <p className="mt-2 text-xs text-warn">
                   At a {objective.target * 100}% target the burn rate cannot exceed{' '}
                   {(1 / (1 - objective.target)).toFixed(0)}x, so the workbook&apos;s faster rules can never
                   fire; they use derived thresholds (share of bad signals in the window) instead.

@@ -1,12 +1,27 @@
 import Link from 'next/link';
 import { Card, EmptyState } from '@/components/ui/card';
+import { formatDateTime, formatDay, formatDuration } from '@/lib/format';
+import { displayZone } from '@/lib/format/server';
 import { slowestEvents } from '@/lib/queries/dashboard';
+import { GRAIN_MS } from '@/lib/schemas/dashboard';
 import { dashboardContext, type Search } from './scope';
 
+/** Shown beside the chart before a bucket is picked, at the size the drill-down takes (nothing moves). */
+export function DrillDownPlaceholder() {
+  return (
+    <Card title="Slowest events" testId="drill-down-empty" className="h-full">
+      <p className="text-sm text-muted">
+        Pick a bucket in the chart (click, tap, or focus the chart and press Enter) or an hour in the breaches
+        table to list its slowest events here.
+      </p>
+    </Card>
+  );
+}
+
 export async function DrillDownCard({ search }: { search: Search }) {
-  const { scope, filters, tenantNames, window } = await dashboardContext(search);
-  if (!filters.drill) return null;
-  const hour = new Date(filters.drill);
+  const { scope, filters, tenantNames, window, canOpenJobs } = await dashboardContext(search);
+  if (!filters.drill) return <DrillDownPlaceholder />;
+  const start = new Date(filters.drill);
   const drillScope = {
     ...scope,
     surface: filters.drillSurface ?? scope.surface,
@@ -14,25 +29,23 @@ export async function DrillDownCard({ search }: { search: Search }) {
       filters.drillTenant && scope.tenantIds.includes(filters.drillTenant)
         ? [filters.drillTenant]
         : scope.tenantIds,
-    bucketHours: window.bucket === 'day' ? 24 : 1,
+    bucketMs: filters.drillSurface || filters.drillTenant ? GRAIN_MS.hour : GRAIN_MS[window.bucket],
   };
-  const events = await slowestEvents(hour, drillScope);
+  const [events, zone] = await Promise.all([slowestEvents(start, drillScope, 12), displayZone()]);
   const close = new URLSearchParams(
     Object.entries(search).filter(
       (e): e is [string, string] => typeof e[1] === 'string' && !e[0].startsWith('drill'),
     ),
   );
+  const when = drillScope.bucketMs >= GRAIN_MS.day ? formatDay(start, zone) : formatDateTime(start, zone);
   return (
-    <div id="drill-down">
+    <div id="drill-down" className="h-full">
       <Card
-        title={`Slowest events from ${hour.toISOString().slice(0, 16).replace('T', ' ')} UTC${drillScope.surface ? ` · ${drillScope.surface}` : ''}`}
+        title={`Slowest events, ${when}${drillScope.surface ? ` · ${drillScope.surface}` : ''}`}
         testId="drill-down"
+        className="h-full"
         actions={
-          <Link
-            href={`/?${close}`}
-            scroll={false}
-            className="text-xs text-blue-700 hover:underline dark:text-blue-300"
-          >
+          <Link href={`/?${close}`} scroll={false} className="text-xs text-link hover:underline">
             Close
           </Link>
         }
@@ -40,43 +53,49 @@ export async function DrillDownCard({ search }: { search: Search }) {
         {events.length === 0 ? (
           <EmptyState>No events in this bucket.</EmptyState>
         ) : (
-          <table className="w-full text-left text-sm" data-testid="drill-table">
-            <thead className="text-xs text-slate-500 uppercase">
-              <tr>
-                <th className="py-1 pr-2">Job</th>
-                <th className="pr-2">Tenant</th>
-                <th className="pr-2">Surface</th>
-                <th className="pr-2 text-right">TTFS</th>
-                <th className="pr-2">Type</th>
-                <th className="pr-2">Source</th>
-                <th className="pr-2">Error</th>
-                <th>Release</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-              {events.map((e, i) => (
-                <tr key={i} data-testid="drill-row">
-                  <td className="py-1 pr-2 font-mono text-xs">
-                    <Link
-                      className="text-blue-700 hover:underline dark:text-blue-300"
-                      href={`/jobs/${e.jobId}`}
-                    >
-                      {e.jobId.slice(0, 8)}
-                    </Link>
-                  </td>
-                  <td className="pr-2">{tenantNames[e.tenantId] ?? e.tenantId.slice(0, 8)}</td>
-                  <td className="pr-2">{e.surface}</td>
-                  <td className="pr-2 text-right font-mono" data-testid="drill-ttfs">
-                    {e.ttfsMs}
-                  </td>
-                  <td className="pr-2">{e.eventType.replace('signal.', '')}</td>
-                  <td className="pr-2">{e.signalSource ?? '–'}</td>
-                  <td className="pr-2">{e.errorCode ?? '–'}</td>
-                  <td>{e.release ?? '–'}</td>
+          <div className="max-h-96 overflow-auto">
+            <table className="w-full text-left text-sm" data-testid="drill-table">
+              <thead className="text-xs text-muted">
+                <tr>
+                  <th scope="col" className="py-1 pr-2">
+                    Job
+                  </th>
+                  <th scope="col" className="pr-2 text-right">
+                    TTFS
+                  </th>
+                  <th scope="col">What</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody className="divide-y divide-line">
+                {events.map((e, i) => (
+                  <tr key={i} data-testid="drill-row" className="align-top">
+                    <td className="py-1 pr-2 font-mono text-xs">
+                      {canOpenJobs ? (
+                        <Link className="text-link hover:underline" href={`/jobs/${e.jobId}`}>
+                          {e.jobId.slice(0, 8)}
+                        </Link>
+                      ) : (
+                        <span title={e.jobId}>{e.jobId.slice(0, 8)}</span>
+                      )}
+                    </td>
+                    <td
+                      className="pr-2 text-right font-mono whitespace-nowrap"
+                      data-testid="drill-ttfs"
+                      data-ms={e.ttfsMs}
+                    >
+                      {formatDuration(e.ttfsMs)}
+                    </td>
+                    <td className="text-xs">
+                      {e.eventType.replace('signal.', '')} · {e.surface} ·{' '}
+                      {tenantNames[e.tenantId] ?? e.tenantId.slice(0, 8)}
+                      {e.errorCode ? ` · ${e.errorCode}` : ''}
+                      {e.release ? ` · ${e.release}` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </Card>
     </div>

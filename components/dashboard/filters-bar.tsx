@@ -2,6 +2,8 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState, useTransition } from 'react';
+import { useDisplayZone } from '@/components/format/zone';
+import { formatTime } from '@/lib/format';
 
 const RANGES = ['1h', '24h', '7d', '30d', '90d'] as const;
 
@@ -19,13 +21,13 @@ function Select({
   onChange: (name: string, value: string) => void;
 }) {
   return (
-    <label className="flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
+    <label className="flex items-center gap-1.5 text-xs text-muted">
       {label}
       <select
         data-testid={`filter-${name}`}
         value={value}
         onChange={(e) => onChange(name, e.target.value)}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+        className="rounded-md border border-line-strong bg-surface px-2 py-1 text-sm text-fg"
       >
         {options.map(([v, l]) => (
           <option key={v} value={v}>
@@ -44,6 +46,7 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
   const params = useSearchParams();
   const [pending, startTransition] = useTransition();
   const [paused, setPaused] = useState(false);
+  const zone = useDisplayZone();
 
   const set = (name: string, value: string) => {
     const next = new URLSearchParams(params.toString());
@@ -66,7 +69,7 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
       <div
         role="group"
         aria-label="Time range"
-        className="inline-flex rounded-md border border-slate-300 p-0.5 dark:border-slate-700"
+        className="inline-flex rounded-md border border-line-strong p-0.5"
       >
         {RANGES.map((r) => (
           <button
@@ -75,7 +78,7 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
             data-testid={`range-${r}`}
             aria-pressed={range === r}
             onClick={() => set('range', r)}
-            className={`rounded px-2.5 py-1 text-xs font-medium ${range === r ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 dark:text-slate-300'}`}
+            className={`rounded px-2.5 py-1 text-xs font-medium ${range === r ? 'bg-inverse text-inverse-fg' : 'text-muted'}`}
           >
             {r}
           </button>
@@ -114,11 +117,11 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
           ['cache', 'cache hit / cold start'],
         ]}
       />
-      <div className="ml-auto flex items-center gap-3 text-xs text-slate-500 dark:text-slate-400">
+      <div className="ml-auto flex items-center gap-3 text-xs text-muted">
         <span data-testid="updated-at">
           Updated{' '}
-          <time dateTime={renderedAt} title={`${renderedAt} UTC`}>
-            {new Date(renderedAt).toLocaleTimeString()}
+          <time dateTime={renderedAt} title={renderedAt}>
+            {formatTime(renderedAt, zone, { seconds: true })}
           </time>
           {pending ? ' · refreshing…' : ''}
         </span>

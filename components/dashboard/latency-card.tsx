@@ -1,9 +1,18 @@
-import { LatencyChart } from '@/components/charts/latency-chart';
+import { LatencyChart, type ChartPoint } from '@/components/charts/latency-chart';
 import { SeriesTable } from '@/components/charts/series-table';
+import { MainContentRendered } from '@/components/telemetry/mark';
 import { Card, EmptyState } from '@/components/ui/card';
 import { latencySeries, releaseChanges, signatureToggles } from '@/lib/queries/dashboard';
+import { GRAIN_MS } from '@/lib/schemas/dashboard';
 import { dashboardContext, type Search } from './scope';
 
+const GRAIN_WORD = { minute: 'per minute', hour: 'hourly', day: 'daily' } as const;
+
+/**
+ * The overview's main content. Rendered in the page's first flush (not behind
+ * a Suspense boundary, whose reveal React holds back for a while after the
+ * first paint), so the chart is in the server's HTML.
+ */
 export async function LatencyCard({ search }: { search: Search }) {
   const { scope, window, filters } = await dashboardContext(search);
   const [points, releases, toggles] = await Promise.all([
@@ -11,13 +20,12 @@ export async function LatencyCard({ search }: { search: Search }) {
     releaseChanges(window, scope),
     signatureToggles(window, scope),
   ]);
-  const partialFrom = new Date(
-    window.to.getTime() - (window.bucket === 'day' ? 86400_000 : 3600_000),
-  ).toISOString();
+  const bucketMs = GRAIN_MS[window.bucket];
+  const partialFrom = window.to.getTime() - bucketMs;
   // Rounded: the chart and table need no more than 0.1 ms, and the page stays small.
   const round = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
-  const chartPoints = points.map((p) => ({
-    bucket: p.bucket.toISOString(),
+  const chartPoints: ChartPoint[] = points.map((p) => ({
+    t: p.bucket.getTime(),
     series: p.series,
     events: p.events,
     p50: round(p.p50),
@@ -27,13 +35,15 @@ export async function LatencyCard({ search }: { search: Search }) {
   const csv = new URLSearchParams(
     Object.entries(search).filter((e): e is [string, string] => typeof e[1] === 'string'),
   );
+  const by = filters.split === 'cache' ? 'cache hit vs cold start' : 'surface';
+  const title = `Time to first signal by ${by}, ${GRAIN_WORD[window.bucket]}`;
   return (
     <Card
       testId="latency-card"
-      title={`TTFS p50 / p95 / p99 by ${filters.split === 'cache' ? 'cache hit vs cold start' : 'surface'} (${window.bucket === 'day' ? 'daily' : 'hourly'})`}
+      title={title}
       actions={
         <a
-          className="text-xs text-blue-700 hover:underline dark:text-blue-300"
+          className="text-xs text-link hover:underline"
           href={`/api/v1/dashboard/series?${csv}`}
           data-testid="csv-export"
           download
@@ -47,23 +57,32 @@ export async function LatencyCard({ search }: { search: Search }) {
       ) : (
         <>
           <LatencyChart
+            title={title}
             points={chartPoints}
-            bucket={window.bucket}
+            from={window.from.getTime()}
+            to={window.to.getTime()}
+            bucketMs={bucketMs}
+            grain={window.bucket}
             partialFrom={partialFrom}
-            releases={releases.map((r) => ({ at: r.at.toISOString(), release: r.release }))}
-            toggles={toggles.map((t) => ({
-              at: t.at.toISOString(),
-              label: `${t.action === 'enable' ? 'enabled' : 'disabled'}: ${t.cause ?? 'signature'}`,
-            }))}
+            drill={filters.drill ? Date.parse(filters.drill) : null}
+            annotations={[
+              ...releases.map((r) => ({ t: r.at.getTime(), kind: 'release' as const, label: r.release })),
+              ...toggles.map((t) => ({
+                t: t.at.getTime(),
+                kind: 'signature' as const,
+                label: `signature ${t.action === 'enable' ? 'enabled' : 'disabled'}: ${t.cause ?? 'unnamed'}`,
+              })),
+            ]}
           />
-          <p className="mt-2 text-xs text-slate-500">
-            Dashed: p50 · solid: p95 · dotted: p99. Grey markers: releases; purple: failure-signature changes;
-            red/green: a series&apos; p95 crossing 5 s. The shaded bucket is still filling. Click a point for
-            its slowest events.
+          <p className="mt-1 text-xs text-muted">
+            Solid: p95 · dashed: p50 · dotted: p99. Red columns: a shown series&apos; p95 over 5 s. The shaded
+            last {window.bucket} is still filling. R: first telemetry of a release; S: a failure signature
+            enabled or disabled.
           </p>
-          <SeriesTable points={chartPoints} />
+          <SeriesTable points={chartPoints} grain={window.bucket} />
         </>
       )}
+      <MainContentRendered page="overview" />
     </Card>
   );
 }

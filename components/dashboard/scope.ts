@@ -1,6 +1,7 @@
 import 'server-only';
 import { cache } from 'react';
 import { currentViewer } from '@/lib/auth';
+import { roleAtLeast } from '@/lib/auth/roles';
 import { sliCountsEndingAt, type Scope } from '@/lib/queries/dashboard';
 import { listTenants } from '@/lib/queries/tenants';
 import { dashboardFilters, windowFor, type DashboardFilters, type Window } from '@/lib/schemas/dashboard';
@@ -9,6 +10,11 @@ import { selectedTenants } from '@/lib/tenant-scope';
 
 export type Search = Record<string, string | string[] | undefined>;
 
+/** The search without the drill-down's parameters: what the cards other than the drill-down depend on. */
+export function viewKey(search: Search): string {
+  return JSON.stringify(Object.entries(search).filter(([k]) => !k.startsWith('drill')));
+}
+
 export interface DashboardContext {
   filters: DashboardFilters;
   scope: Scope;
@@ -16,6 +22,8 @@ export interface DashboardContext {
   tenantNames: Record<string, string>;
   /** The request's "now", so every card of one render agrees. */
   now: Date;
+  /** Whether the viewer may open job pages (support and up): viewers see job ids without links. */
+  canOpenJobs: boolean;
 }
 
 /**
@@ -34,6 +42,7 @@ export const dashboardContext = cache(async (search: Search): Promise<DashboardC
     window: windowFor(filters.range),
     tenantNames: Object.fromEntries(tenants.map((t) => [t.id, t.name])),
     now: new Date(),
+    canOpenJobs: roleAtLeast(viewer.role, 'support'),
   };
 });
 

@@ -1,7 +1,10 @@
 import { Card, EmptyState } from '@/components/ui/card';
 import { surfaceTotals, type SeriesPoint } from '@/lib/queries/dashboard';
 import { previousWindow } from '@/lib/schemas/dashboard';
+import { OBJECTIVES } from '@/lib/slo/burn';
+import { goodRatio, judgeBoth, sliCount } from '@/lib/slo/sli';
 import { dashboardContext, type Search } from './scope';
+import { formatCount } from '@/lib/format';
 import { delta, fmtMs, fmtPct } from './format';
 
 function Stat({
@@ -17,12 +20,12 @@ function Stat({
 }) {
   return (
     <div>
-      <dt className="text-xs text-slate-500 dark:text-slate-400">{label}</dt>
+      <dt className="text-xs text-muted">{label}</dt>
       <dd className="font-mono text-sm tabular-nums" data-testid={testId}>
         {value}
         {change && (
           <span
-            className={`ml-1 text-[11px] ${change.good ? 'text-emerald-700 dark:text-emerald-400' : 'text-rose-700 dark:text-rose-400'}`}
+            className={`ml-1 text-[11px] ${change.good ? 'text-ok' : 'text-danger'}`}
             title="against the previous period of the same length"
           >
             {change.text}
@@ -33,8 +36,11 @@ function Stat({
   );
 }
 
-const compliance = (p: SeriesPoint | undefined, over: 'over2000' | 'over5000') =>
-  p && p.events ? 1 - p[over] / p.events : null;
+// The one SLI (docs/slo.md), as the error budget counts it: first-signal outcomes, timeouts and errors late.
+const compliance = (p: SeriesPoint | undefined, objective: 'p50' | 'p95') =>
+  p ? goodRatio(sliCount(p), objective === 'p50' ? P50 : P95) : null;
+const [P50, P95] = OBJECTIVES as [(typeof OBJECTIVES)[number], (typeof OBJECTIVES)[number]];
+
 const rate = (p: SeriesPoint | undefined, key: 'cacheHits' | 'errors') =>
   p && p.events ? p[key] / p.events : null;
 
@@ -51,73 +57,82 @@ export async function Tiles({ search }: { search: Search }) {
       </EmptyState>
     );
   return (
-    <div className="grid gap-4 md:grid-cols-3" data-testid="tiles">
-      {now.map((p) => {
-        const b = before.find((x) => x.series === p.series);
-        const breach = (p.p50 ?? 0) > 2000 || (p.p95 ?? 0) > 5000;
-        return (
-          <Card
-            key={p.series}
-            testId={`tile-${p.series}`}
-            title={
-              <span className="flex items-center gap-2">
-                {p.series.toUpperCase()}{' '}
-                {breach ? (
-                  <span className="rounded bg-rose-100 px-1.5 text-[11px] text-rose-800 dark:bg-rose-950 dark:text-rose-200">
-                    outside SLO
+    <div>
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-3" data-testid="tiles">
+        {now.map((p) => {
+          const b = before.find((x) => x.series === p.series);
+          const verdict = judgeBoth(sliCount(p));
+          return (
+            <Card
+              key={p.series}
+              testId={`tile-${p.series}`}
+              title={
+                <span className="flex items-center gap-2">
+                  {p.series.toUpperCase()}{' '}
+                  <span
+                    data-testid={`tile-${p.series}-verdict`}
+                    data-verdict={verdict}
+                    className={`rounded px-1.5 text-[11px] ${verdict === 'breach' ? 'bg-danger-soft text-danger' : verdict === 'ok' ? 'bg-ok-soft text-ok' : 'bg-subtle text-muted'}`}
+                  >
+                    {verdict === 'breach'
+                      ? 'outside SLO'
+                      : verdict === 'ok'
+                        ? 'within SLO'
+                        : 'insufficient data'}
                   </span>
-                ) : (
-                  <span className="rounded bg-emerald-100 px-1.5 text-[11px] text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
-                    within SLO
-                  </span>
-                )}
-              </span>
-            }
-          >
-            <dl className="grid grid-cols-3 gap-3">
-              <Stat
-                label="p50"
-                value={fmtMs(p.p50)}
-                change={delta(p.p50, b?.p50 ?? null)}
-                testId={`tile-${p.series}-p50`}
-              />
-              <Stat
-                label="p95"
-                value={fmtMs(p.p95)}
-                change={delta(p.p95, b?.p95 ?? null)}
-                testId={`tile-${p.series}-p95`}
-              />
-              <Stat label="p99" value={fmtMs(p.p99)} change={delta(p.p99, b?.p99 ?? null)} />
-              <Stat
-                label="≤ 2 s"
-                value={fmtPct(compliance(p, 'over2000'))}
-                change={delta(compliance(p, 'over2000'), compliance(b, 'over2000'), false)}
-              />
-              <Stat
-                label="≤ 5 s"
-                value={fmtPct(compliance(p, 'over5000'))}
-                change={delta(compliance(p, 'over5000'), compliance(b, 'over5000'), false)}
-              />
-              <Stat
-                label="events"
-                value={p.events.toLocaleString('en')}
-                change={delta(p.events, b?.events ?? null, false)}
-                testId={`tile-${p.series}-events`}
-              />
-              <Stat
-                label="cache hits"
-                value={fmtPct(rate(p, 'cacheHits'))}
-                change={delta(rate(p, 'cacheHits'), rate(b, 'cacheHits'), false)}
-              />
-              <Stat
-                label="errors"
-                value={fmtPct(rate(p, 'errors'), 2)}
-                change={delta(rate(p, 'errors'), rate(b, 'errors'))}
-              />
-            </dl>
-          </Card>
-        );
-      })}
+                </span>
+              }
+            >
+              <dl className="grid grid-cols-3 gap-3">
+                <Stat
+                  label="p50"
+                  value={fmtMs(p.p50)}
+                  change={delta(p.p50, b?.p50 ?? null)}
+                  testId={`tile-${p.series}-p50`}
+                />
+                <Stat
+                  label="p95"
+                  value={fmtMs(p.p95)}
+                  change={delta(p.p95, b?.p95 ?? null)}
+                  testId={`tile-${p.series}-p95`}
+                />
+                <Stat label="p99" value={fmtMs(p.p99)} change={delta(p.p99, b?.p99 ?? null)} />
+                <Stat
+                  label="signals ≤ 2 s"
+                  value={fmtPct(compliance(p, 'p50'))}
+                  change={delta(compliance(p, 'p50'), compliance(b, 'p50'), false)}
+                />
+                <Stat
+                  label="signals ≤ 5 s"
+                  value={fmtPct(compliance(p, 'p95'))}
+                  change={delta(compliance(p, 'p95'), compliance(b, 'p95'), false)}
+                />
+                <Stat
+                  label="events"
+                  value={formatCount(p.events)}
+                  change={delta(p.events, b?.events ?? null, false)}
+                  testId={`tile-${p.series}-events`}
+                />
+                <Stat
+                  label="cache hits"
+                  value={fmtPct(rate(p, 'cacheHits'))}
+                  change={delta(rate(p, 'cacheHits'), rate(b, 'cacheHits'), false)}
+                />
+                <Stat
+                  label="errors"
+                  value={fmtPct(rate(p, 'errors'), 2)}
+                  change={delta(rate(p, 'errors'), rate(b, 'errors'))}
+                />
+              </dl>
+            </Card>
+          );
+        })}
+      </div>
+      <p className="mt-2 text-xs text-muted">
+        Signals ≤ 2 s and ≤ 5 s count first-signal outcomes as the error budget does: rendered within the
+        threshold is good, a timeout or an error is late. The verdict is that SLI against its targets (50 %
+        and 95 %); p50/p95/p99 are the exact percentiles of all measurements.
+      </p>
     </div>
   );
 }

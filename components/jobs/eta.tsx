@@ -9,7 +9,7 @@ export function Eta({ etaSeconds, updatedAt }: { etaSeconds: number | null; upda
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  if (etaSeconds === null) return <span className="text-slate-500">unknown</span>;
+  if (etaSeconds === null) return <span className="text-muted">unknown</span>;
   const left = Math.max(0, Math.round(etaSeconds - (now - Date.parse(updatedAt)) / 1000));
   const text = left >= 60 ? `${Math.floor(left / 60)} min ${left % 60} s` : `${left} s`;
   return (

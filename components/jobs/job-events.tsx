@@ -1,9 +1,11 @@
 import { Card, EmptyState } from '@/components/ui/card';
 import { jobEvents } from '@/lib/queries/signals';
+import { formatDateTime, formatDuration } from '@/lib/format';
+import { displayZone } from '@/lib/format/server';
 
 /** The job's TTFS measurements, newest first, as a compact timeline. */
 export async function JobEvents({ jobId, tenantId }: { jobId: string; tenantId: string }) {
-  const events = await jobEvents(jobId, tenantId);
+  const [events, zone] = await Promise.all([jobEvents(jobId, tenantId), displayZone()]);
   const max = Math.max(5000, ...events.map((e) => e.ttfsMs));
   return (
     <Card title="Time to first signal for this job" className="mt-6" testId="job-events">
@@ -13,12 +15,8 @@ export async function JobEvents({ jobId, tenantId }: { jobId: string; tenantId: 
         <ol className="space-y-1.5 text-sm">
           {events.map((e, i) => (
             <li key={i} className="grid grid-cols-[8rem_3rem_9rem_1fr_5rem] items-center gap-2">
-              <time
-                dateTime={e.ts.toISOString()}
-                title={`${e.ts.toISOString()} UTC`}
-                className="text-xs text-slate-500"
-              >
-                {e.ts.toISOString().slice(5, 19).replace('T', ' ')}
+              <time dateTime={e.ts.toISOString()} title={e.ts.toISOString()} className="text-xs text-muted">
+                {formatDateTime(e.ts, zone, { seconds: true, zoneLabel: false })}
               </time>
               <span className="text-xs uppercase">{e.surface}</span>
               <span className="truncate text-xs">
@@ -33,7 +31,7 @@ export async function JobEvents({ jobId, tenantId }: { jobId: string; tenantId: 
                 />
               </span>
               <span className="text-right font-mono text-xs tabular-nums">
-                {e.eventType === 'signal.start' ? 'start' : `${e.ttfsMs} ms`}
+                {e.eventType === 'signal.start' ? 'start' : formatDuration(e.ttfsMs)}
               </span>
             </li>
           ))}

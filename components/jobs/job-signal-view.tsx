@@ -9,6 +9,7 @@ import { LiveIndicator, OfflineBanner } from './live-indicator';
 import { PhaseProgress } from './phase-progress';
 import { reportUiTtfs } from './report-ttfs';
 import { useSignalStream } from './use-signal-stream';
+import { Timestamp } from '@/components/format/zone';
 
 function duration(seconds: number | null) {
   if (seconds === null) return '–';
@@ -69,7 +70,7 @@ export function JobSignalView({
         <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
           <div className="flex items-center gap-3">
             <KindBadge kind={signal.kind} />
-            <span className="text-sm text-slate-500 dark:text-slate-400">
+            <span className="text-sm text-muted">
               phase{' '}
               <span className="font-medium text-slate-700 dark:text-slate-200" data-testid="signal-phase">
                 {signal.phase}
@@ -87,21 +88,19 @@ export function JobSignalView({
           </div>
           <dl className="mt-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
             <div>
-              <dt className="text-slate-500">ETA</dt>
+              <dt className="text-muted">ETA</dt>
               <dd>
                 <Eta etaSeconds={signal.etaSeconds} updatedAt={signal.updatedAt} />
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500">Updated</dt>
+              <dt className="text-muted">Updated</dt>
               <dd>
-                <time dateTime={signal.updatedAt} title={`${signal.updatedAt} UTC`}>
-                  {new Date(signal.updatedAt).toLocaleTimeString()}
-                </time>
+                <Timestamp value={signal.updatedAt} seconds />
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500">Last outcome</dt>
+              <dt className="text-muted">Last outcome</dt>
               <dd data-testid="last-outcome">
                 {signal.lastKnownOutcome
                   ? `${String(signal.lastKnownOutcome.status ?? 'unknown')}${signal.lastKnownOutcome.findings_count !== undefined ? `, ${String(signal.lastKnownOutcome.findings_count)} findings` : ''}`
@@ -109,7 +108,7 @@ export function JobSignalView({
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500">Source</dt>
+              <dt className="text-muted">Source</dt>
               <dd className="font-mono text-xs">{source}</dd>
             </div>
           </dl>
@@ -159,11 +158,11 @@ export function JobSignalView({
         )}
 
         <details className="mt-5 text-sm" data-testid="diagnostics">
-          <summary className="cursor-pointer text-slate-600 dark:text-slate-300">Diagnostics</summary>
+          <summary className="cursor-pointer text-muted">Diagnostics</summary>
           <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-1 sm:grid-cols-3">
             {Object.entries(signal.diagnostics).map(([k, v]) => (
               <div key={k}>
-                <dt className="text-xs text-slate-500">{k.replaceAll('_', ' ')}</dt>
+                <dt className="text-xs text-muted">{k.replaceAll('_', ' ')}</dt>
                 <dd className="font-mono text-xs break-all">
                   {typeof v === 'object' ? JSON.stringify(v) : String(v)}
                 </dd>

@@ -6,7 +6,7 @@ export function LiveIndicator({ state }: { state: StreamState }) {
     <span
       data-testid="live-indicator"
       data-state={state}
-      className="inline-flex items-center gap-1.5 text-xs font-medium text-slate-600 dark:text-slate-300"
+      className="inline-flex items-center gap-1.5 text-xs font-medium text-muted"
     >
       <span
         aria-hidden

@@ -6,6 +6,7 @@ import { KindBadge } from '@/components/ui/badge';
 import type { Signal } from '@/lib/schemas/signal';
 import { LiveIndicator } from './live-indicator';
 import { useSignalStream } from './use-signal-stream';
+import { Timestamp } from '@/components/format/zone';
 
 interface Props {
   initial: Signal[];
@@ -49,7 +50,7 @@ export function LiveJobsTable({ initial, tenantNames, filters, streamQuery }: Pr
       <div className="overflow-x-auto">
         <table className="w-full text-left text-sm" data-testid="jobs-table">
           <caption className="sr-only">Recent jobs and their current first signal</caption>
-          <thead className="text-xs text-slate-500 uppercase">
+          <thead className="text-xs text-muted uppercase">
             <tr>
               <th className="py-2 pr-3">Job</th>
               <th className="pr-3">Tenant</th>
@@ -85,17 +86,15 @@ export function LiveJobsTable({ initial, tenantNames, filters, streamQuery }: Pr
                 <td className="pr-3" data-testid="job-summary">
                   {job.summary}
                 </td>
-                <td className="whitespace-nowrap text-slate-500">
-                  <time dateTime={job.updatedAt} title={`${job.updatedAt} UTC`}>
-                    {new Date(job.updatedAt).toLocaleString()}
-                  </time>
+                <td className="whitespace-nowrap text-muted">
+                  <Timestamp value={job.updatedAt} seconds />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
         {rows.length === 0 && (
-          <p className="py-8 text-center text-sm text-slate-500">No jobs match these filters.</p>
+          <p className="py-8 text-center text-sm text-muted">No jobs match these filters.</p>
         )}
       </div>
     </div>

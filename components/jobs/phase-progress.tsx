@@ -30,7 +30,7 @@ export function PhaseProgress({ kind, phase }: Pick<Signal, 'kind' | 'phase'>) {
             key={p}
             data-state={state}
             aria-current={state === 'current' ? 'step' : undefined}
-            className="text-center text-[11px] text-slate-500 dark:text-slate-400"
+            className="text-center text-[11px] text-muted"
           >
             <div className={`mb-1 h-1.5 rounded-full ${bar}`} />
             {p}

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { Suspense, type ReactNode } from 'react';
 import { UserMenu } from '@/components/auth/user-menu';
+import { ZoneSwitch } from '@/components/format/zone';
+import { PageTelemetryProvider } from '@/components/telemetry/page-rendered';
 import { optionalViewer } from '@/lib/auth';
 import { isDatabaseUnavailable } from '@/lib/errors';
 import { listTenants } from '@/lib/queries/tenants';
@@ -14,11 +16,50 @@ function DatabaseDownBanner() {
     <div
       role="alert"
       data-testid="database-down"
-      className="border-b border-rose-300 bg-rose-50 px-4 py-2 text-sm text-rose-900 md:px-6 dark:border-rose-900 dark:bg-rose-950 dark:text-rose-100"
+      className="border-b border-line bg-danger-soft px-4 py-2 text-sm text-danger md:px-6"
     >
       The database is unreachable. The console keeps retrying; reload in a moment. Live streams reconnect by
       themselves.
     </div>
+  );
+}
+
+/** The first stop of the keyboard: jumps over the navigation to the page's main content. */
+function SkipLink() {
+  return (
+    <a
+      href="#main"
+      data-testid="skip-link"
+      className="sr-only z-50 rounded-md bg-inverse px-3 py-2 text-sm font-medium text-inverse-fg focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+    >
+      Skip to main content
+    </a>
+  );
+}
+
+function Brand({ link }: { link: boolean }) {
+  const inner = (
+    <>
+      <span aria-hidden className="inline-block h-3 w-3 rounded-full bg-accent" />
+      TTFS console
+    </>
+  );
+  return link ? (
+    <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" data-testid="brand">
+      {inner}
+    </Link>
+  ) : (
+    <span className="flex items-center gap-2 font-semibold tracking-tight" data-testid="brand">
+      {inner}
+    </span>
+  );
+}
+
+function Main({ children }: { children: ReactNode }) {
+  return (
+    <main id="main" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 outline-none md:px-6">
+      {children}
+    </main>
   );
 }
 
@@ -32,44 +73,45 @@ export async function AppShell({ children, theme }: { children: ReactNode; theme
   if (!viewer) {
     return (
       <div className="flex min-h-screen flex-col">
-        <header className="flex items-center justify-between gap-3 border-b border-slate-200 bg-white px-4 py-3 md:px-6 dark:border-slate-800 dark:bg-slate-900">
-          <span className="flex items-center gap-2 font-semibold tracking-tight" data-testid="brand">
-            <span aria-hidden className="inline-block h-3 w-3 rounded-full bg-emerald-500" />
-            TTFS console
-          </span>
-          <ThemeToggle theme={theme} />
+        <SkipLink />
+        <header className="flex flex-wrap items-center justify-between gap-3 border-b border-line bg-surface px-4 py-3 md:px-6">
+          <Brand link={false} />
+          <div className="flex items-center gap-2">
+            <ZoneSwitch />
+            <ThemeToggle theme={theme} />
+          </div>
         </header>
         {banner}
-        <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 md:px-6">{children}</main>
+        <Main>{children}</Main>
       </div>
     );
   }
   const tenants = await listTenants(viewer).catch(() => []);
   return (
-    <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="border-b border-slate-200 bg-white md:sticky md:top-0 md:h-screen md:w-56 md:shrink-0 md:border-r md:border-b-0 dark:border-slate-800 dark:bg-slate-900">
-        <div className="flex items-center justify-between gap-2 px-4 py-3 md:block md:py-5">
-          <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight" data-testid="brand">
-            <span aria-hidden className="inline-block h-3 w-3 rounded-full bg-emerald-500" />
-            TTFS console
-          </Link>
-        </div>
-        <NavLinks role={viewer.role} />
-      </aside>
-      <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 bg-white/80 px-4 py-2 backdrop-blur md:px-6 dark:border-slate-800 dark:bg-slate-900/80">
-          <Suspense
-            fallback={<div className="h-9 w-48 animate-pulse rounded bg-slate-200 dark:bg-slate-800" />}
-          >
-            <TenantSwitcher tenants={tenants} />
-          </Suspense>
-          <div className="flex items-center gap-3 text-sm">
-            <UserMenu viewer={viewer} />
-            <ThemeToggle theme={theme} />
+    <PageTelemetryProvider tenants={tenants.map((t) => ({ id: t.id, slug: t.slug }))}>
+      <div className="flex min-h-screen flex-col md:flex-row">
+        <SkipLink />
+        <aside className="border-b border-line bg-surface md:sticky md:top-0 md:h-screen md:w-56 md:shrink-0 md:border-r md:border-b-0">
+          <div className="flex items-center justify-between gap-2 px-4 py-3 md:block md:py-5">
+            <Brand link />
           </div>
-        </header>
-        <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 md:px-6">{children}</main>
+          <NavLinks role={viewer.role} />
+        </aside>
+        <div className="flex min-w-0 flex-1 flex-col">
+          <header className="flex flex-wrap items-center justify-between gap-3 border-b border-line bg-surface px-4 py-2 md:px-6">
+            <Suspense fallback={<div className="h-9 w-48 animate-pulse rounded bg-subtle" />}>
+              <TenantSwitcher tenants={tenants} />
+            </Suspense>
+            <div className="flex flex-wrap items-center gap-2 text-sm">
+              <UserMenu viewer={viewer} />
+              <ZoneSwitch />
+              <ThemeToggle theme={theme} />
+            </div>
+          </header>
+          {banner}
+          <Main>{children}</Main>
+        </div>
       </div>
-    </div>
+    </PageTelemetryProvider>
   );
 }

@@ -29,9 +29,7 @@ function Links({ role }: { role: Role }) {
             aria-current={active ? 'page' : undefined}
             data-testid={`nav-${link.label.toLowerCase()}`}
             className={`rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap ${
-              active
-                ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900'
-                : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800'
+              active ? 'bg-inverse text-inverse-fg' : 'text-muted hover:bg-subtle hover:text-fg'
             }`}
           >
             {link.label}

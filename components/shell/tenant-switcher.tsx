@@ -12,7 +12,7 @@ export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: strin
 
   return (
     <label className="flex items-center gap-2 text-sm">
-      <span className="text-slate-500 dark:text-slate-400">Tenant</span>
+      <span className="text-muted">Tenant</span>
       <select
         data-testid="tenant-switcher"
         aria-busy={pending}
@@ -23,7 +23,7 @@ export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: strin
           else next.delete('tenant');
           startTransition(() => router.push(`${pathname}${next.size ? `?${next}` : ''}`));
         }}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
+        className="rounded-md border border-line-strong bg-surface px-2 py-1.5 text-fg"
       >
         <option value="">All tenants</option>
         {tenants.map((t) => (

@@ -27,7 +27,7 @@ export function ThemeToggle({ theme: initial }: { theme: Theme }) {
     <div
       role="radiogroup"
       aria-label="Theme"
-      className="inline-flex rounded-md border border-slate-300 p-0.5 text-xs dark:border-slate-700"
+      className="inline-flex rounded-md border border-line-strong p-0.5 text-xs"
     >
       {THEMES.map((t) => (
         <button
@@ -37,7 +37,7 @@ export function ThemeToggle({ theme: initial }: { theme: Theme }) {
           aria-checked={theme === t}
           data-testid={`theme-${t}`}
           onClick={() => apply(t)}
-          className={`rounded px-2 py-1 ${theme === t ? 'bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900' : 'text-slate-600 dark:text-slate-300'}`}
+          className={`rounded px-2 py-1 ${theme === t ? 'bg-inverse text-inverse-fg' : 'text-muted'}`}
         >
           {LABEL[t]}
         </button>

@@ -132,7 +132,7 @@ export function SignatureForm({
         </label>
       )}
       <fieldset className="grid gap-3 rounded-md border border-slate-200 p-3 sm:col-span-2 sm:grid-cols-3 dark:border-slate-800">
-        <legend className="px-1 text-xs text-slate-500">
+        <legend className="px-1 text-xs text-muted">
           Pattern (a failure matches when every field set here matches)
         </legend>
         <label className="text-sm">

@@ -100,7 +100,7 @@ export function TryIt({ tenants }: { tenants: { id: string; name: string }[] }) 
       )}
       {result && (
         <table className="mt-3 w-full text-left text-xs" data-testid="try-results">
-          <thead className="text-slate-500">
+          <thead className="text-muted">
             <tr>
               <th className="py-1">Signature</th>
               <th>Confidence</th>

@@ -16,11 +16,11 @@ export function Card({
   return (
     <section
       data-testid={testId}
-      className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-800 dark:bg-slate-900 ${className}`}
+      className={`rounded-lg border border-line bg-surface p-4 shadow-sm ${className}`}
     >
       {(title || actions) && (
         <div className="mb-3 flex items-center justify-between gap-2">
-          {title && <h2 className="text-sm font-semibold text-slate-700 dark:text-slate-200">{title}</h2>}
+          {title && <h2 className="text-sm font-semibold text-fg">{title}</h2>}
           {actions}
         </div>
       )}
@@ -30,18 +30,12 @@ export function Card({
 }
 
 export function Skeleton({ className = 'h-24' }: { className?: string }) {
-  return (
-    <div aria-hidden className={`animate-pulse rounded-md bg-slate-200 dark:bg-slate-800 ${className}`} />
-  );
+  return <div aria-hidden className={`animate-pulse rounded-md bg-subtle ${className}`} />;
 }
 
 export function CardSkeleton({ height = 'h-48', testId }: { height?: string; testId?: string }) {
   return (
-    <div
-      aria-busy="true"
-      data-testid={testId}
-      className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
-    >
+    <div aria-busy="true" data-testid={testId} className="rounded-lg border border-line bg-surface p-4">
       <Skeleton className="mb-3 h-4 w-40" />
       <Skeleton className={height} />
     </div>
@@ -49,7 +43,7 @@ export function CardSkeleton({ height = 'h-48', testId }: { height?: string; tes
 }
 
 export function EmptyState({ children }: { children: ReactNode }) {
-  return <p className="py-8 text-center text-sm text-slate-500 dark:text-slate-400">{children}</p>;
+  return <p className="py-8 text-center text-sm text-muted">{children}</p>;
 }
 
 export function PageHeader({
@@ -65,7 +59,7 @@ export function PageHeader({
     <div className="mb-6 flex flex-wrap items-end justify-between gap-3">
       <div>
         <h1 className="text-xl font-semibold tracking-tight">{title}</h1>
-        {description && <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{description}</p>}
+        {description && <p className="mt-1 text-sm text-muted">{description}</p>}
       </div>
       {actions}
     </div>

@@ -32,7 +32,18 @@ export interface Scope {
   cache?: 'hit' | 'cold';
 }
 
-const cacheArg = (cache?: 'hit' | 'cold') => (cache === 'hit' ? true : cache === 'cold' ? false : null);
+const cacheArg = (state?: 'hit' | 'cold') => (state === 'hit' ? true : state === 'cold' ? false : null);
+
+/**
+ * The scope's surface and cache-state filters as SQL conditions (`and …`), for
+ * queries on the raw events and the rollup cells, which name the columns alike.
+ * The tenant condition stays in each query, next to the index it uses.
+ */
+function scopeFilter(scope: Pick<Scope, 'surface' | 'cache'>, opts: { cache?: boolean } = {}) {
+  return sql`${scope.surface ? sql`and surface = ${scope.surface}` : sql``} ${
+    opts.cache !== false && scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``
+  }`;
+}
 
 async function windowStats(
   w: Window,
@@ -77,12 +88,55 @@ async function windowStats(
   }));
 }
 
-/** p50/p95/p99 over time, split by surface or by cache hit vs cold start. */
+/**
+ * Minute buckets of a short window (the last 60 minutes), from the raw events:
+ * the rollups hold hours, and an hour of events is a small index range scan on
+ * (tenant_id, ts). Percentiles are exact (percentile_cont), counts as the cells
+ * count them.
+ */
+async function minuteStats(w: Window, scope: Scope, split: 'surface' | 'cache'): Promise<SeriesPoint[]> {
+  const series =
+    split === 'surface' ? sql`surface` : sql`case when cache_hit then 'cache hit' else 'cold start' end`;
+  const rows = await sql<
+    {
+      bucket: Date;
+      series: string;
+      events: number;
+      p: (number | null)[];
+      over2000: number;
+      over5000: number;
+      errors: number;
+      timeouts: number;
+      cacheHits: number;
+      rendered: number;
+      renderedOver2000: number;
+      renderedOver5000: number;
+    }[]
+  >`
+    select date_bin('1 minute', ts, ${w.from}) as bucket, ${series} as series, count(*)::int as events,
+      percentile_cont(array[0.5, 0.95, 0.99]) within group (order by ttfs_ms) as p,
+      count(*) filter (where ttfs_ms > 2000)::int as "over2000", count(*) filter (where ttfs_ms > 5000)::int as "over5000",
+      count(*) filter (where event_type = 'signal.error')::int as errors,
+      count(*) filter (where event_type = 'signal.timeout')::int as timeouts,
+      count(*) filter (where cache_hit)::int as "cacheHits",
+      count(*) filter (where event_type = 'signal.rendered')::int as rendered,
+      count(*) filter (where event_type = 'signal.rendered' and ttfs_ms > 2000)::int as "renderedOver2000",
+      count(*) filter (where event_type = 'signal.rendered' and ttfs_ms > 5000)::int as "renderedOver5000"
+    from scheduler.ttfs_events
+    where tenant_id = any(${scope.tenantIds}::uuid[]) and ts >= ${w.from} and ts < ${w.to}
+      and event_type <> 'signal.start' ${scopeFilter(scope)}
+    group by 1, 2
+    order by 1, 2`;
+  return rows.map(({ p, ...r }) => ({ ...r, p50: p[0] ?? null, p95: p[1] ?? null, p99: p[2] ?? null }));
+}
+
+/** p50/p95/p99 over time, split by surface or by cache hit vs cold start, at the window's grain. */
 export async function latencySeries(
   w: Window,
   scope: Scope,
   split: 'surface' | 'cache',
 ): Promise<SeriesPoint[]> {
+  if (w.bucket === 'minute') return minuteStats(w, scope, split);
   const bucket = w.bucket === 'day' ? '1 day' : '1 hour';
   if (split === 'surface') return windowStats(w, scope, { bucket, splitSurface: true });
   const wanted = scope.cache ? [scope.cache] : (['hit', 'cold'] as const);
@@ -162,7 +216,7 @@ async function cubeRows(
   }));
 }
 
-const cacheKey = (cache?: 'hit' | 'cold') => cache ?? '*';
+const cacheKey = (state?: 'hit' | 'cold') => state ?? '*';
 
 /** One row per surface over the whole window (the hours from the one holding w.from up to w.to). */
 export async function surfaceTotals(w: Pick<Window, 'from' | 'to'>, scope: Scope): Promise<SeriesPoint[]> {
@@ -235,10 +289,60 @@ export async function sloBreaches(scope: Scope, limit = 12): Promise<BreachRow[]
     select hour, tenant_id as "tenantId", surface, total_signals::int as total, p50_breaches::int as "p50Breaches",
       p95_breaches::int as "p95Breaches", p50_compliance_pct::float8 as "p50Compliance", p95_compliance_pct::float8 as "p95Compliance"
     from scheduler.ttfs_slo_breaches
-    where tenant_id = any(${scope.tenantIds}::uuid[]) ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+    where tenant_id = any(${scope.tenantIds}::uuid[]) ${scopeFilter(scope, { cache: false })}
       and (p50_breaches > 0 or p95_breaches > 0)
     order by p95_compliance_pct asc, p50_compliance_pct asc, total_signals desc
     limit ${limit}`;
+}
+
+export interface HourSli {
+  hour: Date;
+  tenantId: string;
+  surface: string;
+  total: number;
+  bad2000: number;
+  bad5000: number;
+}
+
+/**
+ * SLI counts per hour, tenant and surface (the breaches table), from the rollup
+ * cells with pending deltas: the same population and rule as the error budget
+ * (docs/slo.md), unlike scheduler.ttfs_slo_breaches, which keeps the schema's
+ * signal.rendered-only counts for outside callers.
+ */
+export async function hourlySli(from: Date, to: Date, scope: Scope): Promise<HourSli[]> {
+  return sql<HourSli[]>`
+    select hour, tenant_id as "tenantId", surface, sum(n_rendered + n_timeout + n_error)::int as total,
+      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
+    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
+      ${scopeFilter(scope)}
+    group by 1, 2, 3
+    having sum(n_rendered + n_timeout + n_error) > 0`;
+}
+
+export interface PageTiming {
+  page: string;
+  views: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/**
+ * The console's own time to main content per page (signal.rendered events with
+ * surface 'ui' and metadata.page, docs/ui.md), exact percentiles from the raw
+ * events through the partial index idx_ttfs_events_console_pages (migration 0082).
+ */
+export async function consolePageTimings(from: Date, to: Date, tenantIds: string[]): Promise<PageTiming[]> {
+  return sql<PageTiming[]>`
+    select metadata->>'page' as page, count(*)::int as views,
+      percentile_cont(0.5) within group (order by ttfs_ms) as p50,
+      percentile_cont(0.95) within group (order by ttfs_ms) as p95
+    from scheduler.ttfs_events
+    where surface = 'ui' and event_type = 'signal.rendered' and metadata ? 'page'
+      and tenant_id = any(${tenantIds}::uuid[]) and ts >= ${from} and ts < ${to}
+    group by 1
+    order by 1`;
 }
 
 export interface SliCounts {
@@ -265,8 +369,7 @@ export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<Sli
       sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
     from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
     where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
-      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
-      ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
+      ${scopeFilter(scope)}
     group by 1, 2`;
 }
 
@@ -291,7 +394,7 @@ export async function sliCountsEndingAt(
   // Sent as ISO text and cast in SQL.
   const hours = plan.hours.map((h) => new Date(h).toISOString());
   const boundaries = plan.boundaries.map((b) => new Date(b).toISOString());
-  const filters = sql`${scope.surface ? sql`and surface = ${scope.surface}` : sql``} ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}`;
+  const filters = scopeFilter(scope);
   // One branch per raw range: each an index range scan on (tenant_id, ts), whatever the statistics say.
   const rawRows = plan.rawRanges.length
     ? plan.rawRanges
@@ -374,8 +477,7 @@ export async function dailyBad(from: Date, to: Date, scope: Scope) {
       sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
     from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
     where hour >= ${from} and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
-      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
-      ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
+      ${scopeFilter(scope)}
     group by 1 order by 1`;
 }
 
@@ -391,20 +493,19 @@ export interface SlowEvent {
   release: string | null;
 }
 
-/** The slowest measurements of one hour (drill-down), from the raw events. */
+/** The slowest measurements of one chart bucket (drill-down), from the raw events. */
 export async function slowestEvents(
   hour: Date,
-  scope: Scope & { bucketHours?: number },
+  scope: Scope & { bucketMs?: number },
   limit = 20,
 ): Promise<SlowEvent[]> {
-  const end = new Date(hour.getTime() + (scope.bucketHours ?? 1) * 3600_000);
+  const end = new Date(hour.getTime() + (scope.bucketMs ?? 3600_000));
   return sql<SlowEvent[]>`
     select ts, job_id as "jobId", tenant_id as "tenantId", surface, event_type as "eventType", ttfs_ms as "ttfsMs",
       signal_source as "signalSource", error_code as "errorCode", release
     from scheduler.ttfs_events
     where ts >= ${hour} and ts < ${end} and tenant_id = any(${scope.tenantIds}::uuid[]) and event_type <> 'signal.start'
-      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
-      ${scope.cache ? sql`and cache_hit = ${scope.cache === 'hit'}` : sql``}
+      ${scopeFilter(scope)}
     order by ttfs_ms desc limit ${limit}`;
 }
 
@@ -464,7 +565,7 @@ export async function budgetSpendBySegment(from: Date, to: Date, scope: Scope): 
       sum(r_over_5000 + n_timeout + n_error)::int as bad5000, sum(r_over_2000 + n_timeout + n_error)::int as bad2000
     from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
     where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
-      ${scope.surface ? sql`and surface = ${scope.surface}` : sql``}
+      ${scopeFilter(scope, { cache: false })}
     group by 1, 2, 3
     order by 5 desc`;
 }

@@ -19,18 +19,34 @@ export const dashboardFilters = z.object({
 });
 export type DashboardFilters = z.infer<typeof dashboardFilters>;
 
+export type Grain = 'minute' | 'hour' | 'day';
+
 export interface Window {
   from: Date;
   to: Date;
-  bucket: 'hour' | 'day';
+  bucket: Grain;
 }
 
-/** Whole hours (or days beyond 7 days), ending with the current, partial one. */
+export const GRAIN_MS: Record<Grain, number> = { minute: 60_000, hour: 3600_000, day: 86400_000 };
+
+/** The grain a range is shown at: minutes for the last hour, hours up to 7 days, days beyond. */
+export function grainFor(range: RangeKey): Grain {
+  const hours = RANGES[range];
+  return hours <= 1 ? 'minute' : hours > 7 * 24 ? 'day' : 'hour';
+}
+
+/**
+ * Whole buckets ending with the current, partial one: the last 60 minutes at
+ * minute grain, whole hours up to 7 days, whole UTC days beyond.
+ */
 export function windowFor(range: RangeKey, now = new Date()): Window {
   const hours = RANGES[range];
-  const bucket = hours > 7 * 24 ? 'day' : 'hour';
+  const bucket = grainFor(range);
   const to = new Date(now);
-  if (bucket === 'day') {
+  if (bucket === 'minute') {
+    to.setUTCSeconds(0, 0);
+    to.setUTCMinutes(to.getUTCMinutes() + 1);
+  } else if (bucket === 'day') {
     to.setUTCHours(0, 0, 0, 0);
     to.setUTCDate(to.getUTCDate() + 1);
   } else {

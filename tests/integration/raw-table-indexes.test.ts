@@ -7,12 +7,17 @@ const sql = testSql();
 afterAll(() => sql.end());
 
 describe('scheduler.ttfs_events indexes', () => {
-  it('are exactly the primary key, BRIN on ts, hash on job_id, (tenant_id, ts desc) and the idempotency key', async () => {
+  it('are exactly the primary key, BRIN on ts, hash on job_id, (tenant_id, ts desc), the idempotency key and the console-pages partial index', async () => {
     const rows = await sql<{ name: string; definition: string }[]>`
       select indexname as name, regexp_replace(indexdef, '^.* USING ', '') as definition
       from pg_indexes where schemaname = 'scheduler' and tablename = 'ttfs_events' order by indexname`;
     expect(rows).toEqual([
       { name: 'brin_ttfs_events_ts', definition: 'brin (ts)' },
+      {
+        name: 'idx_ttfs_events_console_pages',
+        definition:
+          "btree (tenant_id, ts) WHERE ((surface = 'ui'::text) AND (event_type = 'signal.rendered'::text) AND (metadata ? 'page'::text))",
+      },
       { name: 'idx_ttfs_events_job', definition: 'hash (job_id)' },
       { name: 'idx_ttfs_events_tenant_ts', definition: 'btree (tenant_id, ts DESC)' },
       { name: 'ttfs_events_pkey', definition: 'btree (id)' },

@@ -2,6 +2,9 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
 import { policyFromEnv } from '@/lib/ops/retention';
 import { recentRetentionRuns } from '@/lib/queries/retention';
+import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
+import { formatDuration } from '@/lib/format';
 
 export const metadata = { title: 'Retention' };
 
@@ -20,7 +23,7 @@ export default async function RetentionPage() {
           <EmptyState>No retention run yet: the first one starts a minute after the console.</EmptyState>
         ) : (
           <table className="w-full text-left text-sm" data-testid="retention-runs">
-            <thead className="text-xs text-slate-500 uppercase">
+            <thead className="text-xs text-muted uppercase">
               <tr>
                 <th className="py-1">Started (UTC)</th>
                 <th>Trigger</th>
@@ -36,7 +39,7 @@ export default async function RetentionPage() {
                 <tr key={r.id}>
                   <td className="py-1">
                     <time dateTime={r.startedAt.toISOString()}>
-                      {r.startedAt.toISOString().slice(0, 19).replace('T', ' ')}
+                      <Timestamp value={r.startedAt.toISOString()} seconds />
                     </time>
                   </td>
                   <td>{r.trigger}</td>
@@ -47,7 +50,7 @@ export default async function RetentionPage() {
                   <td className={r.error ? 'text-rose-700 dark:text-rose-400' : ''}>
                     {r.error ??
                       (r.finishedAt
-                        ? `done in ${((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1)} s`
+                        ? `done in ${formatDuration(r.finishedAt.getTime() - r.startedAt.getTime())}`
                         : 'running')}
                   </td>
                 </tr>
@@ -56,6 +59,7 @@ export default async function RetentionPage() {
           </table>
         )}
       </Card>
+      <MainContentRendered page="retention" />
     </>
   );
 }

@@ -6,11 +6,13 @@ import { currentViewer } from '@/lib/auth';
 import { listApiTokens } from '@/lib/auth/tokens';
 import { listTenants } from '@/lib/queries/tenants';
 import { selectedTenants } from '@/lib/tenant-scope';
+import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'API tokens' };
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
-const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'never');
+const when = (d: Date | null) => (d ? <Timestamp value={d.toISOString()} /> : 'never');
 
 async function TokenTable({ search }: { search: Search }) {
   const viewer = await currentViewer({ role: 'admin' });
@@ -20,7 +22,7 @@ async function TokenTable({ search }: { search: Search }) {
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" data-testid="tokens-table">
-        <thead className="text-xs text-slate-500 uppercase">
+        <thead className="text-xs text-muted uppercase">
           <tr>
             <th className="py-2 pr-3">Name</th>
             <th className="pr-3">Prefix</th>
@@ -82,6 +84,7 @@ export default function TokensPage({ searchParams }: { searchParams: Search }) {
         <Card title="Tokens">
           <Suspense fallback={<CardSkeleton height="h-48" />}>
             <TokenTable search={searchParams} />
+            <MainContentRendered page="tokens" />
           </Suspense>
         </Card>
       </div>

@@ -7,6 +7,7 @@ import { CardSkeleton } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
 import { coldStartSnapshot, getSnapshot } from '@/lib/queries/signals';
 import { checkedWithoutMatch, signalSource, toSignal } from '@/lib/signals/map';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Job' };
 
@@ -20,7 +21,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
   const signal = toSignal(row);
   return (
     <>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted">
         <Link href="/jobs" className="hover:underline">
           Jobs
         </Link>{' '}
@@ -30,7 +31,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
         Job <span className="font-mono text-base">{jobId}</span>
       </h1>
       {signal.runId && (
-        <p className="mb-5 text-sm text-slate-500">
+        <p className="mb-5 text-sm text-muted">
           Run{' '}
           <Link
             className="font-mono text-blue-700 hover:underline dark:text-blue-300"
@@ -45,6 +46,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
         source={signalSource(signal, snapshot !== null)}
         noMatch={checkedWithoutMatch(row)}
       />
+      <MainContentRendered page="job" />
       <Suspense
         fallback={
           <div className="mt-6">

@@ -3,6 +3,8 @@ import { SignatureForm } from '@/components/signatures/signature-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
 import { getSignature, signatureHistory } from '@/lib/queries/signatures';
+import { MainContentRendered } from '@/components/telemetry/mark';
+import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'Failure signature' };
 
@@ -48,24 +50,23 @@ export default async function SignaturePage({ params }: { params: Promise<{ sign
       />
       <Card title="History" className="mt-6" testId="signature-history">
         {history.length === 0 ? (
-          <p className="text-sm text-slate-500">
+          <p className="text-sm text-muted">
             No recorded changes (created before the audit trail, or by the demo data).
           </p>
         ) : (
           <ol className="space-y-2 text-sm">
             {history.map((h, i) => (
               <li key={i} data-testid="history-row">
-                <time className="text-xs text-slate-500" dateTime={h.at.toISOString()}>
-                  {h.at.toISOString().slice(0, 19).replace('T', ' ')} UTC
-                </time>{' '}
+                <Timestamp className="text-xs text-muted" value={h.at.toISOString()} seconds />{' '}
                 <strong>{h.actorName}</strong> {h.action}
                 {h.reason ? <> — “{h.reason}”</> : null}
-                <div className="font-mono text-xs break-all text-slate-500">{changes(h.before, h.after)}</div>
+                <div className="font-mono text-xs break-all text-muted">{changes(h.before, h.after)}</div>
               </li>
             ))}
           </ol>
         )}
       </Card>
+      <MainContentRendered page="signature" />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { SignatureForm } from '@/components/signatures/signature-form';
 import { PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
 import { listTenants } from '@/lib/queries/tenants';
+import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'New failure signature' };
 
@@ -28,6 +29,7 @@ export default async function NewSignaturePage() {
           reason: '',
         }}
       />
+      <MainContentRendered page="signature-new" />
     </>
   );
 }
