@@ -12,11 +12,14 @@ export async function JobEvents({ jobId }: { jobId: string }) {
       ) : (
         <ol className="space-y-1.5 text-sm">
           {events.map((e, i) => (
-            <li key={i} className="grid grid-cols-[8rem_3rem_9rem_1fr_5rem] items-center gap-2">
+            <li
+              key={i}
+              className="grid grid-cols-[7rem_2rem_minmax(0,1fr)_4rem] items-center gap-x-2 gap-y-0.5 sm:grid-cols-[8rem_3rem_9rem_1fr_5rem]"
+            >
               <time
                 dateTime={e.ts.toISOString()}
                 title={`${e.ts.toISOString()} UTC`}
-                className="text-xs text-slate-500"
+                className="text-xs text-slate-600 dark:text-slate-300"
               >
                 {e.ts.toISOString().slice(5, 19).replace('T', ' ')}
               </time>
@@ -26,7 +29,7 @@ export async function JobEvents({ jobId }: { jobId: string }) {
                 {e.cacheHit ? ' · cache' : ''}
                 {e.errorCode ? ` · ${e.errorCode}` : ''}
               </span>
-              <span className="h-2 rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
+              <span className="hidden h-2 rounded-full bg-slate-100 sm:block dark:bg-slate-800" aria-hidden>
                 <span
                   className={`block h-2 rounded-full ${e.ttfsMs > 5000 ? 'bg-rose-500' : e.ttfsMs > 2000 ? 'bg-amber-500' : 'bg-emerald-500'}`}
                   style={{ width: `${Math.max(2, (e.ttfsMs / max) * 100)}%` }}

@@ -9,6 +9,13 @@ export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: strin
   const params = useSearchParams();
   const [pending, startTransition] = useTransition();
   const current = params.get('tenant') ?? '';
+  // One tenant: nothing to switch (and no "All tenants" that means the same).
+  if (tenants.length === 1)
+    return (
+      <p className="text-sm" data-testid="tenant-single">
+        <span className="text-slate-600 dark:text-slate-300">Tenant</span> {tenants[0]!.name}
+      </p>
+    );
 
   return (
     <label className="flex items-center gap-2 text-sm">
