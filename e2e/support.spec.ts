@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { appDatabase } from './db';
@@ -6,6 +11,7 @@ import { attachScreenshot, expect, test } from './fixtures';
 import { JobPage, JobsPage } from './pages/jobs';
 
 const ACME = '11111111-1111-4111-8111-111111111111';
+const run = promisify(execFile);
 const sql = appDatabase();
 test.afterAll(() => sql.end());
 
@@ -19,6 +25,12 @@ const upsert = (
 ) =>
   sql`select scheduler.upsert_first_signal_snapshot(${job}, ${ACME}, null, ${kind}, ${phase}, ${summary}, ${eta}, null, null, ${sql.json(diagnostics as never)})`;
 
+/** A full-page screenshot in the report and in .data/screens/ to look at. */
+async function shot(page: Page, testInfo: TestInfo, name: string) {
+  await page.screenshot({ path: `.data/screens/${name}.png`, fullPage: true });
+  await attachScreenshot(page, testInfo, name);
+}
+
 /** Collects console errors and uncaught page errors (a hydration mismatch is one). */
 function watchErrors(page: Page) {
   const errors: string[] = [];
@@ -26,6 +38,9 @@ function watchErrors(page: Page) {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+  });
   return errors;
 }
 
@@ -92,7 +107,7 @@ test.describe('support pages', () => {
     // A matched signature's runbook is a real page; no retry is offered.
     const actions = page.getByTestId('next-actions').getByRole('link');
     await expect(actions).toHaveText(['Open runbook']);
-    await attachScreenshot(page, testInfo, 'job-failed-1440');
+    await shot(page, testInfo, 'job-failed-1440');
     await expectAxeClean(page, testInfo, 'job page');
     await actions.first().click();
     await expect(page.getByTestId('runbook')).toContainText('Registry pull rate limits');
@@ -143,7 +158,7 @@ test.describe('support pages', () => {
     const queued = Number(await page.getByTestId('count-queued-n').textContent());
     await upsert(randomUUID(), 'queued', 'unknown', 'Counted live');
     await expect(page.getByTestId('count-queued-n')).toHaveText(String(queued + 1));
-    await attachScreenshot(page, testInfo, 'jobs-1440');
+    await shot(page, testInfo, 'jobs-1440');
     await expectAxeClean(page, testInfo, 'jobs');
     expect(errors).toEqual([]);
   });
@@ -159,6 +174,123 @@ test.describe('support pages', () => {
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
     await expect(page.getByTestId('offline-banner')).toBeHidden();
   });
+});
+
+test.describe('admin pages', () => {
+  test('retention: run now, next run, table sizes, and a drifted hour rebuilt', async ({
+    page,
+  }, testInfo) => {
+    const errors = watchErrors(page);
+    // Raw rows deleted outside retention leave the rollups of their hour counting them.
+    const [hour] = await sql<{ hour: Date }[]>`
+      select date_trunc('hour', ts) as hour from scheduler.ttfs_events
+      where ts > now() - interval '40 hours' and ts < date_trunc('hour', now()) group by 1 order by 1 desc limit 1`;
+    await sql`delete from scheduler.ttfs_events where id in (
+      select id from scheduler.ttfs_events where date_trunc('hour', ts) = ${hour!.hour} limit 3)`;
+    await page.goto('/admin/retention');
+    await expect(page.getByTestId('retention-next')).toHaveText(/UTC|not scheduled|off/);
+    await expect(
+      page.locator('[data-testid="table-size"][data-table="scheduler.ttfs_events"]'),
+    ).toContainText(/\d/);
+    const drifted = page.locator(`[data-testid="drift-hour"][data-hour="${hour!.hour.toISOString()}"]`);
+    await expect(drifted).toBeVisible();
+    await shot(page, testInfo, 'retention-1440');
+    await expectAxeClean(page, testInfo, 'retention');
+    await drifted.getByTestId('rebuild-hour').click();
+    await expect(drifted).toHaveCount(0);
+    await page.getByTestId('retention-run-now').click();
+    await expect(page.getByTestId('retention-result')).toContainText('Done:');
+    await expect(page.getByTestId('retention-run').first()).toContainText('manual');
+    expect(errors).toEqual([]);
+  });
+
+  test('tokens: an expiry chosen at creation is shown; the CLI page mints a personal token', async ({
+    page,
+  }, testInfo) => {
+    const errors = watchErrors(page);
+    await page.goto('/admin/tokens');
+    const name = `expiring-${randomUUID().slice(0, 6)}`;
+    await page.getByTestId('token-name').fill(name);
+    await page.getByTestId('token-expiry').selectOption('7');
+    await page.getByTestId('token-scope-signals:read').check();
+    await page.getByTestId('token-create').click();
+    await expect(page.getByTestId('token-created')).toBeVisible();
+    const row = page.getByTestId('token-row').filter({ hasText: name });
+    const in7 = new Date(Date.now() + 7 * 86400_000).toISOString().slice(0, 10);
+    await expect(row.getByTestId('token-expiry')).toContainText(`expires ${in7}`);
+    await expect(row.getByTestId('token-last-used')).toHaveText('never');
+    await shot(page, testInfo, 'tokens-1440');
+    await expectAxeClean(page, testInfo, 'tokens');
+
+    await page.goto('/cli');
+    await page.getByTestId('personal-token-expiry').selectOption('7');
+    await page.getByTestId('personal-token-create').click();
+    await expect(page.getByTestId('personal-token-secret')).toHaveText(/^ttfs_/);
+    await expect(page.getByTestId('personal-token-row').first()).toContainText(`expires ${in7}`);
+    await shot(page, testInfo, 'cli-1440');
+    await expectAxeClean(page, testInfo, 'cli');
+    expect(errors).toEqual([]);
+  });
+
+  test('signatures page renders without errors', async ({ page }, testInfo) => {
+    const errors = watchErrors(page);
+    await page.goto('/signatures');
+    await expect(page.getByTestId('signature-row').first()).toBeVisible();
+    await shot(page, testInfo, 'signatures-1440');
+    expect(errors).toEqual([]);
+  });
+});
+
+test('the CLI signs in with a personal token and finds jobs by prefix and runs', async ({
+  request,
+  baseURL,
+}) => {
+  const made = await request.post('/api/v1/me/tokens', { data: { name: 'cli e2e', expiresInDays: 7 } });
+  expect(made.status()).toBe(201);
+  const { token } = await made.json();
+  const configDir = mkdtempSync(path.join(tmpdir(), 'ttfs-cli-'));
+  const env = { ...process.env, CI: '', TTFS_CONFIG_DIR: configDir, TTFS_TOKEN: '', TTFS_URL: '' };
+  const cli = (...args: string[]) => run('node', ['bin/ttfs.mjs', ...args], { env, timeout: 20_000 });
+
+  const help = await cli('--help');
+  expect(help.stdout).toContain('ttfs login');
+
+  const login = await cli('login', '--url', baseURL!, '--token', token);
+  expect(login.stdout).toContain('Signed in');
+  const file = path.join(configDir, 'config.json');
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ url: baseURL, token });
+
+  const job = randomUUID();
+  const runId = randomUUID();
+  await sql`insert into scheduler.runs (id, tenant_id) values (${runId}, ${ACME})`;
+  await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${ACME}, ${runId}, 'phase', 'fetch', 'Running fetch for the CLI', 60,
+    null, ${sql.json([
+      { label: 'Retry', href: `/jobs/${job}?retry=1` },
+      { label: 'View run', href: `/runs/${runId}` },
+    ])}, '{}')`;
+  // The stored URL and token are used without options; 8 characters find the job.
+  const byPrefix = await cli('signal', job.slice(0, 8));
+  expect(byPrefix.stdout).toContain('Running fetch for the CLI');
+  expect(byPrefix.stdout).toContain(`View run: ${baseURL}/runs/${runId}`);
+  expect(byPrefix.stdout).not.toContain('Retry');
+  for (const args of [
+    ['signal', runId],
+    ['run', runId],
+  ]) {
+    const out = await cli(...args);
+    expect(out.stdout, args.join(' ')).toContain('Running fetch for the CLI');
+  }
+
+  const refused = await run(
+    'node',
+    ['bin/ttfs.mjs', 'signal', job, '--url', baseURL!, '--token', 'ttfs_not-a-real-token-at-all'],
+    {
+      env: { ...env, TTFS_CONFIG_DIR: mkdtempSync(path.join(tmpdir(), 'ttfs-cli-')) },
+    },
+  ).catch((e) => e as { code: number; stderr: string });
+  expect((refused as { code: number }).code).toBe(2);
+  expect((refused as { stderr: string }).stderr).toContain('ttfs login');
 });
 
 test.describe('at 390 px', () => {
@@ -185,7 +317,7 @@ test.describe('at 390 px', () => {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
       await expectNoSideways(page);
-      await attachScreenshot(page, testInfo, `390${path.replaceAll('/', '-')}`);
+      await shot(page, testInfo, `390${path.replaceAll('/', '-')}`);
     }
     expect(errors).toEqual([]);
   });

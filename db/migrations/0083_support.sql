@@ -111,3 +111,6 @@ DROP TRIGGER IF EXISTS api_token_cache_change ON console.api_tokens;
 CREATE TRIGGER api_token_cache_change
   AFTER UPDATE OF revoked_at, scopes, tenant_id, token_hash, expires_at, owner_user_id OR DELETE OR TRUNCATE ON console.api_tokens
   FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"tokens":"all"}');
+
+-- 3. Retention also removes phase history older than the telemetry it goes with.
+ALTER TABLE console.retention_runs ADD COLUMN IF NOT EXISTS history_deleted BIGINT NOT NULL DEFAULT 0;
