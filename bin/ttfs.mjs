@@ -94,7 +94,7 @@ const base = (option('url') ?? process.env.TTFS_URL ?? stored.url ?? 'http://loc
   '',
 );
 // The stored token goes only to the console it was made on.
-const token = option('token') ?? process.env.TTFS_TOKEN ?? (stored.url === base ? stored.token : undefined);
+const token = option('token') ?? (process.env.TTFS_TOKEN || (stored.url === base ? stored.token : undefined));
 const headers = { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) };
 
 function howToSignIn() {
@@ -142,7 +142,7 @@ async function prompt(question) {
 }
 
 async function login() {
-  let value = option('token') ?? process.env.TTFS_TOKEN;
+  let value = option('token') ?? (process.env.TTFS_TOKEN || undefined);
   if (!value) {
     console.error(`Open ${base}/cli in a browser, sign in, and create a personal token.`);
     value = await prompt('Paste the token here: ');

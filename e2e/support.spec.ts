@@ -27,7 +27,7 @@ const upsert = (
 
 /** A full-page screenshot in the report and in .data/screens/ to look at. */
 async function shot(page: Page, testInfo: TestInfo, name: string) {
-  await page.screenshot({ path: `.data/screens/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `.data/screens/${name}.png` });
   await attachScreenshot(page, testInfo, name);
 }
 
@@ -65,6 +65,8 @@ async function expectAxeClean(page: Page, testInfo: TestInfo, name: string) {
     `axe on ${name}`,
   ).toEqual([]);
 }
+
+test.use({ viewport: { width: 1440, height: 900 } });
 
 test.describe('support pages', () => {
   test('the job page: header facts, phase timeline with times, ETA only while running, no console errors', async ({
@@ -188,6 +190,7 @@ test.describe('admin pages', () => {
     await sql`delete from scheduler.ttfs_events where id in (
       select id from scheduler.ttfs_events where date_trunc('hour', ts) = ${hour!.hour} limit 3)`;
     await page.goto('/admin/retention');
+    await expect(page.getByTestId('table-size').first()).toBeVisible();
     await expect(page.getByTestId('retention-next')).toHaveText(/UTC|not scheduled|off/);
     await expect(
       page.locator('[data-testid="table-size"][data-table="scheduler.ttfs_events"]'),
@@ -232,11 +235,34 @@ test.describe('admin pages', () => {
     expect(errors).toEqual([]);
   });
 
-  test('signatures page renders without errors', async ({ page }, testInfo) => {
+  test('signatures: shared patterns grouped, expired shown as expired, a preview before saving', async ({
+    page,
+  }, testInfo) => {
     const errors = watchErrors(page);
     await page.goto('/signatures');
     await expect(page.getByTestId('signature-row').first()).toBeVisible();
+    await expect(
+      page
+        .getByTestId('signature-group')
+        .filter({ hasText: /shared by \d tenants/ })
+        .first(),
+    ).toBeVisible();
     await shot(page, testInfo, 'signatures-1440');
+    await expectAxeClean(page, testInfo, 'signatures');
+    await page.goto('/signatures?status=expired');
+    const statuses = page.getByTestId('signature-status');
+    await expect(statuses.first()).toHaveText('expired');
+    for (const status of await statuses.allTextContents()) expect(status).toBe('expired');
+
+    await page.goto('/signatures/new');
+    await page.getByTestId('field-error-code').fill('REGISTRY_RATE_LIMITED');
+    await page.getByTestId('field-mttr-p50').fill('2');
+    await page.getByTestId('field-mttr-p50-unit').selectOption('h');
+    await page.getByTestId('preview-signature').click();
+    await expect(page.getByTestId('preview-summary')).toContainText(
+      /failures? of the last 7 days|No failure/,
+    );
+    await shot(page, testInfo, 'signature-new-1440');
     expect(errors).toEqual([]);
   });
 });
@@ -316,6 +342,7 @@ test.describe('at 390 px', () => {
     ]) {
       await page.goto(path);
       await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+      await page.waitForTimeout(300);
       await expectNoSideways(page);
       await shot(page, testInfo, `390${path.replaceAll('/', '-')}`);
     }

@@ -129,10 +129,10 @@ export function JobSignalView({
             {signal.summary}
           </p>
           <dl
-            className="mt-4 grid grid-cols-1 gap-x-4 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-3"
+            className="mt-4 grid grid-cols-2 gap-x-4 gap-y-3 text-sm lg:grid-cols-3"
             data-testid="job-facts"
           >
-            <Fact label="Image" testId="fact-image" mono>
+            <Fact label="Image" testId="fact-image" mono wide>
               {image ?? '–'}
             </Fact>
             <Fact label="Error code" testId="fact-error-code" mono>
@@ -161,7 +161,7 @@ export function JobSignalView({
             <Fact label="Updated" testId="fact-updated">
               <time dateTime={signal.updatedAt}>{formatUtc(signal.updatedAt, true)}</time>
             </Fact>
-            <Fact label="Previous run" testId="last-outcome">
+            <Fact label="Previous run" testId="last-outcome" wide>
               {previous ?? 'none recorded'}
             </Fact>
             <Fact label="Source" testId="fact-source">
@@ -242,14 +242,17 @@ function Fact({
   children,
   testId,
   mono = false,
+  wide = false,
 }: {
   label: string;
   children: React.ReactNode;
   testId: string;
   mono?: boolean;
+  /** Both columns on phones (long values). */
+  wide?: boolean;
 }) {
   return (
-    <div className="min-w-0">
+    <div className={`min-w-0 ${wide ? 'col-span-2 lg:col-span-1' : ''}`}>
       <dt className="text-xs text-slate-600 dark:text-slate-300">{label}</dt>
       <dd data-testid={testId} className={mono ? 'font-mono text-xs break-all' : 'break-words'}>
         {children}
