@@ -46,7 +46,7 @@ const TERMINAL = ['succeeded', 'failed', 'canceled'];
 
 function configFile() {
   const base =
-    process.env.TTFS_CONFIG_DIR ??
+    process.env.TTFS_CONFIG_DIR ||
     (process.platform === 'win32'
       ? path.join(process.env.APPDATA ?? path.join(homedir(), 'AppData', 'Roaming'), 'ttfs')
       : path.join(process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config'), 'ttfs'));
@@ -89,7 +89,8 @@ if (flag('help') || args.includes('-h') || command === 'help') {
 }
 
 const stored = readConfig();
-const base = (option('url') ?? process.env.TTFS_URL ?? stored.url ?? 'http://localhost:3000').replace(
+// An empty variable counts as unset.
+const base = (option('url') ?? (process.env.TTFS_URL || stored.url || 'http://localhost:3000')).replace(
   /\/$/,
   '',
 );

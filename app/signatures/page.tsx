@@ -65,8 +65,8 @@ function TenantLine({ s, tenant }: { s: SignatureRow; tenant: string | null }) {
     >
       <p className="text-xs text-slate-700 dark:text-slate-200">
         {tenant && <span className="font-medium">{tenant} · </span>}
-        <Status row={s} /> · confidence {s.confidence.toFixed(2)} · {s.sampleCount} samples · last matched{' '}
-        {lastMatched(s)}
+        <Status row={s} /> · confidence {s.confidence.toFixed(2)} · {s.sampleCount}{' '}
+        {s.sampleCount === 1 ? 'sample' : 'samples'} · last matched {lastMatched(s)}
         {s.expiresAt && !s.expired ? ` · expires ${s.expiresAt.toISOString().slice(0, 10)}` : ''}
         {s.expired && s.expiresAt ? ` ${s.expiresAt.toISOString().slice(0, 10)}` : ''}
       </p>
@@ -130,8 +130,9 @@ async function SignaturesTable({ search }: { search: Search }) {
                 <p className="font-mono text-xs break-all">{patternText(first)}</p>
                 <p className="text-sm font-medium">{first.outcome.likely_cause}</p>
                 <p className="text-xs text-slate-600 dark:text-slate-300">
-                  Usually fixed in {duration(first.outcome.mttr_p50_seconds)} (p95{' '}
-                  {duration(first.outcome.mttr_p95_seconds)})
+                  {first.outcome.mttr_p50_seconds == null
+                    ? 'No time to fix recorded'
+                    : `Usually fixed in ${duration(first.outcome.mttr_p50_seconds)} (p95 ${duration(first.outcome.mttr_p95_seconds)})`}
                   {grouped && group.length > 1 ? ` · shared by ${group.length} tenants` : ''}
                 </p>
               </div>

@@ -114,7 +114,9 @@ export function JobSignalView({
       >
         <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
           <div className="flex items-center gap-3">
-            <KindBadge kind={signal.kind} />
+            <span data-testid="signal-kind">
+              <KindBadge kind={signal.kind} />
+            </span>
             <span className="text-sm text-slate-600 dark:text-slate-300">
               phase{' '}
               <span className="font-medium text-slate-800 dark:text-slate-100" data-testid="signal-phase">

@@ -100,7 +100,7 @@ export function LiveJobsTable({ initial, initialCounts, tenantNames, filters, se
   );
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const pill = (active: boolean) =>
-    `inline-flex min-h-9 items-center rounded-full border px-3 py-1 text-xs ${active ? 'border-slate-900 bg-slate-900 text-white dark:border-slate-100 dark:bg-slate-100 dark:text-slate-900' : 'border-slate-300 text-slate-700 dark:border-slate-700 dark:text-slate-200'}`;
+    `inline-flex min-h-9 items-center gap-1 rounded-full border px-3 py-1 text-xs ${active ? 'border-slate-900 bg-slate-900 text-white dark:border-slate-100 dark:bg-slate-100 dark:text-slate-900' : 'border-slate-300 text-slate-700 dark:border-slate-700 dark:text-slate-200'}`;
 
   return (
     <div>

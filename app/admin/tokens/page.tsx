@@ -36,7 +36,7 @@ async function TokenTable({ search }: { search: Search }) {
             <p className="text-xs text-slate-600 dark:text-slate-300">
               created {when(t.createdAt)}
               {t.createdBy ? ` by ${t.createdBy}` : ''} ·{' '}
-              <span data-testid="token-expiry">
+              <span data-testid="token-expires">
                 {t.expiresAt ? `${t.expired ? 'expired' : 'expires'} ${when(t.expiresAt)}` : 'never expires'}
               </span>{' '}
               · last used <span data-testid="token-last-used">{when(t.lastUsedAt)}</span>
