@@ -4,8 +4,8 @@ import { appFileExists, e2eSql, TENANTS } from './auth-helpers';
 
 // Navigation each demo user must see: exactly these links, in this order.
 const NAV: Record<DemoUser, string[]> = {
-  admin: ['Overview', 'Jobs', 'Signatures', 'Tokens', 'Retention'],
-  support: ['Overview', 'Jobs'],
+  admin: ['Overview', 'Jobs', 'CLI', 'Signatures', 'Tokens', 'Retention'],
+  support: ['Overview', 'Jobs', 'CLI'],
   sre: ['Overview'],
 };
 const ROLE: Record<DemoUser, string> = { admin: 'admin', support: 'support', sre: 'viewer' };

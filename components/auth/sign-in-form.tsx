@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { FIELD_CLASS } from '@/components/ui/input';
 
 export interface DemoCredential {
   username: string;
@@ -56,7 +57,7 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
             value={username}
             onChange={(e) => setUsername(e.target.value)}
             data-testid="sign-in-username"
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+            className={`mt-1 ${FIELD_CLASS}`}
           />
         </label>
         <label className="block text-sm">
@@ -69,7 +70,7 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             data-testid="sign-in-password"
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+            className={`mt-1 ${FIELD_CLASS}`}
           />
         </label>
         {error && (

@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition } from 'react';
+import { FIELD_BASE_CLASS } from '@/components/ui/input';
 
 export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: string; name: string }[] }) {
   const router = useRouter();
@@ -30,7 +31,7 @@ export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: strin
           else next.delete('tenant');
           startTransition(() => router.push(`${pathname}${next.size ? `?${next}` : ''}`));
         }}
-        className="rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
+        className={FIELD_BASE_CLASS}
       >
         <option value="">All tenants</option>
         {tenants.map((t) => (

@@ -2,8 +2,10 @@ import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTML
 
 // The console's one look for form fields: text inputs, selects and text areas
 // share it, at least 36 px tall (a target big enough to hit on a phone).
-export const FIELD_CLASS =
-  'block min-h-9 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
+/** Without width or display, for fields that size to their content. */
+export const FIELD_BASE_CLASS =
+  'min-h-9 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
+export const FIELD_CLASS = `block w-full ${FIELD_BASE_CLASS}`;
 
 export function Input({ className = '', ...props }: InputHTMLAttributes<HTMLInputElement>) {
   return <input {...props} className={`${FIELD_CLASS} ${className}`} />;
