@@ -45,11 +45,26 @@ function watchErrors(page: Page) {
 }
 
 async function expectNoSideways(page: Page) {
-  const { scroll, client } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  expect(scroll, 'page width beyond the viewport').toBeLessThanOrEqual(client);
+  const { scroll, client, wide } = await page.evaluate(() => {
+    const client = document.documentElement.clientWidth;
+    // The innermost elements reaching past the viewport, to say what overflows.
+    const clipped = (e: Element) => {
+      for (let p = e.parentElement; p; p = p.parentElement)
+        if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true;
+      return false;
+    };
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > client + 0.5 && !clipped(e))
+      .slice(-5)
+      .map(
+        (e) =>
+          `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)})`,
+      );
+    return { scroll: document.documentElement.scrollWidth, client, wide };
+  });
+  expect(scroll, `page width beyond the viewport on ${page.url()}: ${wide.join(', ')}`).toBeLessThanOrEqual(
+    client,
+  );
 }
 
 async function expectAxeClean(page: Page, testInfo: TestInfo, name: string, disableRules: string[] = []) {

@@ -47,8 +47,9 @@ export async function tableSizes(sql: Sql = appSql): Promise<TableSize[]> {
   const rows = await sql<{ table: string; bytes: string; estimate: number }[]>`
     select t as table, pg_total_relation_size(t::regclass)::text as bytes,
       greatest(c.reltuples, 0)::float8 as estimate
-    from unnest(${RETAINED_TABLES as unknown as string[]}::text[]) t
-    join pg_class c on c.oid = t::regclass`;
+    from unnest(${RETAINED_TABLES as unknown as string[]}::text[]) with ordinality as u(t, n)
+    join pg_class c on c.oid = t::regclass
+    order by n`;
   return Promise.all(
     rows.map(async (r) => {
       if (r.estimate > 200_000)
