@@ -40,7 +40,7 @@ export default async function CliPage() {
         </Card>
         <Card title="Use it">
           <pre className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs leading-5 dark:bg-slate-800">
-            {`ttfs signal 3f2a9c1e        # a job by the 8 characters the pages show
+            {`ttfs signal 3f2a9c1e         # a job by the 8 characters the pages show
 ttfs signal <jobId> --watch  # follow it until it ends
 ttfs run <runId>             # a run's most relevant job
 ttfs --help`}

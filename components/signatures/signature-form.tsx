@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { BUTTON_CLASS, FIELD_CLASS, SECONDARY_BUTTON_CLASS } from '@/components/ui/input';
+import { BUTTON_CLASS, FIELD_BASE_CLASS, FIELD_CLASS, SECONDARY_BUTTON_CLASS } from '@/components/ui/input';
 import { mttrSeconds, type MttrUnit } from './mttr';
 import { PATTERN_PHASES, signatureCreate, signaturePatch } from '@/lib/schemas/signature';
 
@@ -189,14 +189,14 @@ export function SignatureForm({
               min={0}
               step="any"
               aria-label={`MTTR ${q}`}
-              className={`${FIELD_CLASS} flex-1`}
+              className={`${FIELD_BASE_CLASS} min-w-0 flex-1`}
               value={values[`mttr_${q}`]}
               onChange={set(`mttr_${q}`)}
               data-testid={`field-mttr-${q}`}
             />
             <select
               aria-label={`MTTR ${q} unit`}
-              className={`${FIELD_CLASS} w-28`}
+              className={`${FIELD_BASE_CLASS} w-32 shrink-0`}
               value={values[`mttr_${q}_unit`]}
               onChange={set(`mttr_${q}_unit`)}
               data-testid={`field-mttr-${q}-unit`}
@@ -218,7 +218,7 @@ export function SignatureForm({
           className={field}
           value={values.remediation_url}
           onChange={set('remediation_url')}
-          placeholder="/docs/... or https://..."
+          placeholder="/runbooks/... or https://..."
         />
         <FieldError errors={errors} k="outcome.remediation_url" />
       </label>
@@ -338,7 +338,7 @@ function Preview({ values, signatureId }: { values: FormValues; signatureId?: st
           <p data-testid="preview-summary">
             {result.total === 0
               ? 'No failure of the last 7 days matches this pattern.'
-              : `${result.total} failure${result.total === 1 ? '' : 's'} of the last 7 days match; another signature matches ${result.otherCount} of them today.`}
+              : `${result.total} failure${result.total === 1 ? '' : 's'} of the last 7 days ${result.total === 1 ? 'matches' : 'match'}; another signature matches ${result.otherCount} of ${result.total === 1 ? 'it' : 'them'} today.`}
           </p>
           {result.matches.length > 0 && (
             <ul className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
