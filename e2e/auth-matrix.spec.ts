@@ -132,6 +132,26 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
   'PATCH /api/v1/failure-signatures/[signatureId]': people(403, 403, 'ok', 403),
   'DELETE /api/v1/failure-signatures/[signatureId]': people(403, 403, 'ok', 403),
   'POST /api/v1/failure-signatures/match': people(403, 403, 'ok', 403),
+  'POST /api/v1/failure-signatures/preview': people(403, 403, 'ok', 403),
+  // Support pages: the CLI page (personal tokens), run links, runbooks (anyone signed in).
+  'GET /cli': page(403, 'ok', 'ok'),
+  'GET /runs/[runId]': page(403, 'ok', 'ok'),
+  'GET /runbooks/[slug]': page('ok', 'ok', 'ok'),
+  // The jobs list as JSON: like the job signal API; another tenant's token lists its own tenant.
+  'GET /api/v1/jobs': {
+    ...people(403, 'ok', 'ok', 403),
+    'token:signals:read': 'ok',
+    'token:other-tenant': 'ok',
+  },
+  // Personal CLI tokens: people of the support role and up, from a session only.
+  'GET /api/v1/me/tokens': people(403, 'ok', 'ok', 403),
+  'POST /api/v1/me/tokens': people(403, 'ok', 'ok', 403),
+  // The filled id is an admin's tenant token, never the caller's own: 404.
+  'DELETE /api/v1/me/tokens/[tokenId]': people(403, 404, 404, 403),
+  // Retention and rollup repair: admins only.
+  'POST /api/v1/admin/retention': people(403, 403, 'ok', 403),
+  'GET /api/v1/admin/rollups/rebuild': people(403, 403, 'ok', 403),
+  'POST /api/v1/admin/rollups/rebuild': people(403, 403, 'ok', 403),
 };
 
 interface Route {

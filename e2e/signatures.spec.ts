@@ -30,10 +30,12 @@ test('an admin disables a signature, the failed job loses its cause, re-enabling
   await expect(page.getByTestId('likely-cause')).toHaveText(`Cause of ${code}`);
 
   await page.goto(`/signatures?q=${code}`);
-  await page.getByTestId(`reason-${signatureId}`).fill('false positives');
+  // One control: it asks for the reason in a dialog before anything changes.
   await page.getByTestId(`toggle-${signatureId}`).click();
-  await expect(page.getByTestId(`toggle-${signatureId}`)).toHaveAttribute('aria-checked', 'false');
-  await expect(page.getByTestId(`undo-${signatureId}`)).toBeVisible();
+  await page.getByTestId(`reason-${signatureId}`).fill('false positives');
+  await page.getByTestId(`confirm-${signatureId}`).click();
+  await expect(page.getByTestId(`toggle-${signatureId}`)).toHaveAttribute('data-enabled', 'false');
+  await expect(page.getByTestId(`toggle-dialog-${signatureId}`)).toBeHidden();
   await expect
     .poll(
       async () =>
@@ -48,7 +50,8 @@ test('an admin disables a signature, the failed job loses its cause, re-enabling
 
   await page.goto(`/signatures?q=${code}`);
   await page.getByTestId(`toggle-${signatureId}`).click();
-  await expect(page.getByTestId(`toggle-${signatureId}`)).toHaveAttribute('aria-checked', 'true');
+  await page.getByTestId(`confirm-${signatureId}`).click();
+  await expect(page.getByTestId(`toggle-${signatureId}`)).toHaveAttribute('data-enabled', 'true');
   await expect
     .poll(
       async () =>

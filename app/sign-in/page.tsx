@@ -35,11 +35,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             </p>
           )}
           {error && (
-            <p
-              role="alert"
-              className="text-sm text-rose-700 dark:text-rose-300"
-              data-testid="sign-in-oidc-error"
-            >
+            <p role="alert" className="text-sm text-danger" data-testid="sign-in-oidc-error">
               {error}
             </p>
           )}
@@ -47,7 +43,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             <a
               href={`/api/auth/oidc/start?next=${encodeURIComponent(next)}`}
               data-testid="sign-in-oidc"
-              className="block w-full rounded-md bg-blue-700 px-3 py-2 text-center text-sm font-medium text-white hover:bg-blue-800"
+              className="block w-full rounded-md bg-inverse px-3 py-2 text-center text-sm font-medium text-inverse-fg hover:opacity-90"
             >
               {oidc.label}
             </a>

@@ -2,14 +2,16 @@ import Link from 'next/link';
 import { Suspense } from 'react';
 import { ToggleButton } from '@/components/signatures/toggle-button';
 import { TryIt } from '@/components/signatures/try-it';
+import { Timestamp } from '@/components/format/zone';
+import { MainContentRendered } from '@/components/telemetry/mark';
 import { Card, CardSkeleton, EmptyState, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
-import { listSignatures } from '@/lib/queries/signatures';
+import { formatDuration } from '@/lib/format';
+import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
+import { listSignatureGroups, listSignatures, type SignatureRow } from '@/lib/queries/signatures';
 import { listTenants } from '@/lib/queries/tenants';
 import { signatureListFilters } from '@/lib/schemas/signature';
 import { selectedTenants } from '@/lib/tenant-scope';
-import { MainContentRendered } from '@/components/telemetry/mark';
-import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'Failure signatures' };
 type Search = Record<string, string | string[] | undefined>;
@@ -21,90 +23,136 @@ function href(search: Search, change: Record<string, string | undefined>) {
   return `/signatures${params.size ? `?${params}` : ''}`;
 }
 
-const duration = (s?: number | null) =>
-  s == null ? '–' : s >= 3600 ? `${(s / 3600).toFixed(1)} h` : `${Math.round(s / 60)} min`;
+const duration = (s?: number | null) => (s == null ? '–' : formatDuration(s * 1000));
+
+function Status({ row }: { row: SignatureRow }) {
+  const [text, style] = row.expired
+    ? ['expired', 'bg-warn-soft text-warn']
+    : row.enabled
+      ? ['enabled', 'bg-ok-soft text-ok']
+      : ['disabled', 'bg-subtle text-fg'];
+  return (
+    <span
+      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ${style}`}
+      data-testid="signature-status"
+      data-status={text}
+    >
+      {text}
+    </span>
+  );
+}
+
+function lastMatched(row: SignatureRow) {
+  if (row.lastMatchedAt) return <Timestamp value={row.lastMatchedAt} />;
+  // Samples counted before matches were timed (imported signatures) have no time.
+  return row.sampleCount > 0 ? 'not recorded' : 'never';
+}
+
+const patternText = (s: SignatureRow) =>
+  [s.pattern.phase, s.pattern.error_code, s.pattern.image_pattern].filter(Boolean).join(' · ') ||
+  'any failure';
+
+/** One tenant's signature: its numbers, status and the enable/disable control. */
+function TenantLine({ s, tenant }: { s: SignatureRow; tenant: string | null }) {
+  return (
+    <div
+      className="flex flex-wrap items-center justify-between gap-2"
+      data-testid="signature-row"
+      data-signature-id={s.id}
+    >
+      <p className="text-xs text-fg">
+        {tenant && <span className="font-medium">{tenant} · </span>}
+        <Status row={s} /> · confidence {s.confidence.toFixed(2)} · {s.sampleCount}{' '}
+        {s.sampleCount === 1 ? 'sample' : 'samples'} · last matched {lastMatched(s)}
+        {s.expiresAt && (
+          <>
+            {s.expired ? ' ' : ' · expires '}
+            <Timestamp value={s.expiresAt} />
+          </>
+        )}
+      </p>
+      <span className="flex items-center gap-2">
+        <Link
+          href={`/signatures/${s.id}`}
+          className="inline-flex min-h-9 items-center px-1 text-sm text-link hover:underline"
+        >
+          Edit <span className="sr-only">{`${patternText(s)}${tenant ? ` of ${tenant}` : ''}`}</span>
+        </Link>
+        <ToggleButton
+          id={s.id}
+          enabled={s.enabled}
+          label={`${patternText(s)}${tenant ? ` (${tenant})` : ''}`}
+        />
+      </span>
+    </div>
+  );
+}
 
 async function SignaturesTable({ search }: { search: Search }) {
   const viewer = await currentViewer({ role: 'admin' });
   const tenants = await listTenants(viewer);
   const { ids } = selectedTenants(tenants, search.tenant);
   const filters = signatureListFilters.parse(search);
-  const { rows, total, pageSize } = await listSignatures(ids, filters);
   const names = Object.fromEntries(tenants.map((t) => [t.id, t.name]));
+  // Several tenants: a pattern they share is one entry.
+  const grouped = ids.length > 1;
+  const { groups, total, pageSize } = grouped
+    ? await listSignatureGroups(ids, filters)
+    : await listSignatures(ids, filters).then((r) => ({ ...r, groups: r.rows.map((row) => [row]) }));
   const pages = Math.max(1, Math.ceil(total / pageSize));
-  if (rows.length === 0) return <EmptyState>No failure signatures match.</EmptyState>;
+  if (groups.length === 0) return <EmptyState>No failure signatures match.</EmptyState>;
   return (
     <>
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm" data-testid="signatures-table">
-          <thead className="text-xs text-muted uppercase">
-            <tr>
-              <th className="py-2 pr-3">Pattern</th>
-              <th className="pr-3">Likely cause</th>
-              <th className="pr-3">Tenant</th>
-              <th className="pr-3 text-right">
-                <Link href={href(search, { sort: 'confidence', page: undefined })}>Confidence</Link>
-              </th>
-              <th className="pr-3 text-right">
-                <Link href={href(search, { sort: 'samples', page: undefined })}>Samples</Link>
-              </th>
-              <th className="pr-3">
-                <Link href={href(search, { sort: 'last_matched', page: undefined })}>Last matched</Link>
-              </th>
-              <th className="pr-3">Expiry</th>
-              <th>Enabled</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {rows.map((s) => (
-              <tr key={s.id} data-testid="signature-row" data-signature-id={s.id} className="align-top">
-                <td className="py-2 pr-3 font-mono text-xs">
-                  <Link
-                    className="text-blue-700 hover:underline dark:text-blue-300"
-                    href={`/signatures/${s.id}`}
-                  >
-                    {[s.pattern.phase, s.pattern.error_code, s.pattern.image_pattern]
-                      .filter(Boolean)
-                      .join(' · ')}
-                  </Link>
-                </td>
-                <td className="pr-3">
-                  {s.outcome.likely_cause}
-                  <div className="text-xs text-muted">
-                    MTTR {duration(s.outcome.mttr_p50_seconds)} (p95 {duration(s.outcome.mttr_p95_seconds)})
-                  </div>
-                </td>
-                <td className="pr-3 whitespace-nowrap">{names[s.tenantId] ?? s.tenantId.slice(0, 8)}</td>
-                <td className="pr-3 text-right font-mono">{s.confidence.toFixed(2)}</td>
-                <td className="pr-3 text-right font-mono">{s.sampleCount}</td>
-                <td className="pr-3 text-xs whitespace-nowrap">
-                  {s.lastMatchedAt ? <Timestamp value={s.lastMatchedAt.toISOString()} /> : 'never'}
-                </td>
-                <td className="pr-3 text-xs">
-                  {s.expired ? (
-                    <span
-                      className="rounded bg-amber-100 px-1.5 text-amber-900 dark:bg-amber-950 dark:text-amber-200"
-                      data-testid="expired"
-                    >
-                      expired
-                    </span>
-                  ) : s.expiresAt ? (
-                    s.expiresAt.toISOString().slice(0, 10)
-                  ) : (
-                    '–'
-                  )}
-                </td>
-                <td>
-                  <ToggleButton id={s.id} enabled={s.enabled} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <p className="mb-2 flex flex-wrap gap-3 text-xs text-muted">
+        Sort by
+        {(
+          [
+            ['confidence', 'confidence'],
+            ['samples', 'samples'],
+            ['last_matched', 'last matched'],
+          ] as const
+        ).map(([key, label]) => (
+          <Link
+            key={key}
+            href={href(search, { sort: key, page: undefined })}
+            aria-current={filters.sort === key ? 'true' : undefined}
+            className={`underline ${filters.sort === key ? 'font-semibold' : ''}`}
+          >
+            {label}
+          </Link>
+        ))}
+      </p>
+      <ul className="divide-y divide-line" data-testid="signatures-table">
+        {groups.map((group) => {
+          const first = group[0]!;
+          return (
+            <li key={first.signatureHash} className="space-y-2 py-3" data-testid="signature-group">
+              <div>
+                <p className="font-mono text-xs break-all">{patternText(first)}</p>
+                <p className="text-sm font-medium">{first.outcome.likely_cause}</p>
+                <p className="text-xs text-muted">
+                  {first.outcome.mttr_p50_seconds == null
+                    ? 'No time to fix recorded'
+                    : `Usually fixed in ${duration(first.outcome.mttr_p50_seconds)} (p95 ${duration(first.outcome.mttr_p95_seconds)})`}
+                  {grouped && group.length > 1 ? ` · shared by ${group.length} tenants` : ''}
+                </p>
+              </div>
+              <div className="space-y-1 border-l-2 border-line pl-3">
+                {group.map((s) => (
+                  <TenantLine
+                    key={s.id}
+                    s={s}
+                    tenant={grouped ? (names[s.tenantId] ?? s.tenantId.slice(0, 8)) : null}
+                  />
+                ))}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
       <nav aria-label="Pages" className="mt-3 flex items-center justify-between text-sm text-muted">
         <span>
-          {total} signatures · page {filters.page} of {pages}
+          {total} {grouped ? 'patterns' : 'signatures'} · page {filters.page} of {pages}
         </span>
         <span className="flex gap-3">
           {filters.page > 1 && <Link href={href(search, { page: String(filters.page - 1) })}>Previous</Link>}
@@ -135,11 +183,7 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
         title="Failure signatures"
         description="Known failure patterns: when a job fails with a matching phase, error code and image, its signal shows the likely cause and fix"
         actions={
-          <Link
-            href="/signatures/new"
-            className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-slate-100 dark:text-slate-900"
-            data-testid="new-signature"
-          >
+          <Link href="/signatures/new" className={BUTTON_CLASS} data-testid="new-signature">
             New signature
           </Link>
         }
@@ -150,34 +194,23 @@ export default async function SignaturesPage({ searchParams }: { searchParams: P
         role="search"
       >
         {typeof search.tenant === 'string' && <input type="hidden" name="tenant" value={search.tenant} />}
-        <label className="flex flex-col">
-          Search
-          <input
+        <Field label="Search">
+          <Input
             name="q"
             defaultValue={filters.q ?? ''}
             placeholder="cause, code, image…"
-            className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
             data-testid="signature-search"
           />
-        </label>
-        <label className="flex flex-col">
-          Status
-          <select
-            name="status"
-            defaultValue={filters.status ?? ''}
-            className="mt-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-            data-testid="signature-status"
-          >
+        </Field>
+        <Field label="Status">
+          <Select name="status" defaultValue={filters.status ?? ''} data-testid="signature-status-filter">
             <option value="">all</option>
             <option value="enabled">enabled</option>
             <option value="disabled">disabled</option>
             <option value="expired">expired</option>
-          </select>
-        </label>
-        <button
-          type="submit"
-          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm text-slate-900 dark:border-slate-700 dark:text-slate-100"
-        >
+          </Select>
+        </Field>
+        <button type="submit" className={SECONDARY_BUTTON_CLASS}>
           Filter
         </button>
       </form>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
+import { FIELD_CLASS } from '@/components/ui/input';
 
 export interface DemoCredential {
   username: string;
@@ -56,7 +57,7 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
             value={username}
             onChange={(e) => setUsername(e.target.value)}
             data-testid="sign-in-username"
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+            className={`mt-1 ${FIELD_CLASS}`}
           />
         </label>
         <label className="block text-sm">
@@ -69,11 +70,11 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             data-testid="sign-in-password"
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
+            className={`mt-1 ${FIELD_CLASS}`}
           />
         </label>
         {error && (
-          <p role="alert" data-testid="sign-in-error" className="text-sm text-rose-700 dark:text-rose-300">
+          <p role="alert" data-testid="sign-in-error" className="text-sm text-danger">
             {error}
           </p>
         )}
@@ -81,16 +82,13 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
           type="submit"
           disabled={busy}
           data-testid="sign-in-submit"
-          className="w-full rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900"
+          className="w-full rounded-md bg-inverse px-3 py-2 text-sm font-medium text-inverse-fg hover:opacity-90 disabled:opacity-60"
         >
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       {demoUsers.length > 0 && (
-        <div
-          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-800 dark:bg-amber-950"
-          data-testid="demo-users"
-        >
+        <div className="rounded-md border border-line bg-warn-soft p-3 text-sm" data-testid="demo-users">
           <p className="mb-2 font-medium">Demo mode: sign in as any of these users</p>
           <ul className="space-y-1">
             {demoUsers.map((u) => (
@@ -110,7 +108,7 @@ export function SignInForm({ next, demoUsers }: { next: string; demoUsers: DemoC
                     setUsername(u.username);
                     setPassword(u.password);
                   }}
-                  className="rounded border border-amber-400 px-2 py-0.5 text-xs hover:bg-amber-100 dark:border-amber-700 dark:hover:bg-amber-900"
+                  className="rounded border border-line-strong px-2 py-0.5 text-xs hover:bg-subtle"
                 >
                   Use
                 </button>

@@ -2,17 +2,19 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { Timestamp } from '@/components/format/zone';
+import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
 
 const SCOPES = [
-  { value: 'telemetry:write', label: 'telemetry:write — send TTFS events' },
-  { value: 'signals:write', label: 'signals:write — publish job signals (scheduler)' },
-  { value: 'signals:read', label: 'signals:read — read job signals (CLI, CI)' },
+  { value: 'telemetry:write', label: 'send TTFS events' },
+  { value: 'signals:write', label: 'publish job signals (scheduler)' },
+  { value: 'signals:read', label: 'read job signals (CLI, CI)' },
 ];
 
 /** Creates a token and shows its secret once; the list reloads from the server. */
 export function TokenCreateForm({ tenants }: { tenants: { id: string; name: string }[] }) {
   const router = useRouter();
-  const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
+  const [created, setCreated] = useState<{ token: string; name: string; expiresAt: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -28,6 +30,7 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
         name: form.get('name'),
         tenantId: form.get('tenantId'),
         scopes: form.getAll('scopes'),
+        expiresInDays: Number(form.get('expiresInDays')),
       }),
     }).catch(() => null);
     setBusy(false);
@@ -41,7 +44,7 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
           : (body.message ?? 'Could not create the token.'),
       );
     }
-    setCreated({ token: body.token, name: body.name });
+    setCreated({ token: body.token, name: body.name, expiresAt: body.expiresAt });
     event.currentTarget?.reset();
     router.refresh();
   }
@@ -51,12 +54,15 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
       {created && (
         <div
           role="status"
-          className="rounded-md border border-emerald-300 bg-emerald-50 p-3 text-sm dark:border-emerald-800 dark:bg-emerald-950"
+          className="rounded-md border border-line bg-ok-soft p-3 text-sm"
           data-testid="token-created"
         >
-          <p className="font-medium">Token “{created.name}” created. Copy it now: it is not shown again.</p>
+          <p className="font-medium">
+            Token “{created.name}” created; it works until <Timestamp value={created.expiresAt} />. Copy it
+            now: it is not shown again.
+          </p>
           <code
-            className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs dark:bg-slate-900"
+            className="mt-2 block rounded bg-surface px-2 py-1 font-mono text-xs break-all text-fg"
             data-testid="token-secret"
           >
             {created.token}
@@ -64,64 +70,62 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
           <button
             type="button"
             onClick={() => void navigator.clipboard?.writeText(created.token)}
-            className="mt-2 rounded border border-emerald-400 px-2 py-0.5 text-xs"
+            className={`${SECONDARY_BUTTON_CLASS} mt-2`}
           >
-            Copy
+            Copy token
           </button>
         </div>
       )}
-      <form onSubmit={submit} className="grid gap-3 md:grid-cols-3" data-testid="token-form">
-        <label className="text-sm">
-          <span className="text-muted">Name</span>
-          <input
-            name="name"
-            required
-            maxLength={80}
-            placeholder="ci-pipeline"
-            data-testid="token-name"
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
-          />
-        </label>
-        <label className="text-sm">
-          <span className="text-muted">Tenant</span>
-          <select
-            name="tenantId"
-            required
-            data-testid="token-tenant"
-            className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-950"
-          >
+      <form onSubmit={submit} className="grid gap-3 md:grid-cols-2 lg:grid-cols-4" data-testid="token-form">
+        <Field label="Name">
+          <Input name="name" required maxLength={80} placeholder="ci-pipeline" data-testid="token-name" />
+        </Field>
+        <Field label="Tenant">
+          <Select name="tenantId" required data-testid="token-tenant">
             {tenants.map((t) => (
               <option key={t.id} value={t.id}>
                 {t.name}
               </option>
             ))}
-          </select>
-        </label>
+          </Select>
+        </Field>
+        <Field label="Expires after" hint="The token is refused after this">
+          <Select name="expiresInDays" defaultValue="90" data-testid="token-expiry">
+            <option value="7">7 days</option>
+            <option value="30">30 days</option>
+            <option value="90">90 days</option>
+            <option value="180">180 days</option>
+            <option value="365">365 days</option>
+          </Select>
+        </Field>
         <fieldset className="text-sm">
-          <legend className="text-muted">Scopes</legend>
+          <legend className="text-xs text-muted">Scopes</legend>
           {SCOPES.map((s) => (
-            <label key={s.value} className="mt-1 flex items-center gap-2">
-              <input type="checkbox" name="scopes" value={s.value} data-testid={`token-scope-${s.value}`} />
-              <span className="font-mono text-xs">{s.label}</span>
+            <label key={s.value} className="flex min-h-9 cursor-pointer items-center gap-2">
+              <input
+                type="checkbox"
+                name="scopes"
+                value={s.value}
+                data-testid={`token-scope-${s.value}`}
+                className="h-5 w-5 shrink-0"
+              />
+              <span className="text-xs">
+                <span className="font-mono">{s.value}</span> — {s.label}
+              </span>
             </label>
           ))}
         </fieldset>
         {error && (
           <p
             role="alert"
-            className="text-sm text-rose-700 md:col-span-3 dark:text-rose-300"
+            className="text-sm text-danger md:col-span-2 lg:col-span-4"
             data-testid="token-error"
           >
             {error}
           </p>
         )}
-        <div className="md:col-span-3">
-          <button
-            type="submit"
-            disabled={busy}
-            data-testid="token-create"
-            className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-60 dark:bg-slate-100 dark:text-slate-900"
-          >
+        <div className="md:col-span-2 lg:col-span-4">
+          <button type="submit" disabled={busy} data-testid="token-create" className={BUTTON_CLASS}>
             {busy ? 'Creating…' : 'Create token'}
           </button>
         </div>

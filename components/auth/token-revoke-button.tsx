@@ -18,9 +18,9 @@ export function TokenRevokeButton({ id, name }: { id: string; name: string }) {
         setBusy(false);
         router.refresh();
       }}
-      className="rounded border border-rose-300 px-2 py-0.5 text-xs text-rose-700 hover:bg-rose-50 disabled:opacity-60 dark:border-rose-800 dark:text-rose-300 dark:hover:bg-rose-950"
+      className="inline-flex min-h-9 items-center rounded-md border border-line-strong px-3 py-1 text-sm text-danger hover:bg-danger-soft disabled:opacity-60"
     >
-      Revoke
+      Revoke <span className="sr-only">{name}</span>
     </button>
   );
 }

@@ -52,7 +52,7 @@ export async function AttributionCard({ search }: { search: Search }) {
                       {tenantNames[s.tenantId] ?? s.tenantId.slice(0, 8)} · {s.surface} ·{' '}
                       {s.cacheHit ? 'cache hit' : 'cold start'}
                     </span>
-                    <span className="h-2 rounded bg-slate-100 dark:bg-slate-800" aria-hidden>
+                    <span className="h-2 rounded bg-subtle" aria-hidden>
                       <span
                         className="block h-2 rounded bg-[#D55E00]"
                         style={{ width: `${(s.bad5000 / totalBad) * 100}%` }}

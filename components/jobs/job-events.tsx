@@ -1,7 +1,7 @@
 import { Card, EmptyState } from '@/components/ui/card';
-import { jobEvents } from '@/lib/queries/signals';
 import { formatDateTime, formatDuration } from '@/lib/format';
 import { displayZone } from '@/lib/format/server';
+import { jobEvents } from '@/lib/queries/signals';
 
 /** The job's TTFS measurements, newest first, as a compact timeline. */
 export async function JobEvents({ jobId, tenantId }: { jobId: string; tenantId: string }) {
@@ -14,7 +14,10 @@ export async function JobEvents({ jobId, tenantId }: { jobId: string; tenantId: 
       ) : (
         <ol className="space-y-1.5 text-sm">
           {events.map((e, i) => (
-            <li key={i} className="grid grid-cols-[8rem_3rem_9rem_1fr_5rem] items-center gap-2">
+            <li
+              key={i}
+              className="grid grid-cols-[8rem_2rem_minmax(0,1fr)_4rem] items-center gap-x-2 gap-y-0.5 sm:grid-cols-[8rem_3rem_9rem_1fr_5rem]"
+            >
               <time dateTime={e.ts.toISOString()} title={e.ts.toISOString()} className="text-xs text-muted">
                 {formatDateTime(e.ts, zone, { seconds: true, zoneLabel: false })}
               </time>
@@ -24,9 +27,9 @@ export async function JobEvents({ jobId, tenantId }: { jobId: string; tenantId: 
                 {e.cacheHit ? ' · cache' : ''}
                 {e.errorCode ? ` · ${e.errorCode}` : ''}
               </span>
-              <span className="h-2 rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
+              <span className="hidden h-2 rounded-full bg-subtle sm:block" aria-hidden>
                 <span
-                  className={`block h-2 rounded-full ${e.ttfsMs > 5000 ? 'bg-rose-500' : e.ttfsMs > 2000 ? 'bg-amber-500' : 'bg-emerald-500'}`}
+                  className={`block h-2 rounded-full ${e.ttfsMs > 5000 ? 'bg-danger' : e.ttfsMs > 2000 ? 'bg-warn' : 'bg-ok'}`}
                   style={{ width: `${Math.max(2, (e.ttfsMs / max) * 100)}%` }}
                 />
               </span>

@@ -10,22 +10,33 @@ export function LiveIndicator({ state }: { state: StreamState }) {
     >
       <span
         aria-hidden
-        className={`h-2 w-2 rounded-full ${state === 'live' ? 'bg-emerald-500 motion-safe:animate-pulse' : state === 'connecting' ? 'bg-amber-400' : 'bg-rose-500'}`}
+        className={`h-2 w-2 rounded-full ${state === 'live' ? 'bg-ok motion-safe:animate-pulse' : state === 'connecting' ? 'bg-warn' : 'bg-danger'}`}
       />
       {label}
     </span>
   );
 }
 
-export function OfflineBanner({ state }: { state: StreamState }) {
+/** Shown on every live page while its stream is down, with a way to reconnect now. */
+export function OfflineBanner({ state, onRetry }: { state: StreamState; onRetry?: () => void }) {
   if (state !== 'offline') return null;
   return (
     <div
       role="status"
       data-testid="offline-banner"
-      className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+      className="mb-4 flex flex-wrap items-center justify-between gap-2 rounded-md border border-line bg-warn-soft px-3 py-2 text-sm text-warn"
     >
-      Live updates are interrupted. Reconnecting automatically; what you see may be out of date.
+      <span>Live updates are interrupted. Reconnecting automatically; what you see may be out of date.</span>
+      {onRetry && (
+        <button
+          type="button"
+          onClick={onRetry}
+          data-testid="offline-retry"
+          className="min-h-9 rounded-md border border-line-strong px-3 py-1 text-sm font-medium hover:bg-subtle"
+        >
+          Reconnect now
+        </button>
+      )}
     </div>
   );
 }

@@ -19,11 +19,11 @@ export function PhaseProgress({ kind, phase }: Pick<Signal, 'kind' | 'phase'>) {
                   : 'current'
               : 'todo';
         const bar = {
-          done: 'bg-emerald-500',
-          current: 'bg-blue-500 motion-safe:animate-pulse',
-          failed: 'bg-rose-500',
-          blocked: 'bg-amber-500',
-          todo: 'bg-slate-200 dark:bg-slate-700',
+          done: 'bg-ok',
+          current: 'bg-info motion-safe:animate-pulse',
+          failed: 'bg-danger',
+          blocked: 'bg-warn',
+          todo: 'bg-line',
         }[state];
         return (
           <li

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Signal } from '@/lib/schemas/signal';
 
 export type StreamState = 'connecting' | 'live' | 'offline';
@@ -9,16 +9,18 @@ export type StreamState = 'connecting' | 'live' | 'offline';
  * One EventSource per page (browsers allow 6 connections per host over
  * HTTP/1.1, so tabs must not open one per widget). Calls `onSignal` for every
  * change and `onResync` whenever the client must re-read: after a reconnect,
- * or when the server says notifications may have been missed.
+ * or when the server says notifications may have been missed. `retry` opens a
+ * new connection at once instead of waiting for the browser's next attempt.
  */
 export function useSignalStream(
   query: string,
   onSignal: (signal: Signal) => void,
   onResync: () => void,
-): StreamState {
+): { state: StreamState; retry: () => void } {
   const [state, setState] = useState<StreamState>('connecting');
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    let opened = false;
+    let opened = attempt > 0;
     const source = new EventSource(`/api/v1/stream/signals${query ? `?${query}` : ''}`);
     source.addEventListener('ready', () => {
       setState('live');
@@ -42,6 +44,10 @@ export function useSignalStream(
     return () => source.close();
     // The callbacks are read at event time; the stream depends on the query only.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [query]);
-  return state;
+  }, [query, attempt]);
+  const retry = useCallback(() => {
+    setState('connecting');
+    setAttempt((n) => n + 1);
+  }, []);
+  return { state, retry };
 }

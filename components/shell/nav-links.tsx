@@ -8,6 +8,7 @@ import { roleAtLeast, type Role } from '@/lib/auth/roles';
 const LINKS: { href: string; label: string; role: Role }[] = [
   { href: '/', label: 'Overview', role: 'viewer' },
   { href: '/jobs', label: 'Jobs', role: 'support' },
+  { href: '/cli', label: 'CLI', role: 'support' },
   { href: '/signatures', label: 'Signatures', role: 'admin' },
   { href: '/admin/tokens', label: 'Tokens', role: 'admin' },
   { href: '/admin/retention', label: 'Retention', role: 'admin' },

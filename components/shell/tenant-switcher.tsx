@@ -2,6 +2,7 @@
 
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTransition } from 'react';
+import { FIELD_BASE_CLASS } from '@/components/ui/input';
 
 export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: string; name: string }[] }) {
   const router = useRouter();
@@ -9,6 +10,13 @@ export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: strin
   const params = useSearchParams();
   const [pending, startTransition] = useTransition();
   const current = params.get('tenant') ?? '';
+  // One tenant: nothing to switch (and no "All tenants" that means the same).
+  if (tenants.length === 1)
+    return (
+      <p className="text-sm" data-testid="tenant-single">
+        <span className="text-muted">Tenant</span> {tenants[0]!.name}
+      </p>
+    );
 
   return (
     <label className="flex items-center gap-2 text-sm">
@@ -23,7 +31,7 @@ export function TenantSwitcher({ tenants }: { tenants: { id: string; slug: strin
           else next.delete('tenant');
           startTransition(() => router.push(`${pathname}${next.size ? `?${next}` : ''}`));
         }}
-        className="rounded-md border border-line-strong bg-surface px-2 py-1.5 text-fg"
+        className={FIELD_BASE_CLASS}
       >
         <option value="">All tenants</option>
         {tenants.map((t) => (

@@ -2,6 +2,9 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { Timestamp } from '@/components/format/zone';
+import { BUTTON_CLASS, FIELD_BASE_CLASS, FIELD_CLASS, SECONDARY_BUTTON_CLASS } from '@/components/ui/input';
+import { mttrSeconds, type MttrUnit } from './mttr';
 import { PATTERN_PHASES, signatureCreate, signaturePatch } from '@/lib/schemas/signature';
 
 export interface FormValues {
@@ -10,8 +13,11 @@ export interface FormValues {
   error_code: string;
   image_pattern: string;
   likely_cause: string;
-  mttr_p50_seconds: string;
-  mttr_p95_seconds: string;
+  /** MTTR amounts in their unit (minutes or hours). */
+  mttr_p50: string;
+  mttr_p50_unit: MttrUnit;
+  mttr_p95: string;
+  mttr_p95_unit: MttrUnit;
   suggested_action: string;
   remediation_url: string;
   confidence: string;
@@ -19,7 +25,6 @@ export interface FormValues {
   reason: string;
 }
 
-const num = (v: string) => (v.trim() === '' ? null : Number(v));
 const opt = (v: string) => (v.trim() === '' ? undefined : v.trim());
 
 function toPayload(v: FormValues) {
@@ -31,8 +36,8 @@ function toPayload(v: FormValues) {
     },
     outcome: {
       likely_cause: v.likely_cause,
-      mttr_p50_seconds: num(v.mttr_p50_seconds),
-      mttr_p95_seconds: num(v.mttr_p95_seconds),
+      mttr_p50_seconds: mttrSeconds(v.mttr_p50, v.mttr_p50_unit),
+      mttr_p95_seconds: mttrSeconds(v.mttr_p95, v.mttr_p95_unit),
       suggested_action: opt(v.suggested_action) ?? null,
       remediation_url: opt(v.remediation_url) ?? null,
     },
@@ -45,11 +50,7 @@ function toPayload(v: FormValues) {
 function FieldError({ errors, k }: { errors: Record<string, string>; k: string }) {
   if (!errors[k]) return null;
   return (
-    <span
-      role="alert"
-      className="mt-0.5 block text-xs text-rose-700 dark:text-rose-400"
-      data-testid={`error-${k}`}
-    >
+    <span role="alert" className="mt-0.5 block text-xs text-danger" data-testid={`error-${k}`}>
       {errors[k]}
     </span>
   );
@@ -110,8 +111,7 @@ export function SignatureForm({
     setFormError(body.message ?? `HTTP ${response.status}`);
   }
 
-  const field =
-    'mt-1 w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900';
+  const field = `mt-1 ${FIELD_CLASS}`;
   return (
     <form
       onSubmit={submit}
@@ -131,7 +131,7 @@ export function SignatureForm({
           </select>
         </label>
       )}
-      <fieldset className="grid gap-3 rounded-md border border-slate-200 p-3 sm:col-span-2 sm:grid-cols-3 dark:border-slate-800">
+      <fieldset className="grid gap-3 rounded-md border border-line p-3 sm:col-span-2 sm:grid-cols-3">
         <legend className="px-1 text-xs text-muted">
           Pattern (a failure matches when every field set here matches)
         </legend>
@@ -177,28 +177,34 @@ export function SignatureForm({
         />
         <FieldError errors={errors} k="outcome.likely_cause" />
       </label>
-      <label className="text-sm">
-        MTTR p50 (seconds)
-        <input
-          type="number"
-          min={0}
-          className={field}
-          value={values.mttr_p50_seconds}
-          onChange={set('mttr_p50_seconds')}
-        />
-        <FieldError errors={errors} k="outcome.mttr_p50_seconds" />
-      </label>
-      <label className="text-sm">
-        MTTR p95 (seconds)
-        <input
-          type="number"
-          min={0}
-          className={field}
-          value={values.mttr_p95_seconds}
-          onChange={set('mttr_p95_seconds')}
-        />
-        <FieldError errors={errors} k="outcome.mttr_p95_seconds" />
-      </label>
+      {(['p50', 'p95'] as const).map((q) => (
+        <fieldset key={q} className="text-sm">
+          <legend>Usually fixed within ({q === 'p50' ? 'median' : '95th percentile'})</legend>
+          <div className="mt-1 flex gap-2">
+            <input
+              type="number"
+              min={0}
+              step="any"
+              aria-label={`MTTR ${q}`}
+              className={`${FIELD_BASE_CLASS} min-w-0 flex-1`}
+              value={values[`mttr_${q}`]}
+              onChange={set(`mttr_${q}`)}
+              data-testid={`field-mttr-${q}`}
+            />
+            <select
+              aria-label={`MTTR ${q} unit`}
+              className={`${FIELD_BASE_CLASS} w-32 shrink-0`}
+              value={values[`mttr_${q}_unit`]}
+              onChange={set(`mttr_${q}_unit`)}
+              data-testid={`field-mttr-${q}-unit`}
+            >
+              <option value="min">minutes</option>
+              <option value="h">hours</option>
+            </select>
+          </div>
+          <FieldError errors={errors} k={`outcome.mttr_${q}_seconds`} />
+        </fieldset>
+      ))}
       <label className="text-sm sm:col-span-2">
         Suggested action
         <input className={field} value={values.suggested_action} onChange={set('suggested_action')} />
@@ -209,7 +215,7 @@ export function SignatureForm({
           className={field}
           value={values.remediation_url}
           onChange={set('remediation_url')}
-          placeholder="/docs/... or https://..."
+          placeholder="/runbooks/... or https://..."
         />
         <FieldError errors={errors} k="outcome.remediation_url" />
       </label>
@@ -237,24 +243,115 @@ export function SignatureForm({
         <input className={field} value={values.reason} onChange={set('reason')} data-testid="field-reason" />
       </label>
       {formError && (
-        <p
-          role="alert"
-          className="text-sm text-rose-700 sm:col-span-2 dark:text-rose-400"
-          data-testid="form-error"
-        >
+        <p role="alert" className="text-sm text-danger sm:col-span-2" data-testid="form-error">
           {formError}
         </p>
       )}
+      <Preview values={values} signatureId={signatureId} />
       <div className="sm:col-span-2">
-        <button
-          type="submit"
-          disabled={saving}
-          className="rounded-md bg-slate-900 px-4 py-2 text-sm font-medium text-white disabled:opacity-50 dark:bg-slate-100 dark:text-slate-900"
-          data-testid="save-signature"
-        >
+        <button type="submit" disabled={saving} className={BUTTON_CLASS} data-testid="save-signature">
           {saving ? 'Saving…' : 'Save'}
         </button>
       </div>
     </form>
+  );
+}
+
+interface PreviewResult {
+  total: number;
+  otherCount: number;
+  matches: {
+    jobId: string;
+    at: string;
+    phase: string;
+    errorCode: string | null;
+    imageReference: string | null;
+    otherSignature: { id: string; likelyCause: string | null } | null;
+  }[];
+}
+
+/** The failures of the last 7 days this pattern would have matched, asked for before saving. */
+function Preview({ values, signatureId }: { values: FormValues; signatureId?: string }) {
+  const [result, setResult] = useState<PreviewResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    const { pattern } = toPayload(values);
+    const response = await fetch('/api/v1/failure-signatures/preview', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        tenant_id: values.tenant_id,
+        pattern,
+        ...(signatureId ? { signature_id: signatureId } : {}),
+      }),
+    }).catch(() => null);
+    setBusy(false);
+    const body = await response?.json().catch(() => ({}));
+    if (!response?.ok) {
+      setResult(null);
+      const issues = (body?.issues ?? []) as { path: string; message: string }[];
+      setError(
+        issues.length
+          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          : (body?.message ?? 'The preview failed.'),
+      );
+      return;
+    }
+    setResult(body as PreviewResult);
+  }
+
+  return (
+    <section className="rounded-md border border-line p-3 sm:col-span-2" data-testid="signature-preview">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 className="text-sm font-semibold">What would it have matched?</h2>
+        <button
+          type="button"
+          onClick={() => void run()}
+          disabled={busy}
+          className={SECONDARY_BUTTON_CLASS}
+          data-testid="preview-signature"
+        >
+          {busy ? 'Looking…' : 'Preview the last 7 days'}
+        </button>
+      </div>
+      {error && (
+        <p role="alert" className="mt-2 text-sm text-danger">
+          {error}
+        </p>
+      )}
+      {result && (
+        <div className="mt-2 text-sm" aria-live="polite">
+          <p data-testid="preview-summary">
+            {result.total === 0
+              ? 'No failure of the last 7 days matches this pattern.'
+              : `${result.total} failure${result.total === 1 ? '' : 's'} of the last 7 days ${result.total === 1 ? 'matches' : 'match'}; another signature matches ${result.otherCount} of ${result.total === 1 ? 'it' : 'them'} today.`}
+          </p>
+          {result.matches.length > 0 && (
+            <ul className="mt-2 divide-y divide-line">
+              {result.matches.map((m) => (
+                <li key={`${m.jobId}-${m.at}`} className="py-1.5 text-xs" data-testid="preview-match">
+                  <a href={`/jobs/${m.jobId}`} className="font-mono text-link hover:underline">
+                    {m.jobId.slice(0, 8)}
+                  </a>{' '}
+                  <Timestamp value={m.at} /> · {m.phase} ·{' '}
+                  <span className="font-mono">{m.errorCode ?? '–'}</span>{' '}
+                  <span className="font-mono break-all">{m.imageReference ?? ''}</span>
+                  {m.otherSignature && (
+                    <span className="block text-warn" data-testid="preview-other">
+                      today matched by another signature:{' '}
+                      {m.otherSignature.likelyCause ?? m.otherSignature.id}
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </section>
   );
 }

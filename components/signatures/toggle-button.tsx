@@ -1,7 +1,8 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useRef, useState, useTransition } from 'react';
+import { BUTTON_CLASS, SECONDARY_BUTTON_CLASS, TextArea } from '@/components/ui/input';
 
 async function patch(id: string, enabled: boolean, reason: string) {
   const response = await fetch(`/api/v1/failure-signatures/${id}`, {
@@ -16,71 +17,97 @@ async function patch(id: string, enabled: boolean, reason: string) {
     );
 }
 
-/** Enable/disable in one click: the row changes at once, the server confirms, undo is offered. */
-export function ToggleButton({ id, enabled: initial }: { id: string; enabled: boolean }) {
+/**
+ * Enable or disable a signature: one button per row, which asks for the
+ * reason (kept in the audit log) in a dialog before changing anything.
+ */
+export function ToggleButton({
+  id,
+  enabled: initial,
+  label,
+}: {
+  id: string;
+  enabled: boolean;
+  label: string;
+}) {
   const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
   const [enabled, setEnabled] = useState(initial);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [undo, setUndo] = useState<boolean | null>(null);
+  const [busy, setBusy] = useState(false);
   const [, startTransition] = useTransition();
+  const action = enabled ? 'Disable' : 'Enable';
 
-  async function change(next: boolean, why: string, offerUndo: boolean) {
-    const previous = enabled;
-    setEnabled(next);
+  async function confirm(event: React.FormEvent) {
+    event.preventDefault();
+    setBusy(true);
     setError(null);
     try {
-      await patch(id, next, why);
-      setUndo(offerUndo ? previous : null);
+      await patch(id, !enabled, reason.trim());
+      setEnabled(!enabled);
       setReason('');
+      dialog.current?.close();
       startTransition(() => router.refresh());
     } catch (e) {
-      setEnabled(previous);
       setError((e as Error).message);
+    } finally {
+      setBusy(false);
     }
   }
 
   return (
-    <div className="flex flex-col gap-1">
-      <div className="flex items-center gap-2">
-        <button
-          type="button"
-          role="switch"
-          aria-checked={enabled}
-          data-testid={`toggle-${id}`}
-          onClick={() => change(!enabled, reason, true)}
-          className={`relative h-5 w-9 rounded-full transition-colors ${enabled ? 'bg-emerald-600' : 'bg-slate-300 dark:bg-slate-600'}`}
-        >
-          <span className="sr-only">{enabled ? 'Disable' : 'Enable'} signature</span>
-          <span
-            aria-hidden
-            className={`absolute top-0.5 h-4 w-4 rounded-full bg-white transition-all ${enabled ? 'left-4.5' : 'left-0.5'}`}
-          />
-        </button>
-        <input
-          aria-label="Reason for the change (optional)"
-          placeholder="reason (optional)"
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          className="w-32 rounded border border-slate-300 bg-transparent px-1.5 py-0.5 text-xs dark:border-slate-700"
-          data-testid={`reason-${id}`}
-        />
-      </div>
-      {undo !== null && (
-        <button
-          type="button"
-          className="self-start text-xs text-blue-700 hover:underline dark:text-blue-300"
-          data-testid={`undo-${id}`}
-          onClick={() => change(undo, 'undo', false)}
-        >
-          {enabled ? 'Enabled' : 'Disabled'} · Undo
-        </button>
-      )}
-      {error && (
-        <p role="alert" className="text-xs text-rose-700 dark:text-rose-400">
-          {error}
-        </p>
-      )}
-    </div>
+    <>
+      <button
+        type="button"
+        data-testid={`toggle-${id}`}
+        data-enabled={enabled}
+        onClick={() => dialog.current?.showModal()}
+        className={SECONDARY_BUTTON_CLASS}
+      >
+        {action}… <span className="sr-only">{label}</span>
+      </button>
+      <dialog
+        ref={dialog}
+        aria-labelledby={`toggle-title-${id}`}
+        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-line bg-surface p-5 text-fg shadow-xl backdrop:bg-black/50"
+        data-testid={`toggle-dialog-${id}`}
+      >
+        <form onSubmit={confirm} className="space-y-3">
+          <h2 id={`toggle-title-${id}`} className="text-base font-semibold">
+            {action} “{label}”?
+          </h2>
+          <p className="text-sm text-muted">
+            {enabled
+              ? 'Failed jobs stop showing this likely cause at once.'
+              : 'Failed jobs that match show this likely cause again at once.'}
+          </p>
+          <label className="block text-sm">
+            Reason (kept in the signature’s history)
+            <TextArea
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              rows={2}
+              maxLength={500}
+              className="mt-1"
+              data-testid={`reason-${id}`}
+            />
+          </label>
+          {error && (
+            <p role="alert" className="text-sm text-danger">
+              {error}
+            </p>
+          )}
+          <div className="flex justify-end gap-2">
+            <button type="button" className={SECONDARY_BUTTON_CLASS} onClick={() => dialog.current?.close()}>
+              Cancel
+            </button>
+            <button type="submit" disabled={busy} className={BUTTON_CLASS} data-testid={`confirm-${id}`}>
+              {busy ? 'Saving…' : action}
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </>
   );
 }

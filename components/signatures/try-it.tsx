@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { PATTERN_PHASES } from '@/lib/schemas/signature';
+import { BUTTON_CLASS, FIELD_BASE_CLASS } from '@/components/ui/input';
 
 interface Result {
   winner: string | null;
@@ -45,8 +46,7 @@ export function TryIt({ tenants }: { tenants: { id: string; name: string }[] }) 
     else setResult(body as Result);
   }
 
-  const input =
-    'rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900';
+  const input = `mt-1 ${FIELD_BASE_CLASS}`;
   return (
     <div data-testid="try-it">
       <form onSubmit={run} className="flex flex-wrap items-end gap-2 text-xs">
@@ -80,21 +80,18 @@ export function TryIt({ tenants }: { tenants: { id: string; name: string }[] }) 
         <label className="flex flex-col">
           Image reference
           <input
-            className={`${input} w-64`}
+            className={`${input} w-64 max-w-full`}
             value={form.image_reference}
             onChange={set('image_reference')}
             data-testid="try-image"
           />
         </label>
-        <button
-          type="submit"
-          className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white dark:bg-slate-100 dark:text-slate-900"
-        >
+        <button type="submit" className={BUTTON_CLASS}>
           Try
         </button>
       </form>
       {error && (
-        <p role="alert" className="mt-2 text-sm text-rose-700">
+        <p role="alert" className="mt-2 text-sm text-danger">
           {error}
         </p>
       )}
@@ -108,12 +105,12 @@ export function TryIt({ tenants }: { tenants: { id: string; name: string }[] }) 
               <th className="text-right">Failed jobs, last 7 days</th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
+          <tbody className="divide-y divide-line">
             {result.explanations.map((e) => (
               <tr
                 key={e.id}
                 data-winner={e.id === result.winner}
-                className={e.id === result.winner ? 'bg-emerald-50 dark:bg-emerald-950/40' : ''}
+                className={e.id === result.winner ? 'bg-ok-soft' : ''}
               >
                 <td className="py-1">{e.likelyCause}</td>
                 <td>{e.confidence.toFixed(2)}</td>

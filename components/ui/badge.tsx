@@ -1,12 +1,13 @@
 const KIND_STYLE: Record<string, string> = {
-  queued: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200',
-  started: 'bg-sky-100 text-sky-800 dark:bg-sky-950 dark:text-sky-200',
-  phase: 'bg-blue-100 text-blue-800 dark:bg-blue-950 dark:text-blue-200',
-  blocked: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-200',
-  failed: 'bg-rose-100 text-rose-800 dark:bg-rose-950 dark:text-rose-200',
-  succeeded: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200',
-  canceled: 'bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
-  unavailable: 'bg-purple-100 text-purple-800 dark:bg-purple-950 dark:text-purple-200',
+  // Status tokens (docs/ui.md); kinds that share a colour differ by outline.
+  queued: 'bg-subtle text-fg',
+  started: 'bg-info-soft text-info',
+  phase: 'bg-info-soft text-info ring-1 ring-inset ring-current',
+  blocked: 'bg-warn-soft text-warn',
+  failed: 'bg-danger-soft text-danger',
+  succeeded: 'bg-ok-soft text-ok',
+  canceled: 'bg-subtle text-muted ring-1 ring-inset ring-current',
+  unavailable: 'bg-warn-soft text-warn ring-1 ring-inset ring-current',
 };
 
 export function KindBadge({ kind }: { kind: string }) {

@@ -16,7 +16,7 @@ export function Card({
   return (
     <section
       data-testid={testId}
-      className={`rounded-lg border border-line bg-surface p-4 shadow-sm ${className}`}
+      className={`min-w-0 rounded-lg border border-line bg-surface p-4 shadow-sm ${className}`}
     >
       {(title || actions) && (
         <div className="mb-3 flex items-center justify-between gap-2">

@@ -1,5 +1,6 @@
 import type { Sql } from 'postgres';
 import { signatureHash } from '../../lib/signatures/hash';
+import { DEMO_MARK } from './simulator';
 import { DEMO_TENANTS, PHASES, prng } from './tenants';
 
 const KINDS = [
@@ -30,7 +31,7 @@ export const DEMO_SIGNATURES = [
     p50: 300,
     p95: 900,
     action: 'Wait 5 minutes and retry, or configure a pull-through mirror',
-    url: '/docs/troubleshooting/rate-limits',
+    url: '/runbooks/rate-limits',
     confidence: 0.92,
     samples: 148,
   },
@@ -41,7 +42,7 @@ export const DEMO_SIGNATURES = [
     p50: 600,
     p95: 3600,
     action: 'Check the tag exists in the registry and re-run with a valid reference',
-    url: '/docs/troubleshooting/manifest-unknown',
+    url: '/runbooks/manifest-unknown',
     confidence: 0.88,
     samples: 77,
   },
@@ -52,7 +53,7 @@ export const DEMO_SIGNATURES = [
     p50: 120,
     p95: 420,
     action: 'Retry: the corrupt cache entry is evicted automatically',
-    url: '/docs/troubleshooting/cache',
+    url: '/runbooks/cache-corrupt',
     confidence: 0.81,
     samples: 35,
   },
@@ -64,7 +65,7 @@ export const DEMO_SIGNATURES = [
     p50: 1800,
     p95: 7200,
     action: 'Rebuild the image with BuildKit >= 0.12',
-    url: '/docs/troubleshooting/whiteouts',
+    url: '/runbooks/whiteouts',
     confidence: 0.74,
     samples: 21,
   },
@@ -75,7 +76,7 @@ export const DEMO_SIGNATURES = [
     p50: 900,
     p95: 2700,
     action: 'Retry on the large-worker pool',
-    url: '/docs/troubleshooting/oom',
+    url: '/runbooks/oom',
     confidence: 0.66,
     samples: 12,
   },
@@ -86,7 +87,7 @@ export const DEMO_SIGNATURES = [
     p50: 1200,
     p95: 5400,
     action: 'Publish the policy bundle, then retry',
-    url: '/docs/policies/publish',
+    url: '/runbooks/policy-publish',
     confidence: 0.9,
     samples: 40,
   },
@@ -97,7 +98,7 @@ export const DEMO_SIGNATURES = [
     p50: 240,
     p95: 960,
     action: 'Retry; check report-store health if it persists',
-    url: '/docs/troubleshooting/report-store',
+    url: '/runbooks/report-store',
     confidence: 0.58,
     samples: 9,
   },
@@ -108,7 +109,7 @@ export const DEMO_SIGNATURES = [
     p50: 1800,
     p95: 14400,
     action: 'Rotate the registry credentials in tenant settings',
-    url: '/docs/registries/credentials',
+    url: '/runbooks/registry-credentials',
     confidence: 0.95,
     samples: 63,
   },
@@ -118,7 +119,7 @@ export const DEMO_SIGNATURES = [
     p50: 60,
     p95: 300,
     action: 'Retry: the job is rescheduled on another node',
-    url: '/docs/troubleshooting/preemption',
+    url: '/runbooks/preemption',
     confidence: 0.42,
     samples: 5,
   },
@@ -129,7 +130,7 @@ export const DEMO_SIGNATURES = [
     p50: 3600,
     p95: 21600,
     action: 'Trigger a feed sync from the admin console',
-    url: '/docs/feeds/sync',
+    url: '/runbooks/feed-sync',
     confidence: 0.25,
     samples: 2,
     expired: true,
@@ -171,6 +172,7 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
   const now = Date.now();
   const runs: { id: string; tenant_id: string; created_at: Date }[] = [];
   const jobs: Record<string, unknown>[] = [];
+  const history: Record<string, unknown>[] = [];
   while (jobs.length < count) {
     const tenant = rand.pick(DEMO_TENANTS);
     // Within the last 20 hours: retention removes terminal snapshots a day after their last update.
@@ -211,8 +213,12 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
               findings_count: rand.int(0, 60),
             }
           : null;
+      const jobId = rand.uuid();
+      history.push(
+        ...demoHistory(jobId, tenant.id, kind, effectivePhase, run.created_at, updated, errorCode, image),
+      );
       jobs.push({
-        job_id: rand.uuid(),
+        job_id: jobId,
         tenant_id: tenant.id,
         run_id: run.id,
         created_at: run.created_at,
@@ -222,11 +228,8 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
         summary: summaryFor(kind, effectivePhase, queuePosition, errorCode),
         eta_seconds: terminal || kind === 'unavailable' ? null : rand.int(20, 900),
         last_known_outcome: previous,
-        next_actions: [
-          { label: 'View run', href: `/jobs?q=${run.id}` },
-          ...(previous ? [{ label: 'View previous run', href: `/jobs?tenant=${tenant.slug}` }] : []),
-          ...(kind === 'failed' ? [{ label: 'Retry job', href: `/jobs?retry=1` }] : []),
-        ],
+        // Only links that lead somewhere in the console (lib/signals/actions.ts).
+        next_actions: [{ label: 'View run', href: `/runs/${run.id}` }],
         diagnostics: {
           ...(kind === 'queued'
             ? { queue_position: queuePosition }
@@ -235,7 +238,8 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
           image_reference: image,
           ...(errorCode ? { error_code: errorCode } : {}),
         },
-        payload_json: { image_reference: image },
+        // The demo simulator moves only jobs marked as its own (db/demo/simulator.ts).
+        payload_json: { image_reference: image, [DEMO_MARK]: true },
       });
     }
   }
@@ -251,6 +255,13 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
       phase text, summary text, eta_seconds int, last_known_outcome jsonb, next_actions jsonb,
       diagnostics jsonb, payload_json jsonb)
     on conflict (job_id) do nothing`;
+  await sql`
+    insert into scheduler.first_signal_phase_history (tenant_id, job_id, at, kind, phase, error_code, image_reference)
+    select tenant_id, job_id, at, kind, phase, error_code, image_reference
+    from jsonb_to_recordset(${sql.json(history as never)}) as h(tenant_id uuid, job_id uuid, at timestamptz, kind text,
+      phase text, error_code text, image_reference text)
+    where exists (select 1 from scheduler.first_signal_snapshots s where s.job_id = h.job_id)
+      and not exists (select 1 from scheduler.first_signal_phase_history x where x.job_id = h.job_id and x.tenant_id = h.tenant_id)`;
   // Each job's own TTFS measurements, so job pages have a timeline.
   await sql`
     insert into scheduler.ttfs_events (ts, tenant_id, job_id, run_id, surface, event_type, ttfs_ms, cache_hit, signal_source, kind, phase, device, release)
@@ -263,6 +274,41 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
     where s.tenant_id in (select id from console.tenants)
       and s.created_at + make_interval(secs => g * 40) <= now()`;
   return { runs: runs.length, jobs: jobs.length };
+}
+
+/** The kinds and phases a demo job went through, spread evenly from its start to its last update. */
+export function demoHistory(
+  jobId: string,
+  tenantId: string,
+  kind: string,
+  phase: string,
+  start: Date,
+  end: Date,
+  errorCode: string | undefined,
+  image: string,
+) {
+  const steps: { kind: string; phase: string }[] = [{ kind: 'queued', phase: 'unknown' }];
+  if (kind !== 'queued') {
+    const reached = PHASES.indexOf(phase as (typeof PHASES)[number]);
+    if (kind !== 'unavailable') steps.push({ kind: 'started', phase: 'resolve' });
+    for (let i = 1; i < reached; i++) steps.push({ kind: 'phase', phase: PHASES[i]! });
+    if (kind === 'succeeded') {
+      for (let i = Math.max(1, reached); i < PHASES.length; i++)
+        steps.push({ kind: 'phase', phase: PHASES[i]! });
+    }
+    const last = steps.at(-1)!;
+    if (last.kind !== kind || last.phase !== phase) steps.push({ kind, phase });
+  }
+  const span = Math.max(0, end.getTime() - start.getTime());
+  return steps.map((step, i) => ({
+    tenant_id: tenantId,
+    job_id: jobId,
+    at: new Date(start.getTime() + (steps.length > 1 ? (span * i) / (steps.length - 1) : 0)).toISOString(),
+    kind: step.kind,
+    phase: step.phase,
+    error_code: step.kind === 'failed' ? (errorCode ?? null) : null,
+    image_reference: image,
+  }));
 }
 
 export async function seedDemoSignatures(sql: Sql) {
@@ -286,15 +332,18 @@ export async function seedDemoSignatures(sql: Sql) {
         },
         confidence: s.confidence,
         sample_count: s.samples,
+        // Signatures with samples have matched before: the last match some hours ago.
+        last_matched_at:
+          s.samples > 0 ? new Date(Date.now() - (1 + ((t * 7 + s.samples) % 40)) * 3600_000) : null,
         expires_at: s.expired ? new Date(Date.now() - 86400_000) : null,
       };
     }),
   );
   await sql`
-    insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, sample_count, expires_at)
-    select tenant_id, signature_hash, pattern, outcome, confidence, sample_count, expires_at
+    insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, sample_count, last_matched_at, expires_at)
+    select tenant_id, signature_hash, pattern, outcome, confidence, sample_count, last_matched_at, expires_at
     from jsonb_to_recordset(${sql.json(rows as never)}) as r(tenant_id uuid, signature_hash text, pattern jsonb,
-      outcome jsonb, confidence numeric, sample_count int, expires_at timestamptz)
+      outcome jsonb, confidence numeric, sample_count int, last_matched_at timestamptz, expires_at timestamptz)
     on conflict (tenant_id, signature_hash) do nothing`;
   return rows.length;
 }

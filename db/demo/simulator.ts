@@ -10,6 +10,15 @@ interface ActiveJob {
   diagnostics: Record<string, unknown>;
 }
 
+/**
+ * The key in payload_json that marks a job as the demo's own: seeded demo jobs
+ * and the ones the simulator starts. The simulator moves only those, so a job
+ * written through the API (or by a real scheduler) in a demo tenant is never
+ * taken over. upsert_first_signal_snapshot leaves payload_json as it is, so the
+ * mark stays through every step.
+ */
+export const DEMO_MARK = 'demo_simulated';
+
 const FAILURES: Record<string, string> = {
   resolve: 'AUTH_EXPIRED',
   fetch: 'REGISTRY_RATE_LIMITED',
@@ -63,6 +72,7 @@ export function startSimulator(
       const active = await sql<ActiveJob[]>`
         select job_id, tenant_id, run_id, kind, phase, diagnostics from scheduler.first_signal_snapshots
         where kind in ('queued', 'started', 'phase') and tenant_id in (select id from console.tenants)
+          and payload_json @> ${sql.json({ [DEMO_MARK]: true })}
         order by random() limit 3`;
       for (const job of active) {
         const next = advance(job, Math.random());
@@ -73,20 +83,27 @@ export function startSimulator(
           ...(next.error ? { error_code: next.error } : {}),
         };
         await sql`select scheduler.upsert_first_signal_snapshot(${job.job_id}, ${job.tenant_id}, ${job.run_id},
-          ${next.kind}, ${next.phase}, ${next.summary}, ${next.eta}, null, ${sql.json([{ label: 'View run', href: `/jobs?q=${job.run_id}` }])},
+          ${next.kind}, ${next.phase}, ${next.summary}, ${next.eta}, null, ${sql.json([{ label: 'View run', href: `/runs/${job.run_id}` }])},
           ${sql.json(diagnostics as never)})`;
       }
       const [{ count }] = await sql<[{ count: number }]>`
-        select count(*)::int as count from scheduler.first_signal_snapshots where kind in ('queued', 'started', 'phase')`;
+        select count(*)::int as count from scheduler.first_signal_snapshots
+        where kind in ('queued', 'started', 'phase') and payload_json @> ${sql.json({ [DEMO_MARK]: true })}`;
       if (count < 12) {
         const tenant = DEMO_TENANTS[Math.floor(Math.random() * DEMO_TENANTS.length)]!;
         const [run] = await sql<
           { id: string }[]
         >`insert into scheduler.runs (id, tenant_id) values (gen_random_uuid(), ${tenant.id}) returning id`;
         const position = 1 + Math.floor(Math.random() * 8);
-        await sql`select scheduler.upsert_first_signal_snapshot(gen_random_uuid(), ${tenant.id}, ${run!.id}, 'queued', 'unknown',
-          ${`Queued at position ${position}; a worker is expected shortly`}, 60, null, null,
-          ${sql.json({ queue_position: position, retry_count: 0, image_reference: 'registry.acme.io/web/frontend:v2.0.1' })})`;
+        // Marked in the same transaction, before anything else can see the job unmarked.
+        await sql.begin(async (tx) => {
+          const [job] = await tx<{ job_id: string }[]>`
+            select job_id from scheduler.upsert_first_signal_snapshot(gen_random_uuid(), ${tenant.id}, ${run!.id}, 'queued', 'unknown',
+              ${`Queued at position ${position}; a worker is expected shortly`}, 60, null, null,
+              ${tx.json({ queue_position: position, retry_count: 0, image_reference: 'registry.acme.io/web/frontend:v2.0.1' })})`;
+          await tx`update scheduler.first_signal_snapshots set payload_json = payload_json || ${tx.json({ [DEMO_MARK]: true })}
+            where job_id = ${job!.job_id}`;
+        });
       }
       await sql`
         insert into scheduler.ttfs_events (tenant_id, job_id, surface, event_type, ttfs_ms, cache_hit, signal_source, device, release)

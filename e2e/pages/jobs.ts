@@ -7,7 +7,7 @@ export class JobPage {
   }
   card = () => this.page.getByTestId('signal-card');
   summary = () => this.page.getByTestId('signal-summary');
-  kind = () => this.page.getByTestId('signal-card').getByTestId('kind-badge');
+  kind = () => this.page.getByTestId('signal-kind').getByTestId('kind-badge');
   live = () => this.page.getByTestId('live-indicator');
   offline = () => this.page.getByTestId('offline-banner');
   prediction = () => this.page.getByTestId('prediction');

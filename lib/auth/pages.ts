@@ -9,6 +9,7 @@ export const PAGE_ROLES: { prefix: string; role: Role }[] = [
   { prefix: '/signatures', role: 'admin' },
   { prefix: '/jobs', role: 'support' },
   { prefix: '/runs', role: 'support' },
+  { prefix: '/cli', role: 'support' },
 ];
 
 /** Pages anyone may open. */

@@ -33,9 +33,11 @@ export interface Viewer {
   name: string;
   /** For tokens always 'viewer': a token's rights are its scopes, never a role. */
   role: Role;
-  /** Tenants this viewer may see; 'all' for operators. A token has exactly one. */
+  /** Tenants this viewer may see; 'all' for operators. An admin's token has one; a personal token its owner's. */
   tenants: readonly string[] | 'all';
   scopes: readonly Scope[];
+  /** Tokens with an expiry: when it ends (epoch ms). */
+  expiresAt?: number;
 }
 
 export function canSeeTenant(viewer: Viewer, tenantId: string): boolean {

@@ -6,7 +6,7 @@ import { looksLikeApiToken, newApiToken, sha256Hex } from './secrets';
 
 export interface ApiTokenRow {
   id: string;
-  tenantId: string;
+  tenantId: string | null;
   tenantName: string;
   name: string;
   prefix: string;
@@ -15,7 +15,17 @@ export interface ApiTokenRow {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Null for tokens made before expiries existed: they do not expire. */
+  expiresAt: Date | null;
+  expired: boolean;
 }
+
+/** Expiry choices offered at creation, in days; the default first. */
+export const TOKEN_EXPIRY_DAYS = [90, 30, 7, 180, 365] as const;
+export const DEFAULT_TOKEN_EXPIRY_DAYS = 90;
+/** Personal tokens (a person's own, for the CLI) live at most this long. */
+export const PERSONAL_TOKEN_MAX_DAYS = 90;
+export const DEFAULT_PERSONAL_TOKEN_DAYS = 30;
 
 /** Creates a token; the clear value is returned once and never stored. */
 export async function createApiToken(input: {
@@ -23,13 +33,54 @@ export async function createApiToken(input: {
   name: string;
   scopes: Scope[];
   createdBy: string | null;
+  expiresInDays?: number;
 }) {
   const { token, prefix, hash } = newApiToken();
-  const [row] = await sql<{ id: string; createdAt: Date }[]>`
-    insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes, created_by)
-    values (${input.tenantId}, ${input.name}, ${prefix}, ${hash}, ${[...new Set(input.scopes)]}::text[], ${input.createdBy})
-    returning id, created_at as "createdAt"`;
-  return { id: row!.id, token, prefix, createdAt: row!.createdAt };
+  const days = input.expiresInDays ?? DEFAULT_TOKEN_EXPIRY_DAYS;
+  const [row] = await sql<{ id: string; createdAt: Date; expiresAt: Date }[]>`
+    insert into console.api_tokens (tenant_id, name, token_prefix, token_hash, scopes, created_by, expires_at)
+    values (${input.tenantId}, ${input.name}, ${prefix}, ${hash}, ${[...new Set(input.scopes)]}::text[], ${input.createdBy},
+      now() + make_interval(days => ${days}))
+    returning id, created_at as "createdAt", expires_at as "expiresAt"`;
+  return { id: row!.id, token, prefix, createdAt: row!.createdAt, expiresAt: row!.expiresAt };
+}
+
+/**
+ * A person's own token for the CLI: reads job signals and reports the CLI's
+ * time to first signal, for the tenants the person has at each request (not a
+ * copy taken now), and stops working when they are disabled or lose the
+ * support role. Made from their signed-in session; no admin involved.
+ */
+export async function createPersonalToken(input: { userId: string; name: string; expiresInDays?: number }) {
+  const { token, prefix, hash } = newApiToken();
+  const days = Math.min(input.expiresInDays ?? DEFAULT_PERSONAL_TOKEN_DAYS, PERSONAL_TOKEN_MAX_DAYS);
+  const [row] = await sql<{ id: string; createdAt: Date; expiresAt: Date }[]>`
+    insert into console.api_tokens (owner_user_id, name, token_prefix, token_hash, scopes, created_by, expires_at)
+    values (${input.userId}, ${input.name}, ${prefix}, ${hash}, ${PERSONAL_SCOPES}::text[], ${input.userId},
+      now() + make_interval(days => ${days}))
+    returning id, created_at as "createdAt", expires_at as "expiresAt"`;
+  return { id: row!.id, token, prefix, createdAt: row!.createdAt, expiresAt: row!.expiresAt };
+}
+
+export const PERSONAL_SCOPES: Scope[] = ['signals:read', 'telemetry:write'];
+
+export async function listPersonalTokens(userId: string): Promise<ApiTokenRow[]> {
+  return sql<ApiTokenRow[]>`
+    select t.id, null as "tenantId", 'your tenants' as "tenantName", t.name, t.token_prefix as prefix, t.scopes,
+      null as "createdBy", t.created_at as "createdAt", t.last_used_at as "lastUsedAt", t.revoked_at as "revokedAt",
+      t.expires_at as "expiresAt", coalesce(t.expires_at <= now(), false) as expired
+    from console.api_tokens t
+    where t.owner_user_id = ${userId}
+    order by t.revoked_at is not null, t.created_at desc`;
+}
+
+export async function revokePersonalToken(id: string, userId: string): Promise<boolean> {
+  const rows = await sql`
+    update console.api_tokens set revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, ${userId})
+    where id = ${id} and owner_user_id = ${userId}
+    returning id`;
+  invalidateLocally({ tokens: 'all' });
+  return rows.length > 0;
 }
 
 export async function listApiTokens(tenants: readonly string[] | 'all'): Promise<ApiTokenRow[]> {
@@ -38,11 +89,12 @@ export async function listApiTokens(tenants: readonly string[] | 'all'): Promise
   return sql<ApiTokenRow[]>`
     select t.id, t.tenant_id as "tenantId", coalesce(tn.name, t.tenant_id::text) as "tenantName", t.name,
       t.token_prefix as prefix, t.scopes, u.display_name as "createdBy", t.created_at as "createdAt",
-      t.last_used_at as "lastUsedAt", t.revoked_at as "revokedAt"
+      t.last_used_at as "lastUsedAt", t.revoked_at as "revokedAt",
+      t.expires_at as "expiresAt", coalesce(t.expires_at <= now(), false) as expired
     from console.api_tokens t
     left join console.tenants tn on tn.id = t.tenant_id
     left join console.users u on u.id = t.created_by
-    where ${all} or t.tenant_id = any(${ids}::uuid[])
+    where t.tenant_id is not null and (${all} or t.tenant_id = any(${ids}::uuid[]))
     order by t.revoked_at is not null, t.created_at desc`;
 }
 
@@ -82,6 +134,8 @@ export function cachedTokenViewer(raw: string): Viewer | undefined {
 function cachedViewer(hash: string): Viewer | undefined {
   const cached = cachedToken<Viewer>(hash);
   if (!cached) return undefined;
+  // An expiry passes without any write, so no invalidation tells the cache.
+  if (cached.viewer.expiresAt !== undefined && cached.viewer.expiresAt <= Date.now()) return undefined;
   // "Last used" to the half minute, as below, without waiting for the write.
   if (Date.now() - cached.usedWrittenAt > 30_000) {
     cached.usedWrittenAt = Date.now();
@@ -100,12 +154,30 @@ export async function tokenViewer(raw: string): Promise<Viewer | null> {
   if (cached) return cached;
   ensureHubListening();
   const ticket = cacheTicket();
-  const [row] = await sql<{ id: string; name: string; tenantId: string; scopes: Scope[]; stale: boolean }[]>`
-    select id, name, tenant_id as "tenantId", scopes,
-      last_used_at is null or last_used_at < now() - interval '30 seconds' as stale
-    from console.api_tokens
-    where token_hash = ${hash} and revoked_at is null`;
+  const [row] = await sql<
+    {
+      id: string;
+      name: string;
+      tenantId: string | null;
+      scopes: Scope[];
+      stale: boolean;
+      expiresAt: Date | null;
+      owner: { all: boolean; tenants: string[]; role: string; disabled: boolean } | null;
+    }[]
+  >`
+    select t.id, t.name, t.tenant_id as "tenantId", t.scopes, t.expires_at as "expiresAt",
+      t.last_used_at is null or t.last_used_at < now() - interval '30 seconds' as stale,
+      case when u.id is not null then jsonb_build_object('all', u.all_tenants, 'role', u.role,
+        'disabled', u.disabled_at is not null,
+        'tenants', coalesce((select jsonb_agg(ut.tenant_id order by ut.tenant_id) from console.user_tenants ut where ut.user_id = u.id), '[]'))
+      end as owner
+    from console.api_tokens t
+    left join console.users u on u.id = t.owner_user_id
+    where t.token_hash = ${hash} and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())`;
   if (!row) return null;
+  // A personal token works while its owner may read job signals.
+  if (row.owner && (row.owner.disabled || row.owner.role === 'viewer')) return null;
+  if (!row.owner && !row.tenantId) return null;
   // "Last used" to the half minute: one write per token per 30 s, not per request.
   if (row.stale) await sql`update console.api_tokens set last_used_at = now() where id = ${row.id}`;
   const viewer: Viewer = {
@@ -113,8 +185,9 @@ export async function tokenViewer(raw: string): Promise<Viewer | null> {
     id: row.id,
     name: row.name,
     role: 'viewer',
-    tenants: [row.tenantId],
+    tenants: row.owner ? (row.owner.all ? 'all' : row.owner.tenants) : [row.tenantId!],
     scopes: row.scopes,
+    ...(row.expiresAt ? { expiresAt: row.expiresAt.getTime() } : {}),
   };
   storeToken(hash, ticket, viewer);
   return viewer;

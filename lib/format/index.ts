@@ -110,15 +110,17 @@ export function zoneLabel(zone: DisplayZone): string {
 
 /**
  * Durations: `–` when unknown, `840 ms` below 1 s, `2.14 s` below 10 s, `12.3 s`
- * below a minute, `4 min 05 s` below an hour, `2 h 03 min` beyond.
+ * below a minute, `4 min 05 s` below an hour, `2 h 03 min` beyond. With
+ * `wholeSeconds` (clocks that tick once a second) below a minute is `45 s`.
  */
-export function formatDuration(ms: number | null | undefined): string {
+export function formatDuration(ms: number | null | undefined, opts: { wholeSeconds?: boolean } = {}): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
   const sign = ms < 0 ? '−' : '';
   const v = Math.abs(ms);
+  if (opts.wholeSeconds && v < 59_500) return `${sign}${Math.round(v / 1000)} s`;
   if (v < 1000) return `${sign}${Math.round(v)} ms`;
   if (v < 10_000) return `${sign}${(v / 1000).toFixed(2)} s`;
-  if (v < 59_950) return `${sign}${(v / 1000).toFixed(1)} s`;
+  if (v < 59_950 && !opts.wholeSeconds) return `${sign}${(v / 1000).toFixed(1)} s`;
   const s = Math.round(v / 1000);
   if (s < 3600) return `${sign}${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
   const m = Math.round(s / 60);

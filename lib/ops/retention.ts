@@ -26,6 +26,7 @@ export interface RetentionResult {
   rollupCellsDeleted: number;
   snapshotsDeleted: number;
   signaturesDisabled: number;
+  historyDeleted: number;
 }
 
 // Only one instance runs retention at a time ("ttfr" in ASCII).
@@ -53,6 +54,7 @@ export async function runRetention(
         rollupCellsDeleted: 0,
         snapshotsDeleted: 0,
         signaturesDisabled: 0,
+        historyDeleted: 0,
       };
     const [run] = await sql<
       [{ id: string }]
@@ -63,6 +65,7 @@ export async function runRetention(
       rollupCellsDeleted: 0,
       snapshotsDeleted: 0,
       signaturesDisabled: 0,
+      historyDeleted: 0,
     };
     try {
       const eventCutoff = new Date(now.getTime() - policy.eventsDays * 86400_000);
@@ -84,6 +87,16 @@ export async function runRetention(
         where updated_at < ${snapshotCutoff} and kind in ('succeeded', 'failed', 'canceled')`;
       result.snapshotsDeleted = snapshots.count;
 
+      // Phase history is kept as long as telemetry: the job page of a job whose
+      // snapshot is gone still shows it, and signature previews read 7 days of it.
+      for (;;) {
+        const deleted = await sql`
+          delete from scheduler.first_signal_phase_history where (tenant_id, job_id, id) in (
+            select tenant_id, job_id, id from scheduler.first_signal_phase_history where at < ${eventCutoff} limit ${policy.batchSize})`;
+        result.historyDeleted += deleted.count;
+        if (deleted.count < policy.batchSize) break;
+      }
+
       const signatureCutoff = new Date(now.getTime() - policy.signatureDays * 86400_000);
       const disabled = await sql.begin(async (tx) => {
         const rows = await tx<{ id: string; tenant_id: string; confidence: number }[]>`
@@ -101,7 +114,7 @@ export async function runRetention(
       result.signaturesDisabled = disabled;
       await sql`update console.retention_runs set finished_at = now(), events_deleted = ${result.eventsDeleted},
         rollup_cells_deleted = ${result.rollupCellsDeleted}, snapshots_deleted = ${result.snapshotsDeleted},
-        signatures_disabled = ${result.signaturesDisabled} where id = ${run.id}`;
+        signatures_disabled = ${result.signaturesDisabled}, history_deleted = ${result.historyDeleted} where id = ${run.id}`;
       return result;
     } catch (error) {
       await sql`update console.retention_runs set finished_at = now(), error = ${(error as Error).message} where id = ${run.id}`;

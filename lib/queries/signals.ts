@@ -1,7 +1,7 @@
 import 'server-only';
 import { invalidateLocally } from '@/lib/cache/lookup-cache';
 import { lookupSql, sql } from '@/lib/db';
-import type { JobListFilters, SignalWrite } from '@/lib/schemas/signal';
+import type { SignalWrite } from '@/lib/schemas/signal';
 import type { SnapshotRow } from '@/lib/signals/map';
 
 const COLUMNS = sql`job_id, tenant_id, run_id, kind, phase, summary, eta_seconds, last_known_outcome, next_actions, diagnostics, payload_json, updated_at`;
@@ -87,30 +87,6 @@ export async function upsertSnapshot(jobId: string, input: SignalWrite): Promise
   // Read-your-writes on this instance; others drop it on the trigger's NOTIFY.
   invalidateLocally({ jobs: [jobId] });
   return row!;
-}
-
-export async function listSnapshots(
-  tenantIds: string[],
-  filters: JobListFilters,
-  limit = 100,
-): Promise<SnapshotRow[]> {
-  const q = filters.q?.toLowerCase();
-  const isUuid = q ? /^[0-9a-f-]{36}$/.test(q) : false;
-  return sql<SnapshotRow[]>`
-    select ${COLUMNS} from scheduler.first_signal_snapshots
-    where tenant_id = any(${tenantIds}::uuid[])
-      ${filters.kind ? sql`and kind = ${filters.kind}` : sql``}
-      ${filters.phase ? sql`and phase = ${filters.phase}` : sql``}
-      ${q ? (isUuid ? sql`and (job_id = ${q}::uuid or run_id = ${q}::uuid)` : sql`and (job_id::text like ${q + '%'} or run_id::text like ${q + '%'})`) : sql``}
-    order by updated_at desc
-    limit ${limit}`;
-}
-
-export async function countByKind(tenantIds: string[]): Promise<Record<string, number>> {
-  const rows = await sql<{ kind: string; n: number }[]>`
-    select kind, count(*)::int as n from scheduler.first_signal_snapshots
-    where tenant_id = any(${tenantIds}::uuid[]) group by kind`;
-  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 
 export interface JobEvent {

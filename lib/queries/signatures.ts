@@ -294,3 +294,97 @@ export async function explainMatch(input: MatchRequest) {
   });
   return { winner: winner?.signature_id ?? null, explanations };
 }
+
+/**
+ * Signatures grouped by pattern (signature_hash) for an admin looking at
+ * several tenants: a pattern shared by several tenants is one entry with each
+ * tenant's signature in it. Pages count groups, not signatures.
+ */
+export async function listSignatureGroups(
+  tenantIds: string[],
+  filters: SignatureListFilters = { sort: 'confidence', page: 1 },
+) {
+  const orders = {
+    confidence: ['c desc', 's desc'],
+    samples: ['s desc', 'c desc'],
+    last_matched: ['lm desc nulls last'],
+    updated: ['u desc'],
+  }[filters.sort];
+  // Inside the group query its output names; outside, the same names of `g`.
+  const inner = sql.unsafe(orders.join(', '));
+  const outer = sql.unsafe(orders.map((o) => `g.${o}`).join(', '));
+  const where = sql`tenant_id = any(${tenantIds}::uuid[])
+    ${filters.status === 'enabled' ? sql`and enabled and (expires_at is null or expires_at > now())` : sql``}
+    ${filters.status === 'disabled' ? sql`and not enabled` : sql``}
+    ${filters.status === 'expired' ? sql`and expires_at <= now()` : sql``}
+    ${filters.q ? sql`and (pattern::text ilike ${'%' + filters.q + '%'} or outcome::text ilike ${'%' + filters.q + '%'})` : sql``}`;
+  const [rows, [count]] = await Promise.all([
+    sql<SignatureRow[]>`
+      with f as (select * from scheduler.failure_signatures where ${where}),
+      g as (
+        select signature_hash, max(confidence) as c, sum(sample_count) as s, max(last_matched_at) as lm, max(updated_at) as u
+        from f group by signature_hash
+        order by ${inner}, signature_hash
+        limit ${PAGE_SIZE} offset ${(filters.page - 1) * PAGE_SIZE})
+      select ${COLUMNS} from f join g using (signature_hash)
+      order by ${outer}, signature_hash, confidence desc, tenant_id`,
+    sql<
+      [{ n: number }]
+    >`select count(distinct signature_hash)::int as n from scheduler.failure_signatures where ${where}`,
+  ]);
+  const groups: SignatureRow[][] = [];
+  for (const row of rows) {
+    const last = groups.at(-1);
+    if (last && last[0]!.signatureHash === row.signatureHash) last.push(row);
+    else groups.push([row]);
+  }
+  return { groups, total: count.n, pageSize: PAGE_SIZE };
+}
+
+export interface PreviewMatch {
+  jobId: string;
+  at: Date;
+  phase: string;
+  errorCode: string | null;
+  imageReference: string | null;
+  /** The signature that matches this failure today, when it is another one. */
+  otherSignature: { id: string; likelyCause: string | null } | null;
+}
+
+/**
+ * The failures of the last 7 days (from the phase history) that a pattern
+ * would have matched, newest first, and for each the signature that matches
+ * it today when that is another one (precedence as match_failure_signature).
+ */
+export async function previewSignature(input: {
+  tenantId: string;
+  pattern: SignaturePattern;
+  signatureId?: string;
+}): Promise<{ total: number; matches: PreviewMatch[]; otherCount: number }> {
+  await assertRegex(input.pattern);
+  const p = input.pattern;
+  const rows = await sql<(PreviewMatch & { total: number; otherCount: number })[]>`
+    with f as (
+      select h.job_id, h.at, h.phase, h.error_code, h.image_reference
+      from scheduler.first_signal_phase_history h
+      where h.tenant_id = ${input.tenantId} and h.kind = 'failed' and h.at > now() - interval '7 days'
+        ${p.phase ? sql`and h.phase = ${p.phase}` : sql``}
+        ${p.error_code ? sql`and h.error_code = ${p.error_code}` : sql``}
+        ${p.image_pattern ? sql`and h.image_reference is not null and h.image_reference ~ ${p.image_pattern}` : sql``}
+    ),
+    m as (
+      select f.*, (
+        select jsonb_build_object('id', x.signature_id, 'likelyCause', x.outcome->>'likely_cause')
+        from scheduler.match_failure_signature(${input.tenantId}, f.phase, f.error_code, f.image_reference) x
+        where x.signature_id is distinct from ${input.signatureId ?? null}::uuid) as other
+      from f)
+    select job_id as "jobId", at, phase, error_code as "errorCode", image_reference as "imageReference",
+      other as "otherSignature", count(*) over ()::int as total,
+      count(other) over ()::int as "otherCount"
+    from m order by at desc limit 50`;
+  return {
+    total: rows[0]?.total ?? 0,
+    otherCount: rows[0]?.otherCount ?? 0,
+    matches: rows.map(({ total: _t, otherCount: _o, ...r }) => r),
+  };
+}

@@ -89,3 +89,12 @@ export const signatureListFilters = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 export type SignatureListFilters = z.infer<typeof signatureListFilters>;
+
+/** POST /api/v1/failure-signatures/preview: what a pattern would have matched in the last 7 days. */
+export const previewRequest = z.strictObject({
+  tenant_id: z.uuid(),
+  pattern: signaturePattern,
+  /** The signature being edited, so its own matches today are not counted as another's. */
+  signature_id: z.uuid().optional(),
+});
+export type PreviewRequest = z.infer<typeof previewRequest>;

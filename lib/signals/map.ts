@@ -1,6 +1,8 @@
 import { hash } from 'node:crypto';
 import { isSafeHref } from '@/lib/http/same-origin';
+import { runbookHref } from '@/lib/runbooks';
 import type { NextAction, Prediction, Signal, SignalSource } from '@/lib/schemas/signal';
+import { actionableActions } from './actions';
 
 /** A first_signal_snapshots row as the queries select it. */
 export interface SnapshotRow {
@@ -59,7 +61,8 @@ function prediction(row: SnapshotRow): Prediction | null {
     mttrP50Seconds: match.mttr_p50_seconds ?? null,
     mttrP95Seconds: match.mttr_p95_seconds ?? null,
     suggestedAction: match.suggested_action ?? null,
-    remediationUrl: match.remediation_url && isSafeHref(match.remediation_url) ? match.remediation_url : null,
+    remediationUrl:
+      match.remediation_url && isSafeHref(match.remediation_url) ? runbookHref(match.remediation_url) : null,
     confidence: Number(match.confidence ?? 0),
     matchedAt: match.matched_at ?? '',
   };
@@ -75,7 +78,7 @@ export function checkedWithoutMatch(row: SnapshotRow): boolean {
 export function toSignal(row: SnapshotRow): Signal {
   const predicted = row.kind === 'failed' ? prediction(row) : null;
   // Links stored before they were checked on the way in are checked again on the way out.
-  const actions = (row.next_actions ?? []).filter((a) => isSafeHref(a.href));
+  const actions = actionableActions(row.next_actions ?? []).filter((a) => isSafeHref(a.href));
   return {
     jobId: row.job_id,
     tenantId: row.tenant_id,
@@ -85,21 +88,18 @@ export function toSignal(row: SnapshotRow): Signal {
     summary: row.summary,
     etaSeconds: row.eta_seconds,
     lastKnownOutcome: row.last_known_outcome,
-    nextActions: predicted ? withPredictionActions(actions, predicted, row.job_id) : actions,
+    nextActions: predicted ? withPredictionActions(actions, predicted) : actions,
     diagnostics: row.diagnostics ?? {},
     updatedAt: row.updated_at.toISOString(),
     prediction: predicted,
   };
 }
 
-/** "Retry" and "Open runbook" from a matched signature, unless the scheduler already offers them. */
-function withPredictionActions(actions: NextAction[], predicted: Prediction, jobId: string): NextAction[] {
-  const out = [...actions];
-  const has = (label: string) => out.some((a) => a.label.toLowerCase() === label.toLowerCase());
-  if (predicted.remediationUrl && !has('Open runbook'))
-    out.push({ label: 'Open runbook', href: predicted.remediationUrl });
-  if (!has('Retry') && !has('Retry job')) out.push({ label: 'Retry', href: `/jobs/${jobId}?retry=1` });
-  return out;
+/** "Open runbook" from a matched signature, unless the scheduler already offers it (and when it leads somewhere). */
+function withPredictionActions(actions: NextAction[], predicted: Prediction): NextAction[] {
+  const has = (label: string) => actions.some((a) => a.label.toLowerCase() === label.toLowerCase());
+  if (!predicted.remediationUrl || has('Open runbook')) return actions;
+  return [...actions, ...actionableActions([{ label: 'Open runbook', href: predicted.remediationUrl }])];
 }
 
 export function signalSource(signal: Signal, fromSnapshot: boolean): SignalSource {
@@ -129,4 +129,11 @@ export function etagMatches(header: string | null, etag: string): boolean {
   if (header.trim() === '*') return true;
   const bare = etag.replace(/^W\//, '');
   return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === bare);
+}
+
+/** A row of the jobs list: the signal, when the job started, and the surfaces its signal was read on. */
+export type JobListItem = Signal & { createdAt: string | null; surfaces: string[] };
+
+export function toJobListItem(row: SnapshotRow & { created_at: Date; surfaces: string[] }): JobListItem {
+  return { ...toSignal(row), createdAt: row.created_at.toISOString(), surfaces: row.surfaces };
 }

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { isEmpty, seedDemo } from '../../db/demo/seed';
+import { startSimulator } from '../../db/demo/simulator';
+import { actionable } from '../../lib/signals/actions';
+import { RUNBOOKS } from '../../lib/runbooks';
 import { DEMO_TENANTS } from '../../db/demo/tenants';
 import { migrate } from '../../db/migrate';
 
@@ -79,5 +84,56 @@ describe('demo data', () => {
       select count(*)::int as n, count(*) filter (where expires_at < now())::int as expired from scheduler.failure_signatures`;
     expect(s.n).toBeGreaterThanOrEqual(10);
     expect(s.expired).toBeGreaterThan(0);
+  });
+
+  it('links only to pages that exist: every next action and every runbook', async () => {
+    const actions = await sql<{ label: string; href: string }[]>`
+      select distinct a->>'label' as label, a->>'href' as href
+      from scheduler.first_signal_snapshots, jsonb_array_elements(next_actions) a`;
+    expect(actions.length).toBeGreaterThan(0);
+    for (const action of actions) expect(actionable(action), action.href).toEqual(action);
+    const urls = await sql<
+      { url: string }[]
+    >`select distinct outcome->>'remediation_url' as url from scheduler.failure_signatures`;
+    for (const { url } of urls) {
+      const slug = /^\/runbooks\/([a-z0-9-]+)$/.exec(url)?.[1];
+      expect(slug && RUNBOOKS[slug], url).toBeTruthy();
+      expect(existsSync(`docs/runbooks/${slug}.md`), url).toBe(true);
+    }
+  });
+
+  it('has a phase history for every job, and last-matched times for signatures with samples', async () => {
+    const [h] = await sql<[{ missing: number }]>`
+      select count(*)::int as missing from scheduler.first_signal_snapshots s
+      where not exists (select 1 from scheduler.first_signal_phase_history h where h.tenant_id = s.tenant_id and h.job_id = s.job_id)`;
+    expect(h.missing).toBe(0);
+    const [last] = await sql<[{ kind: string; phase: string }]>`
+      select h.kind, h.phase from scheduler.first_signal_phase_history h
+      join scheduler.first_signal_snapshots s using (tenant_id, job_id)
+      where s.kind = 'succeeded' order by h.id desc limit 1`;
+    expect(last.kind).toBe('succeeded');
+    const [never] = await sql<[{ n: number }]>`
+      select count(*)::int as n from scheduler.failure_signatures where sample_count > 0 and last_matched_at is null`;
+    expect(never.n).toBe(0);
+  });
+
+  it('the simulator moves only its own jobs, never one written through the API', async () => {
+    const [tenant] = await sql<[{ id: string }]>`select id from console.tenants limit 1`;
+    const foreign = randomUUID();
+    await sql`select scheduler.upsert_first_signal_snapshot(${foreign}, ${tenant.id}, null, 'queued', 'unknown', 'Written through the API', 60)`;
+    const simulator = startSimulator(sql, { intervalMs: 3_600_000 });
+    try {
+      for (let i = 0; i < 40; i++) await simulator.tick();
+    } finally {
+      simulator.stop();
+    }
+    const [row] = await sql<[{ kind: string; summary: string }]>`
+      select kind, summary from scheduler.first_signal_snapshots where job_id = ${foreign}`;
+    expect(row).toEqual({ kind: 'queued', summary: 'Written through the API' });
+    // ...while the demo's jobs did move.
+    const [moved] = await sql<[{ n: number }]>`
+      select count(*)::int as n from scheduler.first_signal_phase_history where at > now() - interval '1 minute'
+        and job_id <> ${foreign}`;
+    expect(moved.n).toBeGreaterThan(0);
   });
 });

@@ -13,6 +13,8 @@ let reader: TestCredentials;
 let otherReader: TestCredentials;
 
 const base = 'http://console.test/api/v1';
+// Signals keep only next actions that lead to a page (lib/signals/actions.ts).
+const RUN_LINK = '/runs/0b3c8f0e-1c55-4d8e-9a55-3c1b2d3e4f50';
 const ctx = <K extends string>(key: K, id: string) => ({
   params: Promise.resolve({ [key]: id } as Record<K, string>),
 });
@@ -39,7 +41,7 @@ const snapshot = (overrides: Record<string, unknown> = {}) => ({
   phase: 'unknown',
   summary: 'Queued at position 2',
   eta_seconds: 30,
-  next_actions: [{ label: 'View run', href: '/runs/x' }],
+  next_actions: [{ label: 'View run', href: RUN_LINK }],
   diagnostics: { queue_position: 2 },
   ...overrides,
 });
@@ -79,7 +81,7 @@ describe('job signal API', () => {
       kind: 'queued',
       phase: 'unknown',
       etaSeconds: 30,
-      nextActions: [{ label: 'View run', href: '/runs/x' }],
+      nextActions: [{ label: 'View run', href: RUN_LINK }],
       diagnostics: { queue_position: 2 },
     });
   });
@@ -94,7 +96,7 @@ describe('job signal API', () => {
     // Equal content written with keys in another order (the ETag hashes plain JSON of jsonb values).
     const keyed = {
       diagnostics: { worker: 'w-1', queue_position: 2, retries: { count: 0, last: null } },
-      next_actions: [{ label: 'View run', href: '/runs/x' }],
+      next_actions: [{ label: 'View run', href: RUN_LINK }],
     };
     await put(job, snapshot(keyed));
     const keyedEtag = (await get(job)).headers.get('etag');
@@ -102,7 +104,7 @@ describe('job signal API', () => {
       job,
       snapshot({
         diagnostics: { retries: { last: null, count: 0 }, queue_position: 2, worker: 'w-1' },
-        next_actions: [{ href: '/runs/x', label: 'View run' }],
+        next_actions: [{ href: RUN_LINK, label: 'View run' }],
       }),
     );
     expect((await get(job)).headers.get('etag')).toBe(keyedEtag);
@@ -112,7 +114,7 @@ describe('job signal API', () => {
       { summary: 'Queued at position 1' },
       { eta_seconds: 29 },
       { diagnostics: { queue_position: 1 } },
-      { next_actions: [{ label: 'Other', href: '/x' }] },
+      { next_actions: [{ label: 'Other', href: 'https://ci.example.test/x' }] },
     ]) {
       await put(job, snapshot(change));
       const next = (await get(job)).headers.get('etag');

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const pattern = { phase: 'fetch', error_code: 'REGISTRY_RATE_LIMITED', image_pattern: '^docker\\.io/' };
   const [row] = await sql<[{ id: string }]>`
     insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, sample_count)
-    values (${tenant}, ${signatureHash(pattern)}, ${sql.json(pattern)}, ${sql.json({ likely_cause: 'Docker Hub rate limiting', mttr_p50_seconds: 300, mttr_p95_seconds: 900, suggested_action: 'Wait and retry', remediation_url: '/docs/rate-limits' })}, 0.9, 10)
+    values (${tenant}, ${signatureHash(pattern)}, ${sql.json(pattern)}, ${sql.json({ likely_cause: 'Docker Hub rate limiting', mttr_p50_seconds: 300, mttr_p95_seconds: 900, suggested_action: 'Wait and retry', remediation_url: '/docs/troubleshooting/rate-limits' })}, 0.9, 10)
     returning id`;
   signatureId = row.id;
 });
@@ -57,10 +57,12 @@ describe('failure signature matching on failure', () => {
       mttrP50Seconds: 300,
       mttrP95Seconds: 900,
       suggestedAction: 'Wait and retry',
-      remediationUrl: '/docs/rate-limits',
+      // A runbook link from before runbooks lived in the console leads to its page now.
+      remediationUrl: '/runbooks/rate-limits',
       confidence: 0.9,
     });
-    expect(body.nextActions.map((a: { label: string }) => a.label)).toEqual(['Open runbook', 'Retry']);
+    // The console cannot retry a job: only the runbook is offered.
+    expect(body.nextActions).toEqual([{ label: 'Open runbook', href: '/runbooks/rate-limits' }]);
 
     // Writing the same failure again does not count it twice.
     await fail(job, { error_code: 'REGISTRY_RATE_LIMITED', image_reference: 'docker.io/library/nginx:1' });

@@ -56,6 +56,12 @@ describe('duration format', () => {
     expect(formatDuration(ms)).toBe(text);
   });
 
+  it('counts whole seconds for clocks that tick once a second', () => {
+    expect(
+      [0, 4_400, 45_000, 59_400, 59_600, 245_000].map((ms) => formatDuration(ms, { wholeSeconds: true })),
+    ).toEqual(['0 s', '4 s', '45 s', '59 s', '1 min 00 s', '4 min 05 s']);
+  });
+
   it('keeps axis ticks short', () => {
     expect([100, 2000, 5000, 30_000, 120_000].map(formatDurationTick)).toEqual([
       '100 ms',

@@ -10,7 +10,7 @@ const row = (overrides: Partial<SnapshotRow> = {}): SnapshotRow => ({
   summary: 'Fetching layers',
   eta_seconds: 40,
   last_known_outcome: null,
-  next_actions: [{ label: 'View run', href: '/runs/1' }],
+  next_actions: [{ label: 'View run', href: '/runs/0b3c8f0e-1c55-4d8e-9a55-3c1b2d3e4f50' }],
   diagnostics: { queue_position: 3 },
   payload_json: {},
   updated_at: new Date('2026-12-01T10:00:00Z'),

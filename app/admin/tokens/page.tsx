@@ -1,64 +1,69 @@
 import { Suspense } from 'react';
 import { TokenCreateForm } from '@/components/auth/token-create-form';
 import { TokenRevokeButton } from '@/components/auth/token-revoke-button';
+import { Timestamp } from '@/components/format/zone';
+import { MainContentRendered } from '@/components/telemetry/mark';
 import { Card, CardSkeleton, EmptyState, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
 import { listApiTokens } from '@/lib/auth/tokens';
 import { listTenants } from '@/lib/queries/tenants';
 import { selectedTenants } from '@/lib/tenant-scope';
-import { MainContentRendered } from '@/components/telemetry/mark';
-import { Timestamp } from '@/components/format/zone';
 
 export const metadata = { title: 'API tokens' };
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
-const when = (d: Date | null) => (d ? <Timestamp value={d.toISOString()} /> : 'never');
+const when = (d: Date | null) => (d ? <Timestamp value={d} /> : 'never');
 
 async function TokenTable({ search }: { search: Search }) {
   const viewer = await currentViewer({ role: 'admin' });
   const { ids } = selectedTenants(await listTenants(viewer), (await search).tenant);
   const tokens = await listApiTokens(ids);
   if (tokens.length === 0) return <EmptyState>No API tokens yet.</EmptyState>;
+  // Cards: one token per block reads well at any width (a table of seven columns did not fit a phone).
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="tokens-table">
-        <thead className="text-xs text-muted uppercase">
-          <tr>
-            <th className="py-2 pr-3">Name</th>
-            <th className="pr-3">Prefix</th>
-            <th className="pr-3">Tenant</th>
-            <th className="pr-3">Scopes</th>
-            <th className="pr-3">Created</th>
-            <th className="pr-3">Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-          {tokens.map((t) => (
-            <tr key={t.id} data-testid="token-row" className={t.revokedAt ? 'text-slate-400' : undefined}>
-              <td className="py-2 pr-3">{t.name}</td>
-              <td className="pr-3 font-mono text-xs">{t.prefix}…</td>
-              <td className="pr-3">{t.tenantName}</td>
-              <td className="pr-3 font-mono text-xs">{t.scopes.join(' ')}</td>
-              <td className="pr-3 whitespace-nowrap">
-                {when(t.createdAt)}
-                {t.createdBy ? ` · ${t.createdBy}` : ''}
-              </td>
-              <td className="pr-3 whitespace-nowrap" data-testid="token-last-used">
-                {when(t.lastUsedAt)}
-              </td>
-              <td className="text-right">
-                {t.revokedAt ? (
-                  <span data-testid="token-revoked">revoked {when(t.revokedAt)}</span>
+    <ul className="divide-y divide-line text-sm" data-testid="tokens-table">
+      {tokens.map((t) => (
+        <li
+          key={t.id}
+          data-testid="token-row"
+          className={`flex flex-wrap items-start justify-between gap-3 py-3 ${t.revokedAt || t.expired ? 'text-muted' : ''}`}
+        >
+          <div className="min-w-0 space-y-0.5">
+            <p className="font-medium">
+              {t.name} <span className="font-mono text-xs">{t.prefix}…</span>
+            </p>
+            <p className="text-xs">
+              {t.tenantName} · <span className="font-mono">{t.scopes.join(' ')}</span>
+            </p>
+            <p className="text-xs text-muted">
+              created {when(t.createdAt)}
+              {t.createdBy ? ` by ${t.createdBy}` : ''} ·{' '}
+              <span data-testid="token-expires">
+                {t.expiresAt ? (
+                  <>
+                    {t.expired ? 'expired' : 'expires'} {when(t.expiresAt)}
+                  </>
                 ) : (
-                  <TokenRevokeButton id={t.id} name={t.name} />
+                  'never expires'
                 )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              </span>{' '}
+              · last used <span data-testid="token-last-used">{when(t.lastUsedAt)}</span>
+            </p>
+          </div>
+          <div>
+            {t.revokedAt ? (
+              <span data-testid="token-revoked" className="text-xs">
+                revoked {when(t.revokedAt)}
+              </span>
+            ) : t.expired ? (
+              <span className="text-xs">expired</span>
+            ) : (
+              <TokenRevokeButton id={t.id} name={t.name} />
+            )}
+          </div>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -73,7 +78,7 @@ export default function TokensPage({ searchParams }: { searchParams: Search }) {
     <>
       <PageHeader
         title="API tokens"
-        description="Bearer tokens for machines: one tenant each, scoped, stored only as a hash"
+        description="Bearer tokens for machines: one tenant each, scoped, with an expiry, stored only as a hash. People sign the CLI in with a personal token from the CLI page."
       />
       <div className="space-y-4">
         <Card title="New token">

@@ -3,11 +3,12 @@ import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { JobEvents } from '@/components/jobs/job-events';
 import { JobSignalView } from '@/components/jobs/job-signal-view';
+import { MainContentRendered } from '@/components/telemetry/mark';
 import { CardSkeleton } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
+import { jobCreatedAt, phaseHistory } from '@/lib/queries/jobs';
 import { coldStartSnapshot, getSnapshot } from '@/lib/queries/signals';
 import { checkedWithoutMatch, signalSource, toSignal } from '@/lib/signals/map';
-import { MainContentRendered } from '@/components/telemetry/mark';
 
 export const metadata = { title: 'Job' };
 
@@ -19,6 +20,10 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
   const row = snapshot ?? (await coldStartSnapshot(jobId, viewer.tenants));
   if (!row || !canSeeTenant(viewer, row.tenant_id)) notFound();
   const signal = toSignal(row);
+  const [createdAt, history] = await Promise.all([
+    snapshot ? jobCreatedAt(row.tenant_id, jobId) : null,
+    phaseHistory(row.tenant_id, jobId),
+  ]);
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted">
@@ -27,24 +32,27 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
         </Link>{' '}
         / <span className="font-mono">{jobId.slice(0, 8)}</span>
       </nav>
-      <h1 className="mb-1 text-xl font-semibold tracking-tight">
+      <h1 className="mb-1 text-xl font-semibold tracking-tight break-all">
         Job <span className="font-mono text-base">{jobId}</span>
       </h1>
-      {signal.runId && (
-        <p className="mb-5 text-sm text-muted">
-          Run{' '}
-          <Link
-            className="font-mono text-blue-700 hover:underline dark:text-blue-300"
-            href={`/jobs?q=${signal.runId}`}
-          >
-            {signal.runId}
-          </Link>
-        </p>
-      )}
+      <p className="mb-5 text-sm break-all text-muted">
+        {signal.runId ? (
+          <>
+            Run{' '}
+            <Link className="font-mono text-link hover:underline" href={`/jobs?q=${signal.runId}`}>
+              {signal.runId}
+            </Link>
+          </>
+        ) : (
+          'Not part of a run'
+        )}
+      </p>
       <JobSignalView
         initial={signal}
         source={signalSource(signal, snapshot !== null)}
         noMatch={checkedWithoutMatch(row)}
+        createdAt={createdAt?.toISOString() ?? null}
+        history={history.map((h) => ({ ...h, at: h.at.toISOString() }))}
       />
       <MainContentRendered page="job" />
       <Suspense

@@ -1,4 +1,5 @@
 import { notFound } from 'next/navigation';
+import { mttrFields } from '@/components/signatures/mttr';
 import { SignatureForm } from '@/components/signatures/signature-form';
 import { Card, PageHeader } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
@@ -39,8 +40,10 @@ export default async function SignaturePage({ params }: { params: Promise<{ sign
           error_code: signature.pattern.error_code ?? '',
           image_pattern: signature.pattern.image_pattern ?? '',
           likely_cause: o.likely_cause ?? '',
-          mttr_p50_seconds: o.mttr_p50_seconds?.toString() ?? '',
-          mttr_p95_seconds: o.mttr_p95_seconds?.toString() ?? '',
+          mttr_p50: mttrFields(o.mttr_p50_seconds).amount,
+          mttr_p50_unit: mttrFields(o.mttr_p50_seconds).unit,
+          mttr_p95: mttrFields(o.mttr_p95_seconds).amount,
+          mttr_p95_unit: mttrFields(o.mttr_p95_seconds).unit,
           suggested_action: o.suggested_action ?? '',
           remediation_url: o.remediation_url ?? '',
           confidence: signature.confidence.toString(),

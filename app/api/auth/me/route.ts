@@ -14,6 +14,7 @@ export const GET = handle(async (request: Request) => {
       role: viewer.kind === 'user' ? viewer.role : null,
       tenants: viewer.tenants,
       scopes: viewer.scopes,
+      expiresAt: viewer.expiresAt ? new Date(viewer.expiresAt).toISOString() : null,
     },
     { headers: { 'Cache-Control': 'private, no-store' } },
   );

@@ -35,6 +35,7 @@ export const POST = handle(async (request: Request) => {
       tenantId: input.tenantId,
       scopes: input.scopes,
       createdAt: created.createdAt,
+      expiresAt: created.expiresAt,
     },
     { status: 201, headers: { 'Cache-Control': 'no-store' } },
   );

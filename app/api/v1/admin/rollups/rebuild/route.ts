@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { authorize } from '@/lib/auth';
+import { handle } from '@/lib/errors';
+import { rebuildHour, rollupDrift } from '@/lib/queries/retention';
+
+export const dynamic = 'force-dynamic';
+
+const body = z.object({
+  hour: z.iso
+    .datetime({ offset: true })
+    .refine((h) => Date.parse(h) > Date.now() - 8 * 86400_000 && Date.parse(h) <= Date.now(), {
+      message: 'must be an hour of the last 7 days',
+    }),
+});
+
+/** Recomputes one hour's rollups from raw rows (admins); answers the drift check after it. */
+export const POST = handle(async (request: Request) => {
+  await authorize(request, { role: 'admin' });
+  const { hour } = body.parse(await request.json().catch(() => null));
+  await rebuildHour(new Date(hour));
+  return Response.json(await rollupDrift(), { headers: { 'Cache-Control': 'no-store' } });
+});
+
+/** The drift check alone. */
+export const GET = handle(async (request: Request) => {
+  await authorize(request, { role: 'admin' });
+  return Response.json(await rollupDrift(), { headers: { 'Cache-Control': 'private, no-store' } });
+});

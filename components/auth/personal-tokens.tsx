@@ -1,0 +1,146 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Timestamp } from '@/components/format/zone';
+import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
+
+export interface PersonalToken {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  expired: boolean;
+}
+
+const when = (iso: string | null) => (iso ? <Timestamp value={iso} /> : 'never');
+
+/** Makes a personal token for the CLI (shown once) and lists the person's tokens. */
+export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]; consoleUrl: string }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ token: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    const response = await fetch('/api/v1/me/tokens', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: form.get('name'), expiresInDays: Number(form.get('expiresInDays')) }),
+    }).catch(() => null);
+    setBusy(false);
+    if (!response) return setError('The console is not reachable.');
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const issues = (body.issues ?? []) as { path: string; message: string }[];
+      return setError(
+        issues.length
+          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          : (body.message ?? 'Could not create the token.'),
+      );
+    }
+    setCreated({ token: body.token, expiresAt: body.expiresAt });
+    router.refresh();
+  }
+
+  async function revoke(id: string) {
+    await fetch(`/api/v1/me/tokens/${id}`, { method: 'DELETE' }).catch(() => null);
+    router.refresh();
+  }
+
+  return (
+    <div className="space-y-4">
+      {created && (
+        <div
+          role="status"
+          data-testid="personal-token-created"
+          className="rounded-md border border-line bg-ok-soft p-3 text-sm text-fg"
+        >
+          <p className="font-medium">
+            Paste this token when <code className="font-mono">ttfs login</code> asks for it. It is shown only
+            now and works until {when(created.expiresAt)}.
+          </p>
+          <code
+            className="mt-2 block rounded bg-surface px-2 py-1 font-mono text-xs break-all text-fg"
+            data-testid="personal-token-secret"
+          >
+            {created.token}
+          </code>
+          <button
+            type="button"
+            onClick={() => void navigator.clipboard?.writeText(created.token)}
+            className={`${SECONDARY_BUTTON_CLASS} mt-2`}
+          >
+            Copy token
+          </button>
+        </div>
+      )}
+      <form
+        onSubmit={submit}
+        className="grid items-end gap-3 sm:grid-cols-[1fr_12rem_auto]"
+        data-testid="personal-token-form"
+      >
+        <Field label="Name">
+          <Input
+            name="name"
+            required
+            maxLength={80}
+            defaultValue="ttfs CLI"
+            data-testid="personal-token-name"
+          />
+        </Field>
+        <Field label="Expires after">
+          <Select name="expiresInDays" defaultValue="30" data-testid="personal-token-expiry">
+            <option value="7">7 days</option>
+            <option value="30">30 days</option>
+            <option value="90">90 days</option>
+          </Select>
+        </Field>
+        <button type="submit" disabled={busy} className={BUTTON_CLASS} data-testid="personal-token-create">
+          {busy ? 'Creating…' : 'Create token'}
+        </button>
+        {error && (
+          <p role="alert" className="text-sm text-danger sm:col-span-3">
+            {error}
+          </p>
+        )}
+      </form>
+      <p className="text-sm text-muted">
+        Then, in a terminal: <code className="font-mono break-all">npx ttfs login --url {consoleUrl}</code>
+      </p>
+      {tokens.length > 0 && (
+        <ul className="divide-y divide-line text-sm" data-testid="personal-tokens">
+          {tokens.map((t) => (
+            <li
+              key={t.id}
+              className="flex flex-wrap items-center justify-between gap-2 py-2"
+              data-testid="personal-token-row"
+            >
+              <div className="min-w-0">
+                <p className="font-medium">
+                  {t.name} <span className="font-mono text-xs">{t.prefix}…</span>
+                </p>
+                <p className="text-xs text-muted">
+                  created {when(t.createdAt)} · {t.revokedAt ? 'revoked' : t.expired ? 'expired' : 'expires'}{' '}
+                  {t.revokedAt ? when(t.revokedAt) : when(t.expiresAt)} · last used {when(t.lastUsedAt)}
+                </p>
+              </div>
+              {!t.revokedAt && !t.expired && (
+                <button type="button" onClick={() => void revoke(t.id)} className={SECONDARY_BUTTON_CLASS}>
+                  Revoke <span className="sr-only">{t.name}</span>
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
