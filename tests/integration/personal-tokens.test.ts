@@ -42,6 +42,25 @@ beforeAll(async () => {
 afterAll(() => sql.end());
 
 describe('personal tokens', () => {
+  it('takes the defaults without a body and refuses a body that is not JSON with 400', async () => {
+    const someone = await testSession(sql, { role: 'support', tenants: [mine] });
+    const send = (body?: string) =>
+      mint(
+        new Request(`${base}/api/v1/me/tokens`, {
+          method: 'POST',
+          headers: { ...someone.headers, 'content-type': 'application/json' },
+          body,
+        }),
+      );
+    const defaults = await send();
+    expect(defaults.status).toBe(201);
+    expect((await defaults.json()).name).toBe('ttfs CLI');
+    const before = await sql`select count(*)::int as n from console.api_tokens`;
+    const broken = await send('{"name": "laptop",');
+    expect(broken.status).toBe(400);
+    expect((await sql`select count(*)::int as n from console.api_tokens`)[0]!.n).toBe(before[0]!.n);
+  });
+
   it('a support engineer mints one from their session; it reads their tenants only', async () => {
     const response = await post(support.headers, { name: 'laptop', expiresInDays: 7 });
     expect(response.status).toBe(201);

@@ -1,6 +1,7 @@
 import { authorize } from '@/lib/auth';
 import { createPersonalToken, listPersonalTokens, PERSONAL_SCOPES } from '@/lib/auth/tokens';
 import { handle } from '@/lib/errors';
+import { readJson } from '@/lib/http/json-body';
 import { CreatePersonalTokenSchema } from '@/lib/schemas/token';
 
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,8 @@ export const GET = handle(async (request: Request) => {
  */
 export const POST = handle(async (request: Request) => {
   const viewer = await authorize(request, { role: 'support' });
-  const input = CreatePersonalTokenSchema.parse((await request.json().catch(() => null)) ?? {});
+  // No body takes the defaults; a body is read like every other (lib/http/json-body.ts).
+  const input = CreatePersonalTokenSchema.parse(request.body === null ? {} : await readJson(request));
   const created = await createPersonalToken({ userId: viewer.id, ...input });
   return Response.json(
     {

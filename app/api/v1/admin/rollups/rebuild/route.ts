@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorize } from '@/lib/auth';
 import { handle } from '@/lib/errors';
+import { readJson } from '@/lib/http/json-body';
 import { rebuildHour, rollupDrift } from '@/lib/queries/retention';
 
 export const dynamic = 'force-dynamic';
@@ -16,7 +17,7 @@ const body = z.object({
 /** Recomputes one hour's rollups from raw rows (admins); answers the drift check after it. */
 export const POST = handle(async (request: Request) => {
   await authorize(request, { role: 'admin' });
-  const { hour } = body.parse(await request.json().catch(() => null));
+  const { hour } = body.parse(await readJson(request));
   await rebuildHour(new Date(hour));
   return Response.json(await rollupDrift(), { headers: { 'Cache-Control': 'no-store' } });
 });
