@@ -37,7 +37,10 @@ export async function scratchDatabase(serverUrl: string) {
 
 /** The three views exactly as the scheduler schema defines them, in schema `seed`. */
 export function seedViewDefinitions(): string {
-  const schema = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0001_ttfs_schema.sql'), 'utf8');
+  const schema = readFileSync(
+    path.join(PROJECT_ROOT, 'tests/fixtures/pre-baseline-migrations/0001_ttfs_schema.sql'),
+    'utf8',
+  );
   const views = [...schema.matchAll(/CREATE OR REPLACE VIEW scheduler\.(\w+) AS([\s\S]*?);/g)];
   return [
     'create schema if not exists seed;',

@@ -245,7 +245,7 @@ describe('token cache', () => {
   });
 });
 
-describe('invalidation messages (db/migrations/0060)', () => {
+describe('invalidation messages (db/functions/50_cache.sql)', () => {
   it('names changed snapshots, says "all" for large statements, and ignores last_used_at', async () => {
     const messages: string[] = [];
     await listener.listen('ttfs_cache_invalidate', (payload) => messages.push(payload));

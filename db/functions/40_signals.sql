@@ -1,0 +1,68 @@
+-- The write paths outside callers use: snapshots and telemetry events.
+-- Applied with CREATE OR REPLACE whenever this file changes (db/migrate.ts).
+
+CREATE OR REPLACE FUNCTION scheduler.upsert_first_signal_snapshot(p_job_id uuid, p_tenant_id uuid, p_run_id uuid, p_kind text, p_phase text, p_summary text, p_eta_seconds integer DEFAULT NULL::integer, p_last_known_outcome jsonb DEFAULT NULL::jsonb, p_next_actions jsonb DEFAULT NULL::jsonb, p_diagnostics jsonb DEFAULT '{}'::jsonb) RETURNS scheduler.first_signal_snapshots
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+result scheduler.first_signal_snapshots;
+BEGIN
+INSERT INTO scheduler.first_signal_snapshots (
+job_id, tenant_id, run_id, kind, phase, summary,
+eta_seconds, last_known_outcome, next_actions, diagnostics
+)
+VALUES (
+p_job_id, p_tenant_id, p_run_id, p_kind, p_phase, p_summary,
+p_eta_seconds, p_last_known_outcome, p_next_actions, p_diagnostics
+)
+ON CONFLICT (job_id) DO UPDATE SET
+kind = EXCLUDED.kind,
+phase = EXCLUDED.phase,
+summary = EXCLUDED.summary,
+eta_seconds = EXCLUDED.eta_seconds,
+last_known_outcome = COALESCE(EXCLUDED.last_known_outcome, scheduler.first_signal_snapshots.last_known_outcome),
+next_actions = EXCLUDED.next_actions,
+diagnostics = EXCLUDED.diagnostics,
+updated_at = NOW()
+RETURNING * INTO result;
+
+-- Notify listeners for real-time updates (air-gap mode)
+PERFORM pg_notify(
+'ttfs_signal_update',
+json_build_object(
+'job_id', p_job_id,
+'tenant_id', p_tenant_id,
+'kind', p_kind,
+'phase', p_phase
+)::text
+);
+
+RETURN result;
+END;
+$$;
+
+COMMENT ON FUNCTION scheduler.upsert_first_signal_snapshot(p_job_id uuid, p_tenant_id uuid, p_run_id uuid, p_kind text, p_phase text, p_summary text, p_eta_seconds integer, p_last_known_outcome jsonb, p_next_actions jsonb, p_diagnostics jsonb) IS 'Upsert signal snapshot with NOTIFY for air-gap real-time updates';
+
+CREATE OR REPLACE FUNCTION scheduler.record_ttfs_event(p_tenant_id uuid, p_job_id uuid, p_surface text, p_event_type text, p_ttfs_ms integer, p_cache_hit boolean DEFAULT false, p_signal_source text DEFAULT NULL::text, p_kind text DEFAULT NULL::text, p_phase text DEFAULT NULL::text, p_run_id uuid DEFAULT NULL::uuid, p_correlation_id text DEFAULT NULL::text, p_error_code text DEFAULT NULL::text, p_metadata jsonb DEFAULT '{}'::jsonb) RETURNS scheduler.ttfs_events
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+result scheduler.ttfs_events;
+BEGIN
+INSERT INTO scheduler.ttfs_events (
+tenant_id, job_id, run_id, surface, event_type, ttfs_ms,
+cache_hit, signal_source, kind, phase, correlation_id,
+error_code, metadata
+)
+VALUES (
+p_tenant_id, p_job_id, p_run_id, p_surface, p_event_type, p_ttfs_ms,
+p_cache_hit, p_signal_source, p_kind, p_phase, p_correlation_id,
+p_error_code, p_metadata
+)
+RETURNING * INTO result;
+
+RETURN result;
+END;
+$$;
+
+COMMENT ON FUNCTION scheduler.record_ttfs_event(p_tenant_id uuid, p_job_id uuid, p_surface text, p_event_type text, p_ttfs_ms integer, p_cache_hit boolean, p_signal_source text, p_kind text, p_phase text, p_run_id uuid, p_correlation_id text, p_error_code text, p_metadata jsonb) IS 'Record TTFS telemetry event for metrics and SLO analysis';
