@@ -76,6 +76,8 @@ export interface MigrateResult {
   functions: string[];
   /** true when a database created before the baseline was adopted in this run */
   adopted: boolean;
+  /** `citus` on a Citus coordinator, else `postgres` (db/functions/90_engine.sql) */
+  engine: 'citus' | 'postgres';
 }
 
 async function lockAndBookkeeping(tx: TransactionSql) {
@@ -174,5 +176,10 @@ export async function migrate(
   });
   if (functions.length > 0) options.log?.(`applied functions: ${functions.join(', ')}`);
 
-  return { applied, skipped, functions, adopted };
+  const [{ engine }] = await sql<
+    [{ engine: 'citus' | 'postgres' }]
+  >`select scheduler.ttfs_engine() as engine`;
+  // lib/db.ts reads it when first imported (the app server and the tests start after migrating).
+  process.env.TTFS_DB_ENGINE = engine;
+  return { applied, skipped, functions, adopted, engine };
 }

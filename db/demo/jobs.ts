@@ -239,7 +239,7 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
       });
     }
   }
-  await sql`insert into scheduler.runs ${sql(runs)} on conflict (id) do nothing`;
+  await sql`insert into scheduler.runs ${sql(runs)} on conflict do nothing`;
   await sql`
     insert into scheduler.first_signal_snapshots
       (job_id, tenant_id, run_id, created_at, updated_at, kind, phase, summary, eta_seconds,
@@ -250,7 +250,7 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
       job_id uuid, tenant_id uuid, run_id uuid, created_at timestamptz, updated_at timestamptz, kind text,
       phase text, summary text, eta_seconds int, last_known_outcome jsonb, next_actions jsonb,
       diagnostics jsonb, payload_json jsonb)
-    on conflict (job_id) do nothing`;
+    on conflict do nothing`;
   // Each job's own TTFS measurements, so job pages have a timeline.
   await sql`
     insert into scheduler.ttfs_events (ts, tenant_id, job_id, run_id, surface, event_type, ttfs_ms, cache_hit, signal_source, kind, phase, device, release)

@@ -26,7 +26,11 @@ CREATE OR REPLACE FUNCTION scheduler.ttfs_quantile(p double precision, total big
   END
 $$;
 
-CREATE OR REPLACE FUNCTION scheduler.ttfs_events_rollup_trigger() RETURNS trigger
+-- The rollup deltas of a set of new events: one cells row and one packed histogram row per
+-- (hour, tenant, surface, cache_hit). Every insert path stages through this function: the
+-- statement trigger on one server (all rows of the statement), the row trigger on Citus (one row).
+-- (PL/pgSQL, not SQL: Citus plans no SQL function over distributed tables called with parameters.)
+CREATE OR REPLACE FUNCTION scheduler.ttfs_stage_event_deltas(p_rows scheduler.ttfs_events[]) RETURNS void
     LANGUAGE plpgsql
     AS $$
 BEGIN
@@ -45,28 +49,42 @@ BEGIN
     count(*) FILTER (WHERE event_type <> 'signal.start' AND ttfs_ms > 5000),
     count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 2000),
     count(*) FILTER (WHERE event_type = 'signal.rendered' AND ttfs_ms > 5000)
-  FROM new_rows
+  FROM unnest(p_rows)
   GROUP BY 1, 2, 3, 4;
 
   INSERT INTO scheduler.ttfs_rollup_histogram_delta
   SELECT hour, tenant_id, surface, cache_hit, array_agg(bucket ORDER BY bucket), array_agg(n ORDER BY bucket)
   FROM (
     SELECT date_trunc('hour', ts) AS hour, tenant_id, surface, cache_hit, scheduler.ttfs_bucket(ttfs_ms) AS bucket, count(*) AS n
-    FROM new_rows
+    FROM unnest(p_rows)
     WHERE event_type <> 'signal.start'
     GROUP BY 1, 2, 3, 4, 5
   ) b
   GROUP BY 1, 2, 3, 4;
-  RETURN NULL;
+
+  INSERT INTO scheduler.ttfs_release_first_seen (tenant_id, release, first_seen)
+  SELECT tenant_id, release, min(ts) FROM unnest(p_rows) WHERE release IS NOT NULL GROUP BY 1, 2
+  ON CONFLICT (tenant_id, release) DO NOTHING;
 END $$;
 
-CREATE OR REPLACE FUNCTION scheduler.ttfs_events_release_trigger() RETURNS trigger
+-- One server: AFTER INSERT ... FOR EACH STATEMENT with the new rows as a transition table.
+CREATE OR REPLACE FUNCTION scheduler.ttfs_events_rollup_trigger() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  INSERT INTO scheduler.ttfs_release_first_seen (tenant_id, release, first_seen)
-  SELECT tenant_id, release, min(ts) FROM new_rows WHERE release IS NOT NULL GROUP BY 1, 2
-  ON CONFLICT (tenant_id, release) DO NOTHING;
+  -- The transition table's rows are records: typed as the table's rows.
+  PERFORM scheduler.ttfs_stage_event_deltas(ARRAY(SELECT ROW(n.*)::scheduler.ttfs_events FROM new_rows n));
+  RETURN NULL;
+END $$;
+
+-- Citus: AFTER INSERT ... FOR EACH ROW, run on the worker holding the event's shard; the deltas
+-- go to the co-located shards of the same tenant on that worker.
+CREATE OR REPLACE FUNCTION scheduler.ttfs_events_rollup_row_trigger() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  -- NEW has the shard's row type on a worker: pass it as the table's.
+  PERFORM scheduler.ttfs_stage_event_deltas(ARRAY[ROW(NEW.*)::scheduler.ttfs_events]);
   RETURN NULL;
 END $$;
 
@@ -114,14 +132,16 @@ BEGIN
     SELECT DISTINCT (k->>'hour')::timestamptz AS hour, k->>'surface' AS surface, (k->>'cache_hit')::boolean AS cache_hit
     FROM jsonb_array_elements(p_keys) k
   ),
+  -- Plain joins with the keys (no LATERAL): Citus joins a distributed table with a list of keys
+  -- on any columns, but not through a correlated subquery.
   b AS (
-    SELECT keys.hour, keys.surface, keys.cache_hit, x.bucket, sum(x.n) AS n
-    FROM keys CROSS JOIN LATERAL (
-      SELECT r.bucket, r.n FROM scheduler.ttfs_rollup_buckets r
-      WHERE r.hour = keys.hour AND r.surface = keys.surface AND r.cache_hit = keys.cache_hit
+    SELECT x.hour, x.surface, x.cache_hit, x.bucket, sum(x.n) AS n
+    FROM (
+      SELECT r.hour, r.surface, r.cache_hit, r.bucket, r.n FROM scheduler.ttfs_rollup_buckets r
+      JOIN keys ON r.hour = keys.hour AND r.surface = keys.surface AND r.cache_hit = keys.cache_hit
       UNION ALL
-      SELECT d.bucket, d.n FROM scheduler.ttfs_rollup_buckets_delta d
-      WHERE d.hour = keys.hour AND d.surface = keys.surface AND d.cache_hit = keys.cache_hit
+      SELECT d.hour, d.surface, d.cache_hit, d.bucket, d.n FROM scheduler.ttfs_rollup_buckets_delta d
+      JOIN keys ON d.hour = keys.hour AND d.surface = keys.surface AND d.cache_hit = keys.cache_hit
     ) x GROUP BY 1, 2, 3, 4
   ),
   c AS (
@@ -138,13 +158,13 @@ BEGIN
     FROM c GROUP BY 1, 2, 3
   ),
   bounds AS (
-    SELECT keys.hour, keys.surface, keys.cache_hit, min(x.m_min) AS mn, max(x.m_max) AS mx
-    FROM keys CROSS JOIN LATERAL (
-      SELECT r.m_min, r.m_max FROM scheduler.ttfs_rollup_cells r
-      WHERE r.hour = keys.hour AND r.surface = keys.surface AND r.cache_hit = keys.cache_hit
+    SELECT x.hour, x.surface, x.cache_hit, min(x.m_min) AS mn, max(x.m_max) AS mx
+    FROM (
+      SELECT r.hour, r.surface, r.cache_hit, r.m_min, r.m_max FROM scheduler.ttfs_rollup_cells r
+      JOIN keys ON r.hour = keys.hour AND r.surface = keys.surface AND r.cache_hit = keys.cache_hit
       UNION ALL
-      SELECT d.m_min, d.m_max FROM scheduler.ttfs_rollup_cells_delta d
-      WHERE d.hour = keys.hour AND d.surface = keys.surface AND d.cache_hit = keys.cache_hit
+      SELECT d.hour, d.surface, d.cache_hit, d.m_min, d.m_max FROM scheduler.ttfs_rollup_cells_delta d
+      JOIN keys ON d.hour = keys.hour AND d.surface = keys.surface AND d.cache_hit = keys.cache_hit
     ) x GROUP BY 1, 2, 3
   )
   SELECT p.hour, p.surface, p.cache_hit,

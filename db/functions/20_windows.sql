@@ -233,6 +233,8 @@ DECLARE
   v_tenant UUID;
   v_cache TEXT := CASE WHEN p_cache_hit IS NULL THEN '*' WHEN p_cache_hit THEN 'hit' ELSE 'cold' END;
   w RECORD;
+  v_done JSONB;
+  v_rest TIMESTAMPTZ[];
 BEGIN
   IF cardinality(p_tenants) = 1 AND (p_surfaces IS NULL OR cardinality(p_surfaces) = 1)
      AND p_from = date_trunc('hour', p_from) AND p_from = date_trunc('hour', p_from, 'UTC') THEN
@@ -251,10 +253,8 @@ BEGIN
   -- Summary units (whole hours or whole UTC days) inside the window: [p_from, v_units_to).
   v_units_to := greatest(p_from, CASE v_grain WHEN 'hour' THEN w.h_to ELSE w.d_hi END);
 
-  -- One statement, one snapshot: a unit is read from its summary only when it has
-  -- one and no pending deltas; every other unit, and a partial last day, merges
-  -- its histograms (ttfs_window_stats_merge runs in this statement's snapshot).
-  RETURN QUERY
+  -- A unit is read from its summary only when it has one and no pending deltas; every
+  -- other unit, and a partial last day, merges its histograms (below).
   WITH cells AS (
     SELECT c.hour AS t, c.surface, c.cache_hit, c.m_count, c.m_min, c.m_max, c.m_over_2000, c.m_over_5000, c.n_error, c.n_timeout,
       c.n_rendered, c.r_over_2000, c.r_over_5000
@@ -301,12 +301,22 @@ BEGIN
     SELECT dirty.u FROM dirty
     UNION ALL
     SELECT v_units_to WHERE v_units_to < w.h_to
+  ),
+  done AS (
+    SELECT a.t, a.s, a.n, q.q50, q.q95, q.q99, a.mn, a.mx, a.o2, a.o5, a.e, a.to_, a.hits, a.r, a.r2, a.r5
+    FROM agg a LEFT JOIN q ON q.t = a.t AND q.s = a.s
+    WHERE a.n > 0 OR a.r > 0
   )
-  SELECT a.t, a.s, a.n, q.q50, q.q95, q.q99, a.mn, a.mx, a.o2, a.o5, a.e, a.to_, a.hits, a.r, a.r2, a.r5
-  FROM agg a LEFT JOIN q ON q.t = a.t AND q.s = a.s
-  WHERE a.n > 0 OR a.r > 0
+  SELECT (SELECT coalesce(jsonb_agg(to_jsonb(done)), '[]'::jsonb) FROM done), (SELECT array_agg(rest.u) FROM rest)
+  INTO v_done, v_rest;
+  -- The units to merge in a second statement: on Citus a statement that reads one tenant's shards
+  -- runs whole on its worker, where the merge function could not read other shards. Each unit is
+  -- still read in one snapshot (its summary and cells above, or its cells and deltas here).
+  RETURN QUERY
+  SELECT d.* FROM jsonb_to_recordset(v_done) AS d(t timestamptz, s text, n bigint, q50 float8, q95 float8, q99 float8,
+    mn int, mx int, o2 bigint, o5 bigint, e bigint, to_ bigint, hits bigint, r bigint, r2 bigint, r5 bigint)
   UNION ALL
-  SELECT m.* FROM rest CROSS JOIN LATERAL scheduler.ttfs_window_stats_merge(rest.u, least(rest.u + v_step, p_to), v_step,
+  SELECT m.* FROM unnest(v_rest) AS rest(u) CROSS JOIN LATERAL scheduler.ttfs_window_stats_merge(rest.u, least(rest.u + v_step, p_to), v_step,
     p_tenants, p_surfaces, p_cache_hit, p_split_surface) m
   ORDER BY 1, 2;
 END $$;

@@ -69,7 +69,33 @@ BEGIN
   IF NEW.payload_json->'failure_match'->>'signature_id' IS NOT NULL
      AND (TG_OP = 'INSERT' OR (OLD.payload_json->'failure_match') IS DISTINCT FROM (NEW.payload_json->'failure_match')) THEN
     UPDATE scheduler.failure_signatures SET sample_count = sample_count + 1, last_matched_at = now()
-    WHERE id = (NEW.payload_json->'failure_match'->>'signature_id')::uuid;
+    WHERE tenant_id = NEW.tenant_id AND id = (NEW.payload_json->'failure_match'->>'signature_id')::uuid;
   END IF;
   RETURN NULL;
+END $$;
+
+-- The signature that matches each failed job now (an admin may have disabled, edited or added
+-- signatures since the failure was recorded), with that signature's expiry: the lookups' live
+-- match. One call per batch of failed jobs; each match reads one tenant's signatures only.
+CREATE OR REPLACE FUNCTION scheduler.ttfs_live_failure_matches(p_job_ids uuid[], p_tenant_ids uuid[], p_phases text[],
+    p_error_codes text[], p_image_references text[])
+    RETURNS TABLE(job_id uuid, live_match jsonb)
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+  m RECORD;
+  v_expires TIMESTAMPTZ;
+BEGIN
+  FOR i IN 1 .. coalesce(array_length(p_job_ids, 1), 0) LOOP
+    job_id := p_job_ids[i];
+    live_match := NULL;
+    SELECT * INTO m FROM scheduler.match_failure_signature(p_tenant_ids[i], p_phases[i], p_error_codes[i], p_image_references[i]);
+    IF FOUND THEN
+      SELECT fs.expires_at INTO v_expires FROM scheduler.failure_signatures fs
+      WHERE fs.tenant_id = p_tenant_ids[i] AND fs.id = m.signature_id;
+      live_match := jsonb_build_object('signature_id', m.signature_id, 'outcome', m.outcome, 'confidence', m.confidence,
+        'expires_at', v_expires);
+    END IF;
+    RETURN NEXT;
+  END LOOP;
 END $$;

@@ -9,13 +9,13 @@ result scheduler.first_signal_snapshots;
 BEGIN
 INSERT INTO scheduler.first_signal_snapshots (
 job_id, tenant_id, run_id, kind, phase, summary,
-eta_seconds, last_known_outcome, next_actions, diagnostics
+eta_seconds, last_known_outcome, next_actions, diagnostics, updated_at
 )
 VALUES (
 p_job_id, p_tenant_id, p_run_id, p_kind, p_phase, p_summary,
-p_eta_seconds, p_last_known_outcome, p_next_actions, p_diagnostics
+p_eta_seconds, p_last_known_outcome, p_next_actions, p_diagnostics, NOW()
 )
-ON CONFLICT (job_id) DO UPDATE SET
+ON CONFLICT ON CONSTRAINT first_signal_snapshots_pkey DO UPDATE SET
 kind = EXCLUDED.kind,
 phase = EXCLUDED.phase,
 summary = EXCLUDED.summary,
@@ -23,7 +23,8 @@ eta_seconds = EXCLUDED.eta_seconds,
 last_known_outcome = COALESCE(EXCLUDED.last_known_outcome, scheduler.first_signal_snapshots.last_known_outcome),
 next_actions = EXCLUDED.next_actions,
 diagnostics = EXCLUDED.diagnostics,
-updated_at = NOW()
+-- (EXCLUDED, not NOW(): Citus allows only immutable functions in DO UPDATE SET.)
+updated_at = EXCLUDED.updated_at
 RETURNING * INTO result;
 
 -- Notify listeners for real-time updates (air-gap mode)
@@ -36,6 +37,9 @@ json_build_object(
 'phase', p_phase
 )::text
 );
+
+-- Lookup caches drop the job (on Citus sent from here; on one server a trigger sends it).
+PERFORM scheduler.ttfs_notify_cache(jsonb_build_object('jobs', jsonb_build_array(p_job_id))::text);
 
 RETURN result;
 END;

@@ -59,11 +59,16 @@ export async function revokeApiToken(
 ): Promise<boolean> {
   const all = tenants === 'all';
   const ids = all ? [] : [...tenants];
+  // A token revoked before keeps its first revocation. (Two statements rather than coalesce()
+  // with now(): Citus evaluates no now() inside an expression of a distributed UPDATE.)
+  await sql`
+    update console.api_tokens set revoked_at = now(), revoked_by = ${revokedBy}
+    where id = ${id} and revoked_at is null and (${all} or tenant_id = any(${ids}::uuid[]))`;
   const rows = await sql`
-    update console.api_tokens set revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, ${revokedBy})
-    where id = ${id} and (${all} or tenant_id = any(${ids}::uuid[]))
-    returning id`;
-  // This instance forgets the token now; the others on the trigger's NOTIFY.
+    select id from console.api_tokens where id = ${id} and (${all} or tenant_id = any(${ids}::uuid[]))`;
+  // Other instances forget it on NOTIFY: from a trigger on one server, from here on Citus.
+  if (rows.length > 0) await sql`select scheduler.ttfs_notify_cache('{"tokens":"all"}')`;
+  // This instance forgets the token now; the others on the NOTIFY.
   invalidateLocally({ tokens: 'all' });
   return rows.length > 0;
 }

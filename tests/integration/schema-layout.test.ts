@@ -3,25 +3,22 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { createDatabase, dropDatabase } from '../../db/cluster';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { FUNCTIONS_DIR, migrate, PRE_BASELINE_MIGRATIONS, readFunctionFiles } from '../../db/migrate';
 import { applyPreBaseline, catalogSchema, pgDumpSchema, PRE_BASELINE_DIR } from '../helpers/schema';
 
-const admin = postgres(inject('serverUrl'), { max: 1, onnotice: () => {} });
 const created: string[] = [];
 
 async function freshDatabase() {
   const name = `ttfs_layout_${randomBytes(4).toString('hex')}`;
-  await admin.unsafe(`create database "${name}"`);
   created.push(name);
-  const url = new URL(inject('serverUrl'));
-  url.pathname = `/${name}`;
-  return { url: url.toString(), sql: postgres(url.toString(), { max: 2, onnotice: () => {} }) };
+  const url = await createDatabase(inject('serverUrl'), name);
+  return { url, sql: postgres(url, { max: 2, onnotice: () => {} }) };
 }
 
 afterAll(async () => {
-  for (const name of created) await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
+  for (const name of created) await dropDatabase(inject('serverUrl'), name);
 });
 
 describe('schema layout: baseline plus function files', () => {
