@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTenant, testSql } from '../helpers/db';
 
@@ -68,7 +70,7 @@ describe('on a Citus coordinator', () => {
     expect(nodes.n).toBe(2);
   });
 
-  it('keeps the rollups exact for every write path: record_ttfs_event, a multi-row INSERT, COPY-sized batches', async (ctx) => {
+  it('keeps the rollups exact for every write path: record_ttfs_event, a multi-row INSERT, COPY', async (ctx) => {
     if (!citus) ctx.skip();
     const tenant = newTenant();
     const other = newTenant();
@@ -80,6 +82,14 @@ describe('on a Citus coordinator', () => {
         (array['ui','cli','ci'])[1 + g % 3], (array['signal.rendered','signal.start','signal.timeout','signal.error'])[1 + g % 4],
         1 + (g * 7919) % 9000, g % 2 = 0, 'r-' || (g % 2)
       from generate_series(1, 2000) g`;
+    const lines = Array.from(
+      { length: 50 },
+      (_, i) => `${tenant}\t${randomUUID()}\tci\tsignal.rendered\t${300 + i * 11}\n`,
+    );
+    await pipeline(
+      Readable.from(lines),
+      await sql`copy scheduler.ttfs_events (tenant_id, job_id, surface, event_type, ttfs_ms) from stdin`.writable(),
+    );
     const compare = async () => {
       const [fromEvents] = await sql<[{ n: number; m: number; s: string }]>`
         select count(*)::int as n, count(*) filter (where event_type <> 'signal.start')::int as m,
@@ -135,5 +145,38 @@ describe('on a Citus coordinator', () => {
     expect(cache).toContainEqual({ jobs: [job] });
     expect(messages.find((m) => m.channel === 'signal')?.payload).toContain(job);
     await listener.end();
+  });
+  it('keeps the rollups exact while shards move: a worker drained, then the shards rebalanced onto it', async (ctx) => {
+    if (!citus) ctx.skip();
+    const tenants = Array.from({ length: 16 }, () => newTenant());
+    const insert = (surface: string) => sql`
+      insert into scheduler.ttfs_events (tenant_id, job_id, surface, event_type, ttfs_ms)
+      select (${tenants}::uuid[])[1 + g % 16], gen_random_uuid(), ${surface}, 'signal.rendered', g
+      from generate_series(1, 160) g`;
+    const placement = async () =>
+      sql<{ port: number; n: number }[]>`
+        select nodeport as port, count(*)::int as n from citus_shards
+        where table_name = 'scheduler.ttfs_events'::regclass group by 1 order by 1`;
+    const [worker] = await sql<[{ host: string; port: number }]>`
+      select nodename as host, nodeport as port from pg_dist_node where groupid <> 0 order by nodeport desc limit 1`;
+    await insert('ui');
+    try {
+      await sql`select citus_drain_node(${worker.host}, ${worker.port}, shard_transfer_mode => 'block_writes')`;
+      expect((await placement()).map((p) => p.port)).not.toContain(worker.port);
+      await insert('cli');
+      await sql`select citus_set_node_property(${worker.host}, ${worker.port}, 'shouldhaveshards', true)`;
+      await sql`select citus_rebalance_start(shard_transfer_mode => 'block_writes')`;
+      await sql`select citus_rebalance_wait()`;
+      expect((await placement()).map((p) => p.port)).toContain(worker.port);
+      await insert('ci');
+    } finally {
+      await sql`select citus_set_node_property(${worker.host}, ${worker.port}, 'shouldhaveshards', true)`;
+    }
+    await sql`select scheduler.ttfs_rollup_fold()`;
+    const [row] = await sql<[{ events: number; rolled: number; pending: number }]>`
+      select (select count(*) from scheduler.ttfs_events where tenant_id = any(${tenants}::uuid[]))::int as events,
+        (select coalesce(sum(n_events), 0) from scheduler.ttfs_rollup_cells where tenant_id = any(${tenants}::uuid[]))::int as rolled,
+        (select count(*) from scheduler.ttfs_rollup_cells_delta where tenant_id = any(${tenants}::uuid[]))::int as pending`;
+    expect(row).toEqual({ events: 480, rolled: 480, pending: 0 });
   });
 });
