@@ -15,7 +15,11 @@ export default defineConfig({
   retries: process.env.CI ? 1 : 0,
   timeout: 45_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['html', { open: 'never' }], ['json', { outputFile: '.data/reports/e2e.json' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never' }],
+    ['json', { outputFile: `.data/reports/e2e${process.env.E2E_DATABASE_URL ? '-external' : ''}.json` }],
+  ],
   use: {
     baseURL: `http://localhost:${port}`,
     trace: 'retain-on-failure',
@@ -37,12 +41,19 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
     // A fresh embedded database with demo data; the simulator stays off so the
-    // tests decide every change they look for.
+    // tests decide every change they look for. E2E_DATABASE_URL runs the app on
+    // that database instead (CI's Citus run: migrated and seeded beforehand).
     command: `rm -rf ${E2E_DATA_DIR} && node_modules/.bin/tsx scripts/serve.ts`,
     url: `http://localhost:${port}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: 'pipe',
-    env: { PORT: String(port), TTFS_DATA_DIR: `${E2E_DATA_DIR}/pg`, TTFS_DEMO_LIVE: '0', DATABASE_URL: '' },
+    env: {
+      PORT: String(port),
+      TTFS_DATA_DIR: `${E2E_DATA_DIR}/pg`,
+      TTFS_DEMO_LIVE: '0',
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+      ...(process.env.E2E_DATABASE_URL ? { TTFS_DEMO_USERS: '1' } : {}),
+    },
   },
 });

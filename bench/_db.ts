@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { PROJECT_ROOT, resolveDatabase, runningDatabaseUrl } from '../db/connect';
+import { createDatabase, dropDatabase } from '../db/cluster';
 import { migrate } from '../db/migrate';
 
 /**
@@ -19,25 +20,23 @@ export async function benchDatabase() {
 /** A throw-away, migrated database on the same server, dropped by `drop()`. */
 export async function scratchDatabase(serverUrl: string) {
   const name = `ttfs_bench_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const sql = postgres(url.toString(), { max: 4, onnotice: () => {} });
+  const sql = postgres(await createDatabase(serverUrl, name), { max: 4, onnotice: () => {} });
   await migrate(sql);
   return {
     sql,
     async drop() {
       await sql.end();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
+      await dropDatabase(serverUrl, name);
     },
   };
 }
 
 /** The three views exactly as the scheduler schema defines them, in schema `seed`. */
 export function seedViewDefinitions(): string {
-  const schema = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0001_ttfs_schema.sql'), 'utf8');
+  const schema = readFileSync(
+    path.join(PROJECT_ROOT, 'tests/fixtures/pre-baseline-migrations/0001_ttfs_schema.sql'),
+    'utf8',
+  );
   const views = [...schema.matchAll(/CREATE OR REPLACE VIEW scheduler\.(\w+) AS([\s\S]*?);/g)];
   return [
     'create schema if not exists seed;',

@@ -11,7 +11,10 @@ import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase, scratchDatabase } from './_db';
 
 function seedMatchFunction(): string {
-  const schema = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0001_ttfs_schema.sql'), 'utf8');
+  const schema = readFileSync(
+    path.join(PROJECT_ROOT, 'tests/fixtures/pre-baseline-migrations/0001_ttfs_schema.sql'),
+    'utf8',
+  );
   const body =
     /CREATE OR REPLACE FUNCTION scheduler\.match_failure_signature[\s\S]*?\$\$ LANGUAGE plpgsql;/.exec(
       schema,

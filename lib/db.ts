@@ -67,8 +67,10 @@ export const maintenanceSql = (globalForDb.ttfsMaintenanceSql ??= createClient(M
 // under load that planning competes with everything else for the two cores.
 // Its own two connections run it with a generic plan, planned once per
 // connection, and never wait behind the main pool's queries.
+// On Citus (TTFS_DB_ENGINE, set by the migration runner at start) the batch fans out to every
+// shard and Citus plans it only with the ids at hand: no generic plan there.
 export const lookupSql = (globalForDb.ttfsLookupSql ??= createClient(LOOKUP_CONNECTIONS, {
   application_name: APPLICATION_NAMES.lookup,
-  plan_cache_mode: 'force_generic_plan',
+  ...(process.env.TTFS_DB_ENGINE === 'citus' ? {} : { plan_cache_mode: 'force_generic_plan' }),
   statement_timeout: STATEMENT_TIMEOUT_MS,
 }));

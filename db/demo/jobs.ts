@@ -243,8 +243,8 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
       });
     }
   }
-  await sql`insert into scheduler.runs ${sql(runs)} on conflict (id) do nothing`;
-  await sql`
+  await sql`insert into scheduler.runs ${sql(runs)} on conflict do nothing`;
+  const inserted = await sql<{ job_id: string }[]>`
     insert into scheduler.first_signal_snapshots
       (job_id, tenant_id, run_id, created_at, updated_at, kind, phase, summary, eta_seconds,
        last_known_outcome, next_actions, diagnostics, payload_json)
@@ -254,14 +254,18 @@ export async function seedDemoJobs(sql: Sql, count = 200) {
       job_id uuid, tenant_id uuid, run_id uuid, created_at timestamptz, updated_at timestamptz, kind text,
       phase text, summary text, eta_seconds int, last_known_outcome jsonb, next_actions jsonb,
       diagnostics jsonb, payload_json jsonb)
-    on conflict (job_id) do nothing`;
-  await sql`
-    insert into scheduler.first_signal_phase_history (tenant_id, job_id, at, kind, phase, error_code, image_reference)
-    select tenant_id, job_id, at, kind, phase, error_code, image_reference
-    from jsonb_to_recordset(${sql.json(history as never)}) as h(tenant_id uuid, job_id uuid, at timestamptz, kind text,
-      phase text, error_code text, image_reference text)
-    where exists (select 1 from scheduler.first_signal_snapshots s where s.job_id = h.job_id)
-      and not exists (select 1 from scheduler.first_signal_phase_history x where x.job_id = h.job_id and x.tenant_id = h.tenant_id)`;
+    on conflict do nothing
+    returning job_id`;
+  // History for the jobs stored just now (a job seeded before keeps its own). Filtered here rather
+  // than by a subquery per row, which Citus cannot run beside a table function.
+  const fresh = new Set(inserted.map((r) => r.job_id));
+  const newHistory = history.filter((h) => fresh.has(h.job_id as string));
+  if (newHistory.length > 0)
+    await sql`
+      insert into scheduler.first_signal_phase_history (tenant_id, job_id, at, kind, phase, error_code, image_reference)
+      select tenant_id, job_id, at, kind, phase, error_code, image_reference
+      from jsonb_to_recordset(${sql.json(newHistory as never)}) as h(tenant_id uuid, job_id uuid, at timestamptz, kind text,
+        phase text, error_code text, image_reference text)`;
   // Each job's own TTFS measurements, so job pages have a timeline.
   await sql`
     insert into scheduler.ttfs_events (ts, tenant_id, job_id, run_id, surface, event_type, ttfs_ms, cache_hit, signal_source, kind, phase, device, release)

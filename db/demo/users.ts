@@ -17,11 +17,11 @@ export async function seedDemoUsers(sql: Sql): Promise<number> {
     const hash = await hashPassword(user.password);
     const all = user.tenants === '*';
     const [row] = await sql<{ id: string }[]>`
-      insert into console.users (username, display_name, role, all_tenants, password_hash)
-      values (${user.username}, ${user.name}, ${user.role}, ${all}, ${hash})
+      insert into console.users (username, display_name, role, all_tenants, password_hash, updated_at)
+      values (${user.username}, ${user.name}, ${user.role}, ${all}, ${hash}, now())
       on conflict (username) do update
         set display_name = excluded.display_name, role = excluded.role, all_tenants = excluded.all_tenants,
-            password_hash = excluded.password_hash, disabled_at = null, updated_at = now()
+            password_hash = excluded.password_hash, disabled_at = null, updated_at = excluded.updated_at
       returning id`;
     await sql`delete from console.user_tenants where user_id = ${row!.id}`;
     if (!all) {

@@ -38,6 +38,8 @@ export interface Viewer {
   scopes: readonly Scope[];
   /** Tokens with an expiry: when it ends (epoch ms). */
   expiresAt?: number;
+  /** A person's own token (console.personal_tokens) rather than a tenant's. */
+  personal?: boolean;
 }
 
 export function canSeeTenant(viewer: Viewer, tenantId: string): boolean {

@@ -26,10 +26,10 @@ export async function upsertOidcUser(input: {
 }): Promise<string> {
   return sql.begin(async (tx) => {
     const [user] = await tx<{ id: string }[]>`
-      insert into console.users (display_name, role, all_tenants, oidc_issuer, oidc_subject)
-      values (${input.name}, ${input.role}, ${input.tenants.all}, ${input.issuer}, ${input.subject})
+      insert into console.users (display_name, role, all_tenants, oidc_issuer, oidc_subject, updated_at)
+      values (${input.name}, ${input.role}, ${input.tenants.all}, ${input.issuer}, ${input.subject}, now())
       on conflict (oidc_issuer, oidc_subject) do update
-        set display_name = excluded.display_name, role = excluded.role, all_tenants = excluded.all_tenants, updated_at = now()
+        set display_name = excluded.display_name, role = excluded.role, all_tenants = excluded.all_tenants, updated_at = excluded.updated_at
       returning id`;
     const id = user!.id;
     await tx`delete from console.user_tenants where user_id = ${id}`;

@@ -4,7 +4,7 @@
 //   * the caches are used only while the process's LISTEN connection (the SSE
 //     hub's, lib/signals/hub.ts) is up; when it drops they are emptied and
 //     bypassed, and emptied again when it is back (messages may have been missed);
-//   * triggers (db/migrations/0060) NOTIFY `ttfs_cache_invalidate` on every
+//   * triggers (db/functions/50_cache.sql) NOTIFY `ttfs_cache_invalidate` on every
 //     change of a snapshot or token, whatever wrote it; the hub hands the
 //     messages to `applyInvalidation`;
 //   * a lookup that read the database fills the cache only if no invalidation

@@ -3,7 +3,7 @@
 // depends on every job of the run, so an entry is valid only while nothing at
 // all was invalidated since it was read: it carries the lookup caches'
 // generation (./lookup-cache.ts), which every snapshot change, insert
-// (db/migrations/0081), signature change and listener loss bumps. Hits are the
+// (db/functions/50_cache.sql, 40_signals.sql), signature change and listener loss bumps. Hits are the
 // repeated polls of a run between changes (CI plugins, dashboards). Used only
 // while the lookup caches are (LISTEN connection up); entries live at most 60 s,
 // the answer's own max-age, and never past a matched signature's expiry.

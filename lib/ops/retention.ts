@@ -86,6 +86,8 @@ export async function runRetention(
         delete from scheduler.first_signal_snapshots
         where updated_at < ${snapshotCutoff} and kind in ('succeeded', 'failed', 'canceled')`;
       result.snapshotsDeleted = snapshots.count;
+      // Caches drop them on NOTIFY: from a trigger on one server, from here on Citus.
+      if (snapshots.count > 0) await sql`select scheduler.ttfs_notify_cache('{"jobs":"all"}')`;
 
       // Phase history is kept as long as telemetry: the job page of a job whose
       // snapshot is gone still shows it, and signature previews read 7 days of it.
@@ -109,6 +111,7 @@ export async function runRetention(
               ${`confidence ${row.confidence} < ${policy.signatureMinConfidence} and not updated for ${policy.signatureDays} days`},
               ${tx.json({ enabled: true })}, ${tx.json({ enabled: false })})`;
         }
+        if (rows.length > 0) await tx`select scheduler.ttfs_notify_cache('{"failed":"all"}')`;
         return rows.length;
       });
       result.signaturesDisabled = disabled;

@@ -331,7 +331,7 @@ export interface PageTiming {
 /**
  * The console's own time to main content per page (signal.rendered events with
  * surface 'ui' and metadata.page, docs/ui.md), exact percentiles from the raw
- * events through the partial index idx_ttfs_events_console_pages (migration 0082).
+ * events through the partial index idx_ttfs_events_console_pages (db/migrations/0003_console_pages_index.sql).
  */
 export async function consolePageTimings(from: Date, to: Date, tenantIds: string[]): Promise<PageTiming[]> {
   return sql<PageTiming[]>`

@@ -5,14 +5,33 @@ import type { SignalWrite } from '@/lib/schemas/signal';
 import type { SnapshotRow } from '@/lib/signals/map';
 
 const COLUMNS = sql`job_id, tenant_id, run_id, kind, phase, summary, eta_seconds, last_known_outcome, next_actions, diagnostics, payload_json, updated_at`;
-// The failure signature that matches a failed job now (an admin may have
-// disabled, edited or added signatures since the failure was recorded).
-const LIVE_MATCH = sql`case when kind = 'failed' then (
-    select jsonb_build_object('signature_id', m.signature_id, 'outcome', m.outcome, 'confidence', m.confidence,
-      'expires_at', (select fs.expires_at from scheduler.failure_signatures fs where fs.id = m.signature_id))
-    from scheduler.match_failure_signature(tenant_id, phase,
-      coalesce(diagnostics->>'error_code', payload_json->>'error_code'),
-      coalesce(diagnostics->>'image_reference', payload_json->>'image_reference')) m) end as live_match`;
+/** `coalesce(diagnostics->>'k', payload_json->>'k')`: the field as text, from either column. */
+function field(row: SnapshotRow, key: string): string | null {
+  for (const v of [row.diagnostics?.[key], row.payload_json?.[key]]) {
+    if (v === undefined || v === null) continue;
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return null;
+}
+
+/**
+ * Adds each failed job's live match: the failure signature that matches it now (an admin may
+ * have disabled, edited or added signatures since the failure was recorded). A second query, one
+ * per batch and only when a row is failed, so the lookup itself stays a plain read that Citus
+ * can route or fan out (docs/scaling.md).
+ */
+async function withLiveMatch(db: typeof sql, rows: SnapshotRow[]): Promise<SnapshotRow[]> {
+  for (const row of rows) row.live_match = null;
+  const failed = rows.filter((r) => r.kind === 'failed');
+  if (failed.length === 0) return rows;
+  const matches = await db<{ job_id: string; live_match: SnapshotRow['live_match'] }[]>`
+    select job_id, live_match from scheduler.ttfs_live_failure_matches(
+      ${failed.map((r) => r.job_id)}::uuid[], ${failed.map((r) => r.tenant_id)}::uuid[], ${failed.map((r) => r.phase)}::text[],
+      ${failed.map((r) => field(r, 'error_code'))}::text[], ${failed.map((r) => field(r, 'image_reference'))}::text[])`;
+  const byJob = new Map(matches.map((m) => [m.job_id, m.live_match]));
+  for (const row of failed) row.live_match = byJob.get(row.job_id) ?? null;
+  return rows;
+}
 
 /** The tenants a reader may see: ids, or every tenant. */
 export type TenantScope = readonly string[] | 'all';
@@ -22,18 +41,20 @@ function inTenants(tenants: TenantScope) {
 }
 
 export async function getSnapshot(jobId: string): Promise<SnapshotRow | null> {
-  const [row] = await sql<
+  const rows = await sql<
     SnapshotRow[]
-  >`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
+  >`select ${COLUMNS} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
+  const [row] = await withLiveMatch(sql, rows);
   return row ?? null;
 }
 
 /** Many jobs at once (lookup batches, the SSE hub's re-reads), on their own connections with a generic plan (lib/db.ts). */
 export async function getSnapshots(jobIds: string[]): Promise<SnapshotRow[]> {
   if (jobIds.length === 0) return [];
-  return lookupSql<
+  const rows = await lookupSql<
     SnapshotRow[]
-  >`select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
+  >`select ${COLUMNS} from scheduler.first_signal_snapshots where job_id = any(${jobIds}::uuid[])`;
+  return withLiveMatch(lookupSql, rows);
 }
 
 /**
@@ -58,14 +79,15 @@ export async function coldStartSnapshot(jobId: string, tenants: TenantScope): Pr
  * the run (scheduler.runs): a snapshot of another tenant naming the run is never its member.
  */
 export async function getRunSnapshot(runId: string, tenantId: string): Promise<SnapshotRow | null> {
-  const [row] = await sql<SnapshotRow[]>`
-    select ${COLUMNS}, ${LIVE_MATCH} from scheduler.first_signal_snapshots
+  const rows = await sql<SnapshotRow[]>`
+    select ${COLUMNS} from scheduler.first_signal_snapshots
     where run_id = ${runId} and tenant_id = ${tenantId}
       and exists (select 1 from scheduler.runs r where r.id = ${runId} and r.tenant_id = ${tenantId})
     order by (kind = 'failed') desc,
       case when kind = 'failed' then updated_at end asc,
       updated_at desc
     limit 1`;
+  const [row] = await withLiveMatch(sql, rows);
   return row ?? null;
 }
 
@@ -79,13 +101,14 @@ export async function runTenant(runId: string, tenantId?: string): Promise<strin
 
 /** Writes through the schema's function, which also NOTIFYs ttfs_signal_update. */
 export async function upsertSnapshot(jobId: string, input: SignalWrite): Promise<SnapshotRow> {
-  const [row] = await sql<SnapshotRow[]>`
-    select ${COLUMNS}, ${LIVE_MATCH} from scheduler.upsert_first_signal_snapshot(
+  const rows = await sql<SnapshotRow[]>`
+    select ${COLUMNS} from scheduler.upsert_first_signal_snapshot(
       ${jobId}, ${input.tenant_id}, ${input.run_id ?? null}, ${input.kind}, ${input.phase}, ${input.summary},
       ${input.eta_seconds ?? null}, ${input.last_known_outcome ? sql.json(input.last_known_outcome as never) : null},
       ${input.next_actions ? sql.json(input.next_actions as never) : null}, ${sql.json(input.diagnostics as never)})`;
   // Read-your-writes on this instance; others drop it on the trigger's NOTIFY.
   invalidateLocally({ jobs: [jobId] });
+  const [row] = await withLiveMatch(sql, rows);
   return row!;
 }
 
@@ -110,11 +133,17 @@ export async function jobEvents(jobId: string, tenantId: string, limit = 50): Pr
 
 /** Which of these session and token hashes still stand for a signed-in person or an unrevoked token. */
 export async function validCredentials(sessionHashes: string[], tokenHashes: string[]): Promise<Set<string>> {
-  const rows = await sql<{ hash: string }[]>`
-    select s.id_hash as hash from console.sessions s join console.users u on u.id = s.user_id
-    where s.id_hash = any(${sessionHashes}::text[]) and s.expires_at > now() and u.disabled_at is null
-    union all
-    select token_hash from console.api_tokens
-    where token_hash = any(${tokenHashes}::text[]) and revoked_at is null`;
-  return new Set(rows.map((r) => r.hash));
+  // Three reads rather than one UNION: on Citus the token tables are distributed and reference.
+  const [sessions, tenantTokens, personalTokens] = await Promise.all([
+    sql<{ hash: string }[]>`
+      select s.id_hash as hash from console.sessions s join console.users u on u.id = s.user_id
+      where s.id_hash = any(${sessionHashes}::text[]) and s.expires_at > now() and u.disabled_at is null`,
+    sql<{ hash: string }[]>`
+      select token_hash as hash from console.api_tokens
+      where token_hash = any(${tokenHashes}::text[]) and revoked_at is null`,
+    sql<{ hash: string }[]>`
+      select token_hash as hash from console.personal_tokens
+      where token_hash = any(${tokenHashes}::text[]) and revoked_at is null`,
+  ]);
+  return new Set([...sessions, ...tenantTokens, ...personalTokens].map((r) => r.hash));
 }

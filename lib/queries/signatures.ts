@@ -112,6 +112,15 @@ function duplicate(error: unknown) {
   return error;
 }
 
+/**
+ * Other instances drop their cached failed jobs on this NOTIFY. On one server a trigger sends it
+ * for any writer and this call does nothing; on Citus it is sent from here (db/functions/90_engine.sql).
+ * (The writes return through a CTE: Citus allows no now() in a distributed table's RETURNING.)
+ */
+async function notifySignaturesChanged(tx: Sql) {
+  await tx`select scheduler.ttfs_notify_cache('{"failed":"all"}')`;
+}
+
 /** Failed jobs cached on this instance show predictions from the signatures: drop them now (others on NOTIFY). */
 function changed<T>(result: T): T {
   invalidateLocally({ failed: 'all' });
@@ -124,10 +133,13 @@ export async function createSignature(viewer: Viewer, input: SignatureCreate): P
     return changed(
       await sql.begin(async (tx) => {
         const [row] = await tx<SignatureRow[]>`
-        insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, enabled, expires_at)
-        values (${input.tenant_id}, ${signatureHash(input.pattern)}, ${tx.json(input.pattern as never)}, ${tx.json(input.outcome as never)},
-          ${input.confidence}, ${input.enabled}, ${input.expires_at ?? null})
-        returning ${COLUMNS}`;
+        with w as (
+          insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, enabled, expires_at)
+          values (${input.tenant_id}, ${signatureHash(input.pattern)}, ${tx.json(input.pattern as never)}, ${tx.json(input.outcome as never)},
+            ${input.confidence}, ${input.enabled}, ${input.expires_at ?? null})
+          returning *)
+        select ${COLUMNS} from w`;
+        await notifySignaturesChanged(tx as unknown as Sql);
         await audit(tx as unknown as Sql, viewer, row!, 'create', input.reason, null, snapshot(row!));
         return row!;
       }),
@@ -159,12 +171,15 @@ export async function updateSignature(
   try {
     return changed(
       await sql.begin(async (tx) => {
-        const [before] = await tx<
-          SignatureRow[]
-        >`select ${COLUMNS} from scheduler.failure_signatures where id = ${id} for update`;
+        // Lock the row by its tenant too: Citus locks rows only in a query routed to one shard.
+        const [found] = await tx<{ tenant_id: string }[]>`
+          select tenant_id from scheduler.failure_signatures where id = ${id}`;
+        if (!found) throw ApiError.notFound('signature');
+        const [before] = await tx<SignatureRow[]>`
+          select ${COLUMNS} from scheduler.failure_signatures where tenant_id = ${found.tenant_id} and id = ${id} for update`;
         if (!before) throw ApiError.notFound('signature');
         const [row] = await tx<SignatureRow[]>`
-        update scheduler.failure_signatures set
+        with w as (update scheduler.failure_signatures set
           pattern = ${patch.pattern ? tx.json(patch.pattern as never) : tx`pattern`},
           signature_hash = ${patch.pattern ? signatureHash(patch.pattern) : tx`signature_hash`},
           outcome = ${patch.outcome ? tx.json(patch.outcome as never) : tx`outcome`},
@@ -173,8 +188,10 @@ export async function updateSignature(
           expires_at = ${patch.expires_at === undefined ? tx`expires_at` : patch.expires_at},
           signature_version = signature_version + ${patch.pattern ? 1 : 0},
           updated_at = now()
-        where id = ${id}
-        returning ${COLUMNS}`;
+        where tenant_id = ${found.tenant_id} and id = ${id}
+        returning *)
+        select ${COLUMNS} from w`;
+        await notifySignaturesChanged(tx as unknown as Sql);
         const onlyToggle = Object.keys(patch).every((k) => k === 'enabled' || k === 'reason');
         const action =
           onlyToggle && patch.enabled !== undefined ? (patch.enabled ? 'enable' : 'disable') : 'edit';
@@ -206,8 +223,9 @@ export async function deleteSignature(
     await sql.begin(async (tx) => {
       const [before] = await tx<
         SignatureRow[]
-      >`delete from scheduler.failure_signatures where id = ${id} returning ${COLUMNS}`;
+      >`with w as (delete from scheduler.failure_signatures where id = ${id} returning *) select ${COLUMNS} from w`;
       if (!before) throw ApiError.notFound('signature');
+      await notifySignaturesChanged(tx as unknown as Sql);
       await audit(tx as unknown as Sql, viewer, before, 'delete', reason, snapshot(before), null);
       return null;
     }),

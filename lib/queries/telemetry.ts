@@ -26,11 +26,7 @@ export async function insertTtfsEvents(events: TtfsEventV1[]): Promise<StoredBat
     const accepted = await insertBatch(columns);
     return { accepted, duplicates: events.length - accepted, stored: events };
   } catch (error) {
-    if (
-      (error as { code?: string; constraint_name?: string }).code !== '23505' ||
-      (error as { constraint_name?: string }).constraint_name !== 'ux_ttfs_events_tenant_event'
-    )
-      throw error;
+    if (!takenEventId(error)) throw error;
   }
   const ids = new Set(await insertSkippingDuplicates(columns));
   // The events this statement stored: each stored event_id once (the first in
@@ -128,6 +124,20 @@ function toColumns(events: TtfsEventV1[]): (string | null)[] {
     }
     return present ? `${literal}}` : null;
   });
+}
+
+/**
+ * Whether the error is the idempotency key refusing an event_id already stored. On Citus the
+ * shard's index reports it (ux_ttfs_events_tenant_event_<shard id>), from a routed insert without
+ * the constraint field, and from a batch copied to several shards as XX000: read the message.
+ */
+function takenEventId(error: unknown): boolean {
+  const e = error as { code?: string; constraint_name?: string; message?: string };
+  if (e.code !== '23505' && e.code !== 'XX000') return false;
+  const name =
+    e.constraint_name ??
+    /^duplicate key value violates unique constraint "([^"]+)"/.exec(e.message ?? '')?.[1];
+  return /^ux_ttfs_events_tenant_event(_\d+)?$/.test(name ?? '');
 }
 
 async function insertBatch(columns: (string | null)[]): Promise<number> {

@@ -7,7 +7,7 @@ import type { Signal } from '@/lib/schemas/signal';
 import { toSignal, type SnapshotRow } from './map';
 
 export const CHANNEL = 'ttfs_signal_update';
-/** Invalidation messages for lib/cache/lookup-cache.ts (db/migrations/0060). */
+/** Invalidation messages for lib/cache/lookup-cache.ts (db/functions/50_cache.sql). */
 export const CACHE_CHANNEL = 'ttfs_cache_invalidate';
 
 export interface Subscriber {

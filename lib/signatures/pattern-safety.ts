@@ -12,7 +12,7 @@
 // A pattern is accepted when it has none of the first and third, and when its
 // size with every bounded repetition expanded (WEIGHT) and its number of
 // unbounded repetitions after expansion (STARS) stay small. The same rules run
-// in the database (scheduler.ttfs_image_pattern_safe, migration 0080) so that
+// in the database (scheduler.ttfs_image_pattern_safe, db/functions/30_signatures.sql) so that
 // no write path can store an unsafe enabled pattern; tests/unit and
 // tests/integration check both against the same cases.
 

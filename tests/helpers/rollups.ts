@@ -13,7 +13,10 @@ import { lognormalMs } from './telemetry';
  * reproduce row for row.
  */
 export async function installHourGrainReference(sql: postgres.Sql) {
-  const windows = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0004_ttfs_window_stats.sql'), 'utf8')
+  const windows = readFileSync(
+    path.join(PROJECT_ROOT, 'tests/fixtures/pre-baseline-migrations/0004_ttfs_window_stats.sql'),
+    'utf8',
+  )
     .replaceAll(
       'CREATE OR REPLACE FUNCTION scheduler.ttfs_window_stats(',
       'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_stats(',
@@ -22,7 +25,10 @@ export async function installHourGrainReference(sql: postgres.Sql) {
       'CREATE OR REPLACE FUNCTION scheduler.ttfs_window_histogram(',
       'CREATE OR REPLACE FUNCTION ttfs_ref.ttfs_window_histogram(',
     );
-  const rollups = readFileSync(path.join(PROJECT_ROOT, 'db/migrations/0003_ttfs_rollups.sql'), 'utf8');
+  const rollups = readFileSync(
+    path.join(PROJECT_ROOT, 'tests/fixtures/pre-baseline-migrations/0003_ttfs_rollups.sql'),
+    'utf8',
+  );
   const fn = (name: string) =>
     rollups
       .match(new RegExp(`CREATE OR REPLACE FUNCTION scheduler\\.${name}\\([\\s\\S]*?END \\$fn\\$;`))![0]

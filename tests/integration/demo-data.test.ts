@@ -8,25 +8,21 @@ import { startSimulator } from '../../db/demo/simulator';
 import { actionable } from '../../lib/signals/actions';
 import { RUNBOOKS } from '../../lib/runbooks';
 import { DEMO_TENANTS } from '../../db/demo/tenants';
+import { createDatabase, dropDatabase } from '../../db/cluster';
 import { migrate } from '../../db/migrate';
 
 // Its own database: the demo set is global (fixed tenant ids), unlike other tests.
-const admin = postgres(inject('serverUrl'), { max: 1, onnotice: () => {} });
 const name = `ttfs_demo_${randomBytes(4).toString('hex')}`;
 let sql: postgres.Sql;
 
 beforeAll(async () => {
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(inject('serverUrl'));
-  url.pathname = `/${name}`;
-  sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
+  sql = postgres(await createDatabase(inject('serverUrl'), name), { max: 2, onnotice: () => {} });
   await migrate(sql);
 });
 
 afterAll(async () => {
   await sql.end();
-  await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
+  await dropDatabase(inject('serverUrl'), name);
 });
 
 describe('demo data', () => {

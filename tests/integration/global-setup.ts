@@ -6,6 +6,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../../db/connect';
+import { createDatabase, dropDatabase } from '../../db/cluster';
 import { startEmbedded, type EmbeddedServer } from '../../db/embedded';
 import { migrate } from '../../db/migrate';
 
@@ -14,6 +15,7 @@ declare module 'vitest' {
     databaseUrl: string;
     serverUrl: string;
     embedded: boolean;
+    engine: 'citus' | 'postgres';
   }
 }
 
@@ -29,23 +31,21 @@ export default async function setup(project: TestProject) {
   }
   const serverUrl = external ?? embedded!.url;
   const name = `ttfs_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const databaseUrl = await createDatabase(serverUrl, name);
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
-  await migrate(sql);
+  const { engine } = await migrate(sql);
   await sql.end();
-  console.log(`[integration] ${embedded ? 'embedded PostgreSQL' : 'external PostgreSQL'}, database ${name}`);
+  console.log(
+    `[integration] ${embedded ? 'embedded PostgreSQL' : engine === 'citus' ? 'Citus coordinator' : 'external PostgreSQL'}, database ${name}`,
+  );
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('serverUrl', serverUrl);
   project.provide('embedded', embedded !== null);
+  project.provide('engine', engine);
 
   return async () => {
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await dropDatabase(serverUrl, name);
     await embedded?.stop();
   };
 }

@@ -3,7 +3,7 @@
 // database's invalidation messages; a read that raced a change never stores
 // the old value; without a listener nothing is cached.
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { GET as getJob, PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { GET as getMe } from '@/app/api/auth/me/route';
 import {
@@ -24,6 +24,11 @@ import { signatureHash } from '@/lib/signatures/hash';
 import { newTenant, testSql } from '../helpers/db';
 import { eventually } from '../helpers/wait';
 import { testToken, type TestCredentials } from '../helpers/auth';
+
+// On Citus no trigger NOTIFYs for a plain UPDATE or DELETE (the console's writers and
+// upsert_first_signal_snapshot do, tests/integration/citus.test.ts) and the lookup batches use no
+// generic plan: docs/scaling.md.
+const onCitus = inject('engine') === 'citus';
 
 const sql = testSql();
 const listener = testSql({ max: 1 });
@@ -99,19 +104,22 @@ describe('job signal cache', () => {
     expect((JSON.parse(rendered.body) as { summary: string }).summary).toBe(summary);
   });
 
-  it('sees changes made by other writers: the schema function, a plain UPDATE, a DELETE', async () => {
-    const job = await cachedJob('one');
-    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'started', 'resolve', 'two')`;
-    expect(await eventually(() => summaryOf(job), 'two')).toBe('two');
-    await eventually(async () => {
-      await get(job);
-      return cachedSignal(job) !== undefined;
-    }, true);
-    await sql`update scheduler.first_signal_snapshots set summary = 'three' where job_id = ${job}`;
-    expect(await eventually(() => summaryOf(job), 'three')).toBe('three');
-    await sql`delete from scheduler.first_signal_snapshots where job_id = ${job}`;
-    expect(await eventually(() => summaryOf(job), 404)).toBe(404);
-  });
+  it.skipIf(onCitus)(
+    'sees changes made by other writers: the schema function, a plain UPDATE, a DELETE',
+    async () => {
+      const job = await cachedJob('one');
+      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'started', 'resolve', 'two')`;
+      expect(await eventually(() => summaryOf(job), 'two')).toBe('two');
+      await eventually(async () => {
+        await get(job);
+        return cachedSignal(job) !== undefined;
+      }, true);
+      await sql`update scheduler.first_signal_snapshots set summary = 'three' where job_id = ${job}`;
+      expect(await eventually(() => summaryOf(job), 'three')).toBe('three');
+      await sql`delete from scheduler.first_signal_snapshots where job_id = ${job}`;
+      expect(await eventually(() => summaryOf(job), 404)).toBe(404);
+    },
+  );
 
   it('reads its own writes at once (a PUT through this instance)', async () => {
     const job = await cachedJob('before');
@@ -127,29 +135,32 @@ describe('job signal cache', () => {
     expect(await summaryOf(job)).toBe('after');
   });
 
-  it('keeps a failed job until a failure signature changes, and not past the expiry of the one it matched', async () => {
-    const code = `E_${randomUUID().slice(0, 8)}`;
-    const pattern = { error_code: code };
-    const [signature] = await sql<[{ id: string }]>`
+  it.skipIf(onCitus)(
+    'keeps a failed job until a failure signature changes, and not past the expiry of the one it matched',
+    async () => {
+      const code = `E_${randomUUID().slice(0, 8)}`;
+      const pattern = { error_code: code };
+      const [signature] = await sql<[{ id: string }]>`
       insert into scheduler.failure_signatures (tenant_id, signature_hash, pattern, outcome, confidence, expires_at)
       values (${tenant}, ${signatureHash(pattern)}, ${sql.json(pattern)}, ${sql.json({ likely_cause: 'Cause one' })}, 0.8, now() + interval '1 second')
       returning id`;
-    const job = randomUUID();
-    await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: code })})`;
-    const cause = async () =>
-      ((await (await get(job)).json()) as { prediction: { likelyCause: string } | null }).prediction
-        ?.likelyCause ?? null;
-    expect(await eventually(async () => (await cause(), cachedSignal(job) !== undefined), true)).toBe(true);
-    expect(cachedSignal(job)!.failed).toBe(true);
-    // Any signature change (here by plain SQL, as another instance would) drops it.
-    await sql`update scheduler.failure_signatures set outcome = ${sql.json({ likely_cause: 'Cause two' })} where id = ${signature.id}`;
-    expect(await eventually(cause, 'Cause two')).toBe('Cause two');
-    // Past the matched signature's expiry the entry is not served: the match is gone.
-    expect(cachedSignal(job)!.expiresAt).toBeLessThanOrEqual(Date.now() + 1000);
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(cachedSignal(job)).toBeUndefined();
-    expect(await cause()).toBeNull();
-  });
+      const job = randomUUID();
+      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: code })})`;
+      const cause = async () =>
+        ((await (await get(job)).json()) as { prediction: { likelyCause: string } | null }).prediction
+          ?.likelyCause ?? null;
+      expect(await eventually(async () => (await cause(), cachedSignal(job) !== undefined), true)).toBe(true);
+      expect(cachedSignal(job)!.failed).toBe(true);
+      // Any signature change (here by plain SQL, as another instance would) drops it.
+      await sql`update scheduler.failure_signatures set outcome = ${sql.json({ likely_cause: 'Cause two' })} where id = ${signature.id}`;
+      expect(await eventually(cause, 'Cause two')).toBe('Cause two');
+      // Past the matched signature's expiry the entry is not served: the match is gone.
+      expect(cachedSignal(job)!.expiresAt).toBeLessThanOrEqual(Date.now() + 1000);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(cachedSignal(job)).toBeUndefined();
+      expect(await cause()).toBeNull();
+    },
+  );
 
   it('answers concurrent misses, which share queries, each with its own job (or 404)', async () => {
     const jobs = Array.from({ length: 30 }, () => randomUUID());
@@ -162,40 +173,43 @@ describe('job signal cache', () => {
       expect(summary).toBe(jobs.includes(id) ? `job ${jobs.indexOf(id)}` : 404);
   });
 
-  it('reads misses on its own two connections, with a plan made once per connection and never re-planned', async () => {
-    const jobs = Array.from({ length: 40 }, () => randomUUID());
-    for (const job of jobs)
-      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: 'E_LOOKUP_PLAN' })})`;
-    for (let round = 0; round < 3; round++) {
-      invalidateLocally({ jobs });
-      const answers = await Promise.all(jobs.map((id) => summaryOf(id)));
-      expect(answers).toEqual(jobs.map(() => 'Failed'));
-    }
-    // Two statements at once take both connections; each reports its own prepared statements.
-    const plans = () => lookupSql<{ generic: number; custom: number; mode: string }[]>`
+  it.skipIf(onCitus)(
+    'reads misses on its own two connections, with a plan made once per connection and never re-planned',
+    async () => {
+      const jobs = Array.from({ length: 40 }, () => randomUUID());
+      for (const job of jobs)
+        await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'failed', 'analyze', 'Failed', null, null, null, ${sql.json({ error_code: 'E_LOOKUP_PLAN' })})`;
+      for (let round = 0; round < 3; round++) {
+        invalidateLocally({ jobs });
+        const answers = await Promise.all(jobs.map((id) => summaryOf(id)));
+        expect(answers).toEqual(jobs.map(() => 'Failed'));
+      }
+      // Two statements at once take both connections; each reports its own prepared statements.
+      const plans = () => lookupSql<{ generic: number; custom: number; mode: string }[]>`
       select coalesce(sum(generic_plans), 0)::int as generic, coalesce(sum(custom_plans), 0)::int as custom, current_setting('plan_cache_mode') as mode
       from pg_prepared_statements where statement like '%first_signal_snapshots where job_id = any%'`;
-    const seen = (await Promise.all([plans(), plans()])).map(([row]) => row!);
-    expect(seen.map((r) => r.mode)).toEqual(['force_generic_plan', 'force_generic_plan']);
-    expect(seen.reduce((n, r) => n + r.generic, 0)).toBeGreaterThan(1);
-    expect(seen.reduce((n, r) => n + r.custom, 0)).toBe(0);
-    const [connections] = await sql<
-      { open: number }[]
-    >`select count(*)::int as open from pg_stat_activity where application_name = ${APPLICATION_NAMES.lookup}`;
-    expect(connections!.open).toBeGreaterThanOrEqual(1);
-    expect(connections!.open).toBeLessThanOrEqual(LOOKUP_CONNECTIONS);
-    // The metrics count them with the pool (less the connection that runs the count).
-    const [both] = await sql<
-      { open: number }[]
-    >`select count(*)::int as open from pg_stat_activity where application_name in (${APPLICATION_NAMES.pool}, ${APPLICATION_NAMES.lookup})`;
-    const gauges = await metricsText();
-    const counted = [...gauges.matchAll(/^ttfs_db_connections\{state="[^"]+"\} (\d+)$/gm)].reduce(
-      (n, m) => n + Number(m[1]),
-      0,
-    );
-    expect(counted).toBe(both!.open - 1);
-    expect(gauges).toMatch(new RegExp(`^ttfs_db_pool_max ${POOL_SIZE + LOOKUP_CONNECTIONS}$`, 'm'));
-  });
+      const seen = (await Promise.all([plans(), plans()])).map(([row]) => row!);
+      expect(seen.map((r) => r.mode)).toEqual(['force_generic_plan', 'force_generic_plan']);
+      expect(seen.reduce((n, r) => n + r.generic, 0)).toBeGreaterThan(1);
+      expect(seen.reduce((n, r) => n + r.custom, 0)).toBe(0);
+      const [connections] = await sql<
+        { open: number }[]
+      >`select count(*)::int as open from pg_stat_activity where application_name = ${APPLICATION_NAMES.lookup}`;
+      expect(connections!.open).toBeGreaterThanOrEqual(1);
+      expect(connections!.open).toBeLessThanOrEqual(LOOKUP_CONNECTIONS);
+      // The metrics count them with the pool (less the connection that runs the count).
+      const [both] = await sql<
+        { open: number }[]
+      >`select count(*)::int as open from pg_stat_activity where application_name in (${APPLICATION_NAMES.pool}, ${APPLICATION_NAMES.lookup})`;
+      const gauges = await metricsText();
+      const counted = [...gauges.matchAll(/^ttfs_db_connections\{state="[^"]+"\} (\d+)$/gm)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
+      expect(counted).toBe(both!.open - 1);
+      expect(gauges).toMatch(new RegExp(`^ttfs_db_pool_max ${POOL_SIZE + LOOKUP_CONNECTIONS}$`, 'm'));
+    },
+  );
 
   it('drops a value read before an invalidation arrived instead of storing it', () => {
     const job = randomUUID();
@@ -233,42 +247,50 @@ describe('job signal cache', () => {
 });
 
 describe('token cache', () => {
-  it('stops accepting a token revoked by another instance (plain SQL here) once the message arrives', async () => {
-    const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
-    const me = () =>
-      getMe(new Request('http://console.test/api/auth/me', { headers: token.headers })).then((r) => r.status);
-    expect(await eventually(me, 200)).toBe(200);
-    const hash = createHash('sha256').update(token.token).digest('hex');
-    expect(await eventually(async () => (await me(), cachedToken(hash) !== undefined), true)).toBe(true);
-    await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
-    expect(await eventually(me, 401)).toBe(401);
-  });
+  it.skipIf(onCitus)(
+    'stops accepting a token revoked by another instance (plain SQL here) once the message arrives',
+    async () => {
+      const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
+      const me = () =>
+        getMe(new Request('http://console.test/api/auth/me', { headers: token.headers })).then(
+          (r) => r.status,
+        );
+      expect(await eventually(me, 200)).toBe(200);
+      const hash = createHash('sha256').update(token.token).digest('hex');
+      expect(await eventually(async () => (await me(), cachedToken(hash) !== undefined), true)).toBe(true);
+      await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
+      expect(await eventually(me, 401)).toBe(401);
+    },
+  );
 });
 
-describe('invalidation messages (db/migrations/0060)', () => {
-  it('names changed snapshots, says "all" for large statements, and ignores last_used_at', async () => {
-    const messages: string[] = [];
-    await listener.listen('ttfs_cache_invalidate', (payload) => messages.push(payload));
-    const jobs = Array.from({ length: 3 }, () => randomUUID());
-    for (const job of jobs)
-      await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', 'x')`;
-    await sql`update scheduler.first_signal_snapshots set summary = 'y' where job_id = any(${jobs}::uuid[])`;
-    const many = Array.from({ length: 101 }, () => randomUUID());
-    await sql`insert into scheduler.first_signal_snapshots (job_id, tenant_id, kind, phase, summary) select unnest(${many}::uuid[]), ${tenant}, 'queued', 'unknown', 'bulk'`;
-    await sql`delete from scheduler.first_signal_snapshots where job_id = any(${many}::uuid[])`;
-    const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
-    await sql`update console.api_tokens set last_used_at = now() where id = ${token.id}`;
-    await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
-    await sql`update scheduler.failure_signatures set confidence = confidence where tenant_id = ${tenant}`;
-    await eventually(async () => messages.length, 4);
-    await new Promise((r) => setTimeout(r, 100));
-    // Inserts of new snapshots need no message: nothing can be cached for them.
-    expect(messages.map((m) => JSON.parse(m))).toEqual([
-      { jobs: expect.arrayContaining(jobs) },
-      { jobs: 'all' },
-      { tokens: 'all' },
-      { failed: 'all' },
-    ]);
-    expect((JSON.parse(messages[0]!) as { jobs: string[] }).jobs).toHaveLength(3);
-  });
+describe('invalidation messages (db/functions/50_cache.sql)', () => {
+  it.skipIf(onCitus)(
+    'names changed snapshots, says "all" for large statements, and ignores last_used_at',
+    async () => {
+      const messages: string[] = [];
+      await listener.listen('ttfs_cache_invalidate', (payload) => messages.push(payload));
+      const jobs = Array.from({ length: 3 }, () => randomUUID());
+      for (const job of jobs)
+        await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'queued', 'unknown', 'x')`;
+      await sql`update scheduler.first_signal_snapshots set summary = 'y' where job_id = any(${jobs}::uuid[])`;
+      const many = Array.from({ length: 101 }, () => randomUUID());
+      await sql`insert into scheduler.first_signal_snapshots (job_id, tenant_id, kind, phase, summary) select unnest(${many}::uuid[]), ${tenant}, 'queued', 'unknown', 'bulk'`;
+      await sql`delete from scheduler.first_signal_snapshots where job_id = any(${many}::uuid[])`;
+      const token = await testToken(sql, { tenantId: tenant, scopes: ['signals:read'] });
+      await sql`update console.api_tokens set last_used_at = now() where id = ${token.id}`;
+      await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
+      await sql`update scheduler.failure_signatures set confidence = confidence where tenant_id = ${tenant}`;
+      await eventually(async () => messages.length, 4);
+      await new Promise((r) => setTimeout(r, 100));
+      // Inserts of new snapshots need no message: nothing can be cached for them.
+      expect(messages.map((m) => JSON.parse(m))).toEqual([
+        { jobs: expect.arrayContaining(jobs) },
+        { jobs: 'all' },
+        { tokens: 'all' },
+        { failed: 'all' },
+      ]);
+      expect((JSON.parse(messages[0]!) as { jobs: string[] }).jobs).toHaveLength(3);
+    },
+  );
 });

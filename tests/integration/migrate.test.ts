@@ -3,24 +3,21 @@ import { mkdtempSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { createDatabase, dropDatabase } from '../../db/cluster';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../db/migrate';
 
-const admin = postgres(inject('serverUrl'), { max: 1, onnotice: () => {} });
 const created: string[] = [];
 
 async function freshDatabase() {
   const name = `ttfs_migrate_${randomBytes(4).toString('hex')}`;
-  await admin.unsafe(`create database "${name}"`);
   created.push(name);
-  const url = new URL(inject('serverUrl'));
-  url.pathname = `/${name}`;
-  return postgres(url.toString(), { max: 4, onnotice: () => {} });
+  const url = await createDatabase(inject('serverUrl'), name);
+  return postgres(url, { max: 4, onnotice: () => {} });
 }
 
 afterAll(async () => {
-  for (const name of created) await admin.unsafe(`drop database if exists "${name}" with (force)`);
-  await admin.end();
+  for (const name of created) await dropDatabase(inject('serverUrl'), name);
 });
 
 describe('migration runner', () => {

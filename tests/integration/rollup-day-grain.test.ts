@@ -1,12 +1,14 @@
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { migrate, MIGRATIONS_DIR } from '../../db/migrate';
+import { migrate } from '../../db/migrate';
+import { applyPreBaseline } from '../helpers/schema';
 import { newTenant, testSql } from '../helpers/db';
 import { installHourGrainReference, insertEvents, randomEvents } from '../helpers/rollups';
+
+// Compares against the hour-grain SQL functions of the pre-baseline migrations, which Citus
+// cannot plan over distributed tables; tests/integration/citus.test.ts covers the grains there.
+const onCitus = inject('engine') === 'citus';
 
 // The day grain (0008) must answer every window exactly as the hour grain does:
 // each read is compared row for row with the 0004 functions (hour grain and
@@ -260,7 +262,7 @@ beforeAll(async () => {
   await sql`select scheduler.ttfs_rollup_fold()`;
 });
 
-describe('day grain and percentile summaries against the hour grain', () => {
+describe.skipIf(onCitus)('day grain and percentile summaries against the hour grain', () => {
   it('answer every window like the hour grain once folded', async () => {
     const [summaries] = await sql<[{ hours: number; days: number }]>`
       select count(*) filter (where grain = 'hour')::int as hours, count(*) filter (where grain = 'day')::int as days
@@ -364,7 +366,7 @@ describe('day grain and percentile summaries against the hour grain', () => {
   });
 });
 
-describe('percentile summaries are a cache', () => {
+describe.skipIf(onCitus)('percentile summaries are a cache', () => {
   it('answer the same without them, and the fold computes them for hours and days that are over', async () => {
     await sql`delete from scheduler.ttfs_rollup_quantiles where tenant_id = any(${[tenant, other]}::uuid[])`;
     await expectAllWindowsMatch();
@@ -386,7 +388,7 @@ describe('percentile summaries are a cache', () => {
   });
 });
 
-describe('migration 0008 on a database with rollups in it', () => {
+describe.skipIf(onCitus)('migration 0008 on a database with rollups in it', () => {
   const admin = postgres(inject('serverUrl'), { max: 1, onnotice: () => {} });
   const name = `ttfs_grain_${randomBytes(4).toString('hex')}`;
   let db: postgres.Sql;
@@ -401,10 +403,7 @@ describe('migration 0008 on a database with rollups in it', () => {
     const url = new URL(inject('serverUrl'));
     url.pathname = `/${name}`;
     db = postgres(url.toString(), { max: 4, onnotice: () => {} });
-    const before = mkdtempSync(path.join(tmpdir(), 'ttfs-migrations-'));
-    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '0008'))
-      copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(before, f));
-    await migrate(db, { dir: before });
+    await applyPreBaseline(db, (f) => f < '0008');
     await installHourGrainReference(db);
     await insertEvents(db, randomEvents(41, tenant, at(-2, 5), at(2, 17), 3000));
     await insertEvents(db, randomEvents(42, other, at(-1), at(1), 800));
@@ -412,8 +411,10 @@ describe('migration 0008 on a database with rollups in it', () => {
     await db`select scheduler.ttfs_rollup_fold()`;
     await insertEvents(db, randomEvents(43, tenant, at(0, 2), at(1, 4), 300)); // pending across the migration
 
-    const applied = await migrate(db);
-    expect(applied.applied).toContain('0008_ttfs_day_grain.sql');
+    // 0008 as the pre-baseline migrations shipped it, then the adoption into the baseline layout.
+    const applied = await applyPreBaseline(db);
+    expect(applied).toContain('0008_ttfs_day_grain.sql');
+    expect((await migrate(db)).adopted).toBe(true);
     await expectGrainsConsistent(db);
     await expectAllWindowsMatch(db);
     await db`select scheduler.ttfs_rollup_fold()`;

@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { migrate, MIGRATIONS_DIR } from '../../db/migrate';
+import { migrate } from '../../db/migrate';
+import { applyPreBaseline } from '../helpers/schema';
 
-// Migration 0070 packs the histogram deltas (one row per cell and statement,
+// Pre-baseline migration 0070 (tests/fixtures/pre-baseline-migrations) packed the histogram deltas (one row per cell and statement,
 // buckets and counts as arrays) behind a view with the old table's name. Here:
 // a database with per-bucket deltas pending in the old layout takes the
 // migration and reads, folds and rebuilds exactly as before.
@@ -18,15 +16,6 @@ afterAll(async () => {
   await admin.unsafe(`drop database if exists "${name}" with (force)`);
   await admin.end();
 });
-
-/** The migrations before 0070, as a directory of their own. */
-function migrationsBefore0070(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ttfs-before-0070-'));
-  for (const file of readdirSync(MIGRATIONS_DIR))
-    if (file.endsWith('.sql') && file < '0070')
-      copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(dir, file));
-  return dir;
-}
 
 async function insertEvents(sql: postgres.Sql, tenant: string, n: number, seed: number) {
   await sql`
@@ -60,7 +49,7 @@ describe('packed histogram deltas (0070)', () => {
     url.pathname = `/${name}`;
     const sql = postgres(url.toString(), { max: 2, onnotice: () => {} });
     try {
-      await migrate(sql, { dir: migrationsBefore0070() });
+      await applyPreBaseline(sql, (file) => file < '0070');
       const tenant = randomUUID();
       // Folded rows and rows still pending in the old layout.
       await insertEvents(sql, tenant, 3000, 1);
@@ -73,6 +62,8 @@ describe('packed histogram deltas (0070)', () => {
       const before = await histogram(sql, tenant);
       expect(before).toEqual(await histogramFromEvents(sql, tenant));
 
+      // 0070 as the pre-baseline migrations shipped it, then the adoption into the baseline layout.
+      await applyPreBaseline(sql);
       await migrate(sql);
       // The old name is a view now; the same rows through it, packed underneath.
       const [{ kind }] = await sql<
