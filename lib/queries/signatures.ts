@@ -381,28 +381,35 @@ export async function previewSignature(input: {
 }): Promise<{ total: number; matches: PreviewMatch[]; otherCount: number }> {
   await assertRegex(input.pattern);
   const p = input.pattern;
-  const rows = await sql<(PreviewMatch & { total: number; otherCount: number })[]>`
-    with f as (
-      select h.job_id, h.at, h.phase, h.error_code, h.image_reference
-      from scheduler.first_signal_phase_history h
-      where h.tenant_id = ${input.tenantId} and h.kind = 'failed' and h.at > now() - interval '7 days'
-        ${p.phase ? sql`and h.phase = ${p.phase}` : sql``}
-        ${p.error_code ? sql`and h.error_code = ${p.error_code}` : sql``}
-        ${p.image_pattern ? sql`and h.image_reference is not null and h.image_reference ~ ${p.image_pattern}` : sql``}
-    ),
-    m as (
-      select f.*, (
-        select jsonb_build_object('id', x.signature_id, 'likelyCause', x.outcome->>'likely_cause')
-        from scheduler.match_failure_signature(${input.tenantId}, f.phase, f.error_code, f.image_reference) x
-        where x.signature_id is distinct from ${input.signatureId ?? null}::uuid) as other
-      from f)
-    select job_id as "jobId", at, phase, error_code as "errorCode", image_reference as "imageReference",
-      other as "otherSignature", count(*) over ()::int as total,
-      count(other) over ()::int as "otherCount"
-    from m order by at desc limit 50`;
+  const failures = await sql<Omit<PreviewMatch, 'otherSignature'>[]>`
+    select h.job_id as "jobId", h.at, h.phase, h.error_code as "errorCode", h.image_reference as "imageReference"
+    from scheduler.first_signal_phase_history h
+    where h.tenant_id = ${input.tenantId} and h.kind = 'failed' and h.at > now() - interval '7 days'
+      ${p.phase ? sql`and h.phase = ${p.phase}` : sql``}
+      ${p.error_code ? sql`and h.error_code = ${p.error_code}` : sql``}
+      ${p.image_pattern ? sql`and h.image_reference is not null and h.image_reference ~ ${p.image_pattern}` : sql``}
+    order by h.at desc`;
+  // Which signature matches each failure today: a second query (one call for all of them), so the
+  // read above stays a plain one Citus routes to the tenant's shard (docs/scaling.md).
+  const live =
+    failures.length === 0
+      ? []
+      : await sql<{ live_match: { signature_id: string; outcome: { likely_cause?: string } } | null }[]>`
+          select live_match from scheduler.ttfs_live_failure_matches(
+            ${failures.map((f) => f.jobId)}::uuid[], ${failures.map(() => input.tenantId)}::uuid[],
+            ${failures.map((f) => f.phase)}::text[], ${failures.map((f) => f.errorCode)}::text[],
+            ${failures.map((f) => f.imageReference)}::text[])`;
+  const matches: PreviewMatch[] = failures.map((f, i) => {
+    const match = live[i]?.live_match;
+    const other =
+      match && match.signature_id !== input.signatureId
+        ? { id: match.signature_id, likelyCause: match.outcome?.likely_cause ?? null }
+        : null;
+    return { ...f, otherSignature: other };
+  });
   return {
-    total: rows[0]?.total ?? 0,
-    otherCount: rows[0]?.otherCount ?? 0,
-    matches: rows.map(({ total: _t, otherCount: _o, ...r }) => r),
+    total: matches.length,
+    otherCount: matches.filter((m) => m.otherSignature !== null).length,
+    matches: matches.slice(0, 50),
   };
 }
