@@ -22,6 +22,24 @@ CREATE OR REPLACE FUNCTION scheduler.ttfs_engine() RETURNS text
   SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus') THEN 'citus' ELSE 'postgres' END
 $$;
 
+-- Size on disk of a table with its indexes and TOAST, for the retention page. On Citus a
+-- distributed or reference table's rows live in shards on the workers: the coordinator's own
+-- relation is an empty shell, so the size is Citus's sum over the shards.
+CREATE OR REPLACE FUNCTION scheduler.ttfs_table_size(p_table regclass) RETURNS bigint
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+  size bigint;
+BEGIN
+  IF scheduler.ttfs_engine() = 'citus' THEN
+    EXECUTE 'SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = $1)
+               THEN citus_total_relation_size($1) ELSE pg_total_relation_size($1) END'
+      INTO size USING p_table;
+    RETURN size;
+  END IF;
+  RETURN pg_total_relation_size(p_table);
+END $$;
+
 DO $engine$
 DECLARE
   -- Shared tables that distributed ones reference or join. console.rate_limits, oidc_logins and

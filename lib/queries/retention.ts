@@ -42,10 +42,13 @@ export interface TableSize {
   estimated: boolean;
 }
 
-/** Size on disk (with indexes and TOAST) and rows of each table; tables over 200,000 rows are estimated. */
+/**
+ * Size on disk (with indexes and TOAST; on Citus summed over the shards) and rows of each table;
+ * tables over 200,000 rows are estimated (on Citus the coordinator keeps no estimate: counted).
+ */
 export async function tableSizes(sql: Sql = appSql): Promise<TableSize[]> {
   const rows = await sql<{ table: string; bytes: string; estimate: number }[]>`
-    select t as table, pg_total_relation_size(t::regclass)::text as bytes,
+    select t as table, scheduler.ttfs_table_size(t::regclass)::text as bytes,
       greatest(c.reltuples, 0)::float8 as estimate
     from unnest(${RETAINED_TABLES as unknown as string[]}::text[]) with ordinality as u(t, n)
     join pg_class c on c.oid = t::regclass

@@ -101,4 +101,17 @@ describe('retention for admins', () => {
     expect(events.bytes).toBeGreaterThan(0);
     expect(sizes.map((s) => s.table)).toContain('scheduler.first_signal_phase_history');
   });
+
+  it('counts the bytes where the rows are (on Citus, in the shards on the workers)', async () => {
+    const size = async () => (await tableSizes(sql)).find((s) => s.table === 'scheduler.ttfs_events')!.bytes;
+    const before = await size();
+    const tenant = newTenant();
+    await sql`
+      insert into scheduler.ttfs_events (ts, tenant_id, job_id, surface, event_type, ttfs_ms, metadata)
+      select now() - g * interval '1 second', ${tenant}, gen_random_uuid(), 'cli', 'signal.rendered', g,
+        jsonb_build_object('pad', repeat('x', 500))
+      from generate_series(1, 1000) g`;
+    // 1,000 rows of over 500 bytes each: at least 500 kB more, wherever they are stored.
+    expect((await size()) - before).toBeGreaterThan(500_000);
+  });
 });
