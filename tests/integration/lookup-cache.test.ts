@@ -293,4 +293,24 @@ describe('invalidation messages (db/functions/50_cache.sql)', () => {
       expect((JSON.parse(messages[0]!) as { jobs: string[] }).jobs).toHaveLength(3);
     },
   );
+
+  it('name the run of a new job, from the upsert on either engine and from a plain insert on one server', async () => {
+    const messages: string[] = [];
+    const listening = await listener.listen('ttfs_cache_invalidate', (payload) => messages.push(payload));
+    try {
+      const run = randomUUID();
+      await sql`insert into scheduler.runs (id, tenant_id) values (${run}, ${tenant})`;
+      await sql`select scheduler.upsert_first_signal_snapshot(${randomUUID()}, ${tenant}, ${run}, 'queued', 'unknown', 'x')`;
+      const namesRun = () =>
+        messages.filter((m) => (JSON.parse(m) as { runs?: string[] }).runs?.includes(run));
+      expect(await eventually(async () => namesRun().length, 1)).toBe(1);
+      if (onCitus) return;
+      const before = namesRun().length;
+      await sql`insert into scheduler.first_signal_snapshots (job_id, tenant_id, run_id, kind, phase, summary)
+        values (${randomUUID()}, ${tenant}, ${run}, 'queued', 'unknown', 'plain')`;
+      expect(await eventually(async () => namesRun().length, before + 1)).toBe(before + 1);
+    } finally {
+      await listening.unlisten();
+    }
+  });
 });
