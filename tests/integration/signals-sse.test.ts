@@ -4,6 +4,7 @@ import { GET as stream } from '@/app/api/v1/stream/signals/route';
 import { hubStats } from '@/lib/signals/hub';
 import { newTenant, testSql } from '../helpers/db';
 import { testToken, type TestCredentials } from '../helpers/auth';
+import { eventually } from '../helpers/wait';
 
 const sql = testSql();
 const tenant = newTenant();
@@ -134,8 +135,7 @@ describe('SSE relay of ttfs_signal_update', () => {
     await client.waitFor((e) => e.event === 'ready');
     expect(hubStats().openStreams).toBe(before + 1);
     client.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(hubStats().openStreams).toBe(before);
+    expect(await eventually(async () => hubStats().openStreams, before)).toBe(before);
   });
 
   it('answers 404 for another tenant’s job and 401 without credentials', async () => {
