@@ -62,9 +62,8 @@ export async function readJsonBody(
 }
 
 // V8 places every string over 128 KiB in its large-object space, on pages of
-// its own that are mapped, faulted in and unmapped again: turning a 130 KB
-// batch into one string cost ~700 us, against ~10 us for 120 KB. A large
-// top-level array is therefore parsed in pieces of whole elements, each under
+// its own that are mapped, faulted in and unmapped again for each one, which
+// costs far more than the parse of a smaller string. A large top-level array is therefore parsed in pieces of whole elements, each under
 // that size. A piece boundary is a comma at depth 1 outside any string; if the
 // body is anything but such an array, or any piece fails to parse, the whole
 // body is parsed at once, so errors read exactly as JSON.parse words them.
