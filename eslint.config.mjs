@@ -8,6 +8,8 @@ export default defineConfig([
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // A stale closure in an effect is a bug, not a style point.
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {

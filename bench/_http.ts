@@ -2,8 +2,8 @@ import net from 'node:net';
 
 // A lean HTTP/1.1 client for the load benches. The load generator shares the
 // machine with the app and PostgreSQL, so every microsecond it spends is taken
-// from the server being measured: fetch() costs ~100 us of CPU per request,
-// node:http ~60 us, this ~15 us. One request at a time per keep-alive socket
+// from the server being measured, and fetch() or node:http cost several times
+// what this client does per request. One request at a time per keep-alive socket
 // (closed loop, no pipelining); Content-Length and chunked responses.
 
 export interface BenchResponse {

@@ -4,10 +4,8 @@ import { BenchConnection } from './_http';
 // The lookup bench's clients: C keep-alive connections, closed loop then open
 // loop. Latencies go into preallocated arrays and ETags are copied out of the
 // response bytes, so the generator's heap barely grows while it times: its own
-// garbage-collection pauses would delay every answer it is timing. (Running
-// the clients in two worker threads instead was measured too: on two cores the
-// extra thread competes with the server and PostgreSQL, 8.8-11.2k vs 12.3-12.5k
-// requests/s.)
+// garbage-collection pauses would delay every answer it is timing. One thread:
+// on two cores a second one competes with the server and PostgreSQL.
 
 export interface ClientConfig {
   base: string;

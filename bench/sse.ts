@@ -5,6 +5,7 @@
 // upsert's commit to the client's receipt. Also reports the database's LISTEN
 // connections of the console and the server's memory per open stream.
 import { randomUUID } from 'node:crypto';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase } from './_db';
@@ -56,26 +57,21 @@ export default async function sse(args: string[]) {
             headers: { authorization: `Bearer ${bench.token}` },
             signal: controller.signal,
           });
-          const reader = response.body!.getReader();
-          const decoder = new TextDecoder();
-          let buffer = '';
+          const frames = response
+            .body!.pipeThrough(new TextDecoderStream())
+            .pipeThrough(new EventSourceParserStream())
+            .getReader();
           void (async () => {
             try {
               for (;;) {
-                const { done, value } = await reader.read();
+                const { done, value } = await frames.read();
                 if (done) break;
-                buffer += decoder.decode(value, { stream: true });
-                let cut;
-                while ((cut = buffer.indexOf('\n\n')) >= 0) {
-                  const block = buffer.slice(0, cut);
-                  buffer = buffer.slice(cut + 2);
-                  if (block.includes('event: ready')) ready++;
-                  const marker = /"summary":"bench (\S+?)"/.exec(block)?.[1];
-                  const update = outstanding.get(job);
-                  if (marker && update?.marker === marker) {
-                    latencies.push(performance.now() - (update.committed ?? update.called));
-                    outstanding.delete(job);
-                  }
+                if (value.event === 'ready') ready++;
+                const marker = /"summary":"bench (\S+?)"/.exec(value.data)?.[1];
+                const update = outstanding.get(job);
+                if (marker && update?.marker === marker) {
+                  latencies.push(performance.now() - (update.committed ?? update.called));
+                  outstanding.delete(job);
                 }
               }
             } catch {

@@ -78,7 +78,7 @@ const EXPECTED: Record<string, Record<Caller, Expect>> = {
   'GET /api/v1/tokens': people(403, 403, 'ok', 403),
   'POST /api/v1/tokens': people(403, 403, 'ok', 403),
   'DELETE /api/v1/tokens/[tokenId]': people(403, 403, 'ok', 403),
-  // Job signal API (PRODUCT.md 3): support and up or signals:read; another tenant's job is 404.
+  // Job signal API (docs/product.md): support and up or signals:read; another tenant's job is 404.
   'GET /api/v1/jobs/[jobId]/signal': {
     ...people(403, 'ok', 'ok', 403),
     'token:signals:read': 'ok',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { testToken } from '../tests/helpers/auth';
 import { appDatabase } from './db';
@@ -118,19 +118,26 @@ test('the CLI prints the signal, follows it, and exits non-zero on failure', asy
   });
   expect(once.stdout).toContain('Running fetch');
 
-  const watching = run(
+  // Each step waits for the CLI to print the previous one, so no update can
+  // overtake another however slowly the CLI starts or subscribes.
+  const watching = spawn(
     'node',
     ['bin/ttfs.mjs', 'signal', job, '--watch', '--url', baseURL!, '--token', token],
-    { timeout: 30_000, env: { ...process.env, CI: '' } },
-  ).catch((e) => e as { code: number; stdout: string });
-  await new Promise((r) => setTimeout(r, 1500));
-  await upsert(job, 'phase', 'analyze', 'Running analyze');
-  await new Promise((r) => setTimeout(r, 500));
-  await upsert(job, 'failed', 'analyze', 'Failed in analyze with OOM_KILLED', { error_code: 'OOM_KILLED' });
-  const result = (await watching) as { code?: number; stdout: string };
-  expect(result.code).toBe(1);
-  expect(result.stdout).toContain('Running analyze');
-  expect(result.stdout).toContain('Failed in analyze');
+    { env: { ...process.env, CI: '' } },
+  );
+  let stdout = '';
+  watching.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => watching.once('exit', resolve));
+  try {
+    await expect.poll(() => stdout).toContain('Running fetch');
+    await upsert(job, 'phase', 'analyze', 'Running analyze');
+    await expect.poll(() => stdout, { timeout: 15_000 }).toContain('Running analyze');
+    await upsert(job, 'failed', 'analyze', 'Failed in analyze with OOM_KILLED', { error_code: 'OOM_KILLED' });
+    expect(await exited).toBe(1);
+    expect(stdout).toContain('Failed in analyze');
+  } finally {
+    watching.kill();
+  }
   const surfaces = await sql`select distinct surface from scheduler.ttfs_events where job_id = ${job}`;
   expect(surfaces.map((r) => r.surface)).toContain('cli');
 });

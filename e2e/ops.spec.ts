@@ -91,7 +91,8 @@ test('SIGTERM mid-ingest: every acknowledged event is stored, streams get a reco
       }
     }
   });
-  await new Promise((r) => setTimeout(r, 1500));
+  // Stop while batches are flowing: once some were acknowledged, others are in flight.
+  await expect.poll(() => acknowledged.length, { timeout: 30_000 }).toBeGreaterThan(400);
   const exited = new Promise<number | null>((resolve) => instance.once('exit', (code) => resolve(code)));
   instance.kill('SIGTERM');
   const code = await Promise.race([
@@ -190,7 +191,7 @@ test('a crash (SIGKILL) mid-ingest loses nothing that was acknowledged, and a re
   const first = await startInstance(port);
   let killed = false;
   const loading = load(`http://localhost:${port}`, () => killed);
-  await new Promise((r) => setTimeout(r, 1500));
+  await expect.poll(() => acknowledged.length, { timeout: 30_000 }).toBeGreaterThan(500);
   first.kill('SIGKILL');
   killed = true;
   await loading;
@@ -200,7 +201,7 @@ test('a crash (SIGKILL) mid-ingest loses nothing that was acknowledged, and a re
   const second = await startInstance(port);
   let done = false;
   const again = load(`http://localhost:${port}`, () => done);
-  await new Promise((r) => setTimeout(r, 800));
+  await expect.poll(() => acknowledged.length, { timeout: 30_000 }).toBeGreaterThan(beforeRestart);
   done = true;
   await again;
   second.kill('SIGTERM');

@@ -11,15 +11,20 @@ test('the health endpoint reports the embedded database', async ({ request }) =>
   expect(typeof body.database.roundTripMs).toBe('number');
 });
 
-test('the app server runs on the pinned Node.js where npm installed it, else on the Node running npm', async ({
-  request,
-}) => {
-  const pinned = path.join(pinnedNodePackage(process.cwd()), 'package.json');
-  const expected = existsSync(pinned)
-    ? `v${(JSON.parse(readFileSync(pinned, 'utf8')) as { version: string }).version}`
-    : process.version;
+test('the app server runs on the Node.js version package.json pins', async ({ request }) => {
+  // The expected version comes from the declaration, not from the Node running
+  // this test: in CI npm runs the tests on the pinned Node too, and a version
+  // read from the running process would match whatever the server ran on.
+  const installed = pinnedNodePackage(process.cwd());
+  const declared = (
+    JSON.parse(readFileSync('package.json', 'utf8')) as { optionalDependencies?: Record<string, string> }
+  ).optionalDependencies?.[path.basename(installed)];
+  test.skip(
+    !declared || !existsSync(installed),
+    `no pinned Node.js for ${process.platform}-${process.arch}: the server runs on the Node running npm`,
+  );
   const body = await (await request.get('/api/health')).json();
-  expect(body.process.node).toBe(expected);
+  expect(body.process.node).toBe(`v${declared}`);
 });
 
 test('the shell renders and navigation reaches every page', async ({ page, shell }, testInfo) => {

@@ -20,8 +20,8 @@ export function isScope(value: unknown): value is Scope {
 /**
  * What a signed-in person may do on scope-guarded endpoints. The console's own
  * pages report their time to first signal (telemetry:write, every role); job
- * signals are read by support and admins (PRODUCT.md 5: job lookup is support
- * and up). Writing signals is the scheduler's job: machines only.
+ * signals are read by support and admins (job lookup is support and up:
+ * docs/product.md). Writing signals is the scheduler's job: machines only.
  */
 export function scopesForRole(role: Role): Scope[] {
   return roleAtLeast(role, 'support') ? ['telemetry:write', 'signals:read'] : ['telemetry:write'];

@@ -17,15 +17,23 @@
 //     entry never outlives the expiry of the signature it matched.
 // Entries still expire (TTFS_LOOKUP_CACHE_TTL_S, default 300 s) as a backstop,
 // and each cache holds at most TTFS_LOOKUP_CACHE_SIZE entries (default 100,000),
-// evicting the oldest. Signals are kept off V8's heap (./signal-store.ts):
-// about 1.1 KB each, allocated 1,024 entries at a time as they arrive.
+// evicting the oldest write. A cache is a plain Map, replaced rather than
+// cleared (see `pending` in lib/signals/lookup.ts for why).
 // State lives on globalThis: Next.js bundles and the machine lane load this
 // module separately and must share one cache and one listener.
 
-import { SignalStore, type StoredSignal } from './signal-store';
-
-/** `failed`: a failed job, whose prediction depends on the failure signatures too. */
-export type CachedSignal = StoredSignal;
+/** A job's rendered signal, as the lookup answers it. */
+export interface CachedSignal {
+  tenantId: string;
+  etag: string;
+  /** The JSON text. */
+  body: string;
+  source: string;
+  /** A failed job, whose prediction depends on the failure signatures too. */
+  failed: boolean;
+  /** Epoch ms after which the entry must not be served. */
+  expiresAt: number;
+}
 
 export interface CachedToken<V> {
   viewer: V;
@@ -39,7 +47,7 @@ interface State {
   ready: boolean;
   /** Bumped by every invalidation and by every listener connect or loss. */
   generation: number;
-  signals: SignalStore;
+  signals: Map<string, CachedSignal>;
   tokens: Map<string, CachedToken<unknown>>;
   hits: number;
   misses: number;
@@ -50,13 +58,11 @@ const TTL_MS = Number(process.env.TTFS_LOOKUP_CACHE_TTL_S ?? 300) * 1000;
 const CAPACITY = Number(process.env.TTFS_LOOKUP_CACHE_SIZE ?? 100_000);
 const ENABLED = process.env.TTFS_LOOKUP_CACHE !== '0';
 
-// Named after the store's layout, so a dev server that hot-reloads this module
-// over state of the earlier Map layout starts afresh instead of misreading it.
-const globalForCache = globalThis as unknown as { ttfsLookupCacheOffHeap?: State };
-const state: State = (globalForCache.ttfsLookupCacheOffHeap ??= {
+const globalForCache = globalThis as unknown as { ttfsLookupCache?: State };
+const state: State = (globalForCache.ttfsLookupCache ??= {
   ready: false,
   generation: 0,
-  signals: new SignalStore(CAPACITY),
+  signals: new Map(),
   tokens: new Map(),
   hits: 0,
   misses: 0,
@@ -75,7 +81,7 @@ function fresh(storedAt: number) {
   return Date.now() - storedAt < TTL_MS;
 }
 
-function putToken<T>(map: Map<string, T>, key: string, value: T) {
+function put<T>(map: Map<string, T>, key: string, value: T) {
   map.delete(key);
   map.set(key, value);
   // Maps iterate in insertion order: the first key is the oldest entry.
@@ -84,10 +90,14 @@ function putToken<T>(map: Map<string, T>, key: string, value: T) {
 
 export function cachedSignal(jobId: string): CachedSignal | undefined {
   if (!cacheUsable()) return undefined;
-  const entry = state.signals.get(jobId, Date.now());
-  if (entry) state.hits++;
-  else state.misses++;
-  return entry;
+  const entry = state.signals.get(jobId);
+  if (entry && Date.now() < entry.expiresAt) {
+    state.hits++;
+    return entry;
+  }
+  if (entry) state.signals.delete(jobId);
+  state.misses++;
+  return undefined;
 }
 
 /** `validUntil` (epoch ms) shortens the entry's life, e.g. to when the matched signature expires. */
@@ -98,7 +108,7 @@ export function storeSignal(
   validUntil = Infinity,
 ) {
   if (!cacheUsable() || ticket !== state.generation) return;
-  state.signals.set(jobId, { ...entry, expiresAt: Math.min(Date.now() + TTL_MS, validUntil) });
+  put(state.signals, jobId, { ...entry, expiresAt: Math.min(Date.now() + TTL_MS, validUntil) });
 }
 
 export function cachedToken<V>(hash: string): CachedToken<V> | undefined {
@@ -112,16 +122,16 @@ export function cachedToken<V>(hash: string): CachedToken<V> | undefined {
 export function storeToken<V>(hash: string, ticket: number, viewer: V) {
   if (!cacheUsable() || ticket !== state.generation) return;
   const now = Date.now();
-  putToken(state.tokens, hash, { viewer, storedAt: now, usedWrittenAt: now });
+  put(state.tokens, hash, { viewer, storedAt: now, usedWrittenAt: now });
 }
 
 /** Drops entries after a change made by this process (e.g. a PUT or a token revocation). */
 export function invalidateLocally(change: { jobs?: string[] | 'all'; failed?: 'all'; tokens?: 'all' }) {
   state.generation++;
-  if (change.jobs === 'all') state.signals.clear();
+  if (change.jobs === 'all') state.signals = new Map();
   else for (const id of change.jobs ?? []) state.signals.delete(id);
-  if (change.failed) state.signals.deleteFailed();
-  if (change.tokens) state.tokens.clear();
+  if (change.failed) for (const [id, entry] of state.signals) if (entry.failed) state.signals.delete(id);
+  if (change.tokens) state.tokens = new Map();
 }
 
 /** A `ttfs_cache_invalidate` message; anything unreadable empties both caches. */
@@ -143,8 +153,8 @@ export function applyInvalidation(payload: string) {
 
 /** The listener is (again) listening: start from empty, messages may have been missed. */
 export function listenerUp() {
-  state.signals.clear();
-  state.tokens.clear();
+  state.signals = new Map();
+  state.tokens = new Map();
   state.generation++;
   state.ready = true;
 }
@@ -153,8 +163,8 @@ export function listenerUp() {
 export function listenerDown() {
   state.ready = false;
   state.generation++;
-  state.signals.clear();
-  state.tokens.clear();
+  state.signals = new Map();
+  state.tokens = new Map();
 }
 
 export function cacheStats() {

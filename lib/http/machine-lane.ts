@@ -13,10 +13,9 @@ import { requestIdFrom } from './request-id';
 
 // The machine lane: the two hot machine-facing endpoints (job signal lookups and
 // telemetry ingest) answered straight from Node's HTTP server, in front of
-// Next.js. Next's request pipeline (routing, proxy, Web Request/Response and
-// stream adapters) costs about 0.6 ms of CPU per request, which caps a 2-core
-// machine near 1,600 requests/s before any work is done; here the same
-// handlers (authorize, jobSignalReply, ingestTelemetry) run with none of it.
+// Next.js, whose request pipeline costs more CPU per request than the work
+// itself (docs/performance.md). The same handlers (authorize, jobSignalReply,
+// ingestTelemetry) run here without it.
 // Everything else, including every other method on these paths, goes to
 // Next.js. Behaviour is the same as the route handlers' and the proxy's
 // (status codes, bodies, security headers, request ids, metrics), which
@@ -171,11 +170,9 @@ function send(
 
 // Replies are written together at the end of the event-loop turn that made
 // them (one setImmediate, after the turn's I/O callbacks), not one by one as
-// each is ready. Most of a small write's cost on loopback, and on any busy
-// machine, is waking the reader on another CPU; writes spread across a turn's
-// work wake a client once per reply, back-to-back writes once per turn
-// (measured in docs/performance.md). At low load a turn holds one request and
-// the wait is microseconds.
+// each is ready: most of a small write's cost is waking the reader on another
+// CPU, and back-to-back writes wake it once per turn instead of once per reply.
+// At low load a turn holds one request and the wait is microseconds.
 interface HeldReply {
   res: ServerResponse;
   status: number;

@@ -19,10 +19,6 @@ export function jsonReply(status: number, data: unknown, headers: Record<string,
   return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(data) };
 }
 
-export function emptyReply(status: number, headers: Record<string, string> = {}): Reply {
-  return { status, headers, body: null };
-}
-
 export function toWebResponse(reply: Reply): Response {
   return new Response(reply.body as BodyInit | null, { status: reply.status, headers: reply.headers });
 }

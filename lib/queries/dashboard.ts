@@ -509,16 +509,6 @@ export async function slowestEvents(
     order by ttfs_ms desc limit ${limit}`;
 }
 
-/** When the newest event arrived (data freshness). */
-export async function latestEventAt(tenantIds: string[]): Promise<Date | null> {
-  const [row] = await sql<{ at: Date | null }[]>`
-    select max(hour + interval '1 hour') as at from scheduler.ttfs_rollup_cells where tenant_id = any(${tenantIds}::uuid[]) and hour > now() - interval '2 days'`;
-  const [recent] = await sql<
-    { at: Date | null }[]
-  >`select max(ts) as at from scheduler.ttfs_events where ts > now() - interval '1 hour' and tenant_id = any(${tenantIds}::uuid[])`;
-  return recent?.at ?? row?.at ?? null;
-}
-
 export interface ReleaseChange {
   at: Date;
   release: string;

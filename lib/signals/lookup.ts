@@ -102,7 +102,7 @@ async function loadedReply(viewer: Viewer, id: string, ifNoneMatch: string | nul
     const failed = snapshot.kind === 'failed';
     const matchExpires =
       failed && snapshot.live_match?.expires_at ? Date.parse(snapshot.live_match.expires_at) : Infinity;
-    storeSignal(id, ticket, { ...rendered, failed }, matchExpires); // copied into the cache's off-heap store
+    storeSignal(id, ticket, { ...rendered, failed }, matchExpires);
   }
   return renderedReply(rendered, ifNoneMatch);
 }

@@ -8,7 +8,7 @@ export const uuidParam = z.uuid({ error: 'must be a UUID' });
 export interface RenderedSignal {
   tenantId: string;
   etag: string;
-  /** The JSON text (the lookup cache keeps it as UTF-8 bytes in its off-heap store). */
+  /** The JSON text, served as is on every hit. */
   body: string;
   source: string;
 }

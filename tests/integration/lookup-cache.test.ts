@@ -155,8 +155,10 @@ describe('job signal cache', () => {
       await sql`update scheduler.failure_signatures set outcome = ${sql.json({ likely_cause: 'Cause two' })} where id = ${signature.id}`;
       expect(await eventually(cause, 'Cause two')).toBe('Cause two');
       // Past the matched signature's expiry the entry is not served: the match is gone.
-      expect(cachedSignal(job)!.expiresAt).toBeLessThanOrEqual(Date.now() + 1000);
-      await new Promise((r) => setTimeout(r, 1100));
+      const { expiresAt } = cachedSignal(job)!;
+      expect(expiresAt).toBeLessThanOrEqual(Date.now() + 1000);
+      // The event here is the clock passing the signature's expiry: wait for exactly that.
+      await new Promise((r) => setTimeout(r, expiresAt - Date.now() + 10));
       expect(cachedSignal(job)).toBeUndefined();
       expect(await cause()).toBeNull();
     },
@@ -281,10 +283,13 @@ describe('invalidation messages (db/functions/50_cache.sql)', () => {
       await sql`update console.api_tokens set last_used_at = now() where id = ${token.id}`;
       await sql`update console.api_tokens set revoked_at = now() where id = ${token.id}`;
       await sql`update scheduler.failure_signatures set confidence = confidence where tenant_id = ${tenant}`;
-      await eventually(async () => messages.length, 4);
-      await new Promise((r) => setTimeout(r, 100));
-      // Inserts of new snapshots need no message: nothing can be cached for them.
-      expect(messages.map((m) => JSON.parse(m))).toEqual([
+      // A last message of its own: NOTIFYs arrive in commit order, so once it is
+      // here every message the statements above sent is here too.
+      const end = JSON.stringify({ end: randomUUID() });
+      await sql`select pg_notify('ttfs_cache_invalidate', ${end})`;
+      await eventually(async () => messages.at(-1), end);
+      // Inserts of new snapshots without a run need no message: nothing can be cached for them.
+      expect(messages.slice(0, -1).map((m) => JSON.parse(m))).toEqual([
         { jobs: expect.arrayContaining(jobs) },
         { jobs: 'all' },
         { tokens: 'all' },

@@ -29,16 +29,15 @@ describe("the seed schema's functions, as written", () => {
     const received: string[] = [];
     const job = randomUUID();
     const tenant = newTenant();
-    const got = new Promise<void>((resolve) => {
-      void listener.listen('ttfs_signal_update', (payload) => {
-        if (payload.includes(job)) {
-          received.push(payload);
-          resolve();
-        }
-      });
+    let resolveGot!: () => void;
+    const got = new Promise<void>((resolve) => (resolveGot = resolve));
+    // listen() resolves once the LISTEN is active, so the upsert below cannot precede it.
+    await listener.listen('ttfs_signal_update', (payload) => {
+      if (payload.includes(job)) {
+        received.push(payload);
+        resolveGot();
+      }
     });
-    // LISTEN is issued asynchronously; wait until it is active.
-    await new Promise((r) => setTimeout(r, 200));
     await sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, null, 'started', 'resolve', 'Picked up')`;
     await got;
     expect(JSON.parse(received[0]!)).toEqual({

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as stream } from '@/app/api/v1/stream/signals/route';
 import { hubStats } from '@/lib/signals/hub';
 import { newTenant, testSql } from '../helpers/db';
 import { testToken, type TestCredentials } from '../helpers/auth';
+import { eventually } from '../helpers/wait';
 
 const sql = testSql();
 const tenant = newTenant();
@@ -30,25 +32,17 @@ async function open(query: string, creds = reader): Promise<Client> {
   const events: { event: string; data: string }[] = [];
   const waiters: (() => void)[] = [];
   if (response.body) {
+    const frames = response.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream())
+      .getReader();
     void (async () => {
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await frames.read();
           if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let cut;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const event =
-              /^event: (.*)$/m.exec(block)?.[1] ?? (block.startsWith(':') ? 'comment' : 'message');
-            const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-            events.push({ event, data });
-            waiters.splice(0).forEach((w) => w());
-          }
+          events.push({ event: value.event ?? 'message', data: value.data });
+          waiters.splice(0).forEach((w) => w());
         }
       } catch {
         // aborted
@@ -134,8 +128,7 @@ describe('SSE relay of ttfs_signal_update', () => {
     await client.waitFor((e) => e.event === 'ready');
     expect(hubStats().openStreams).toBe(before + 1);
     client.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(hubStats().openStreams).toBe(before);
+    expect(await eventually(async () => hubStats().openStreams, before)).toBe(before);
   });
 
   it('answers another tenant’s job exactly like an unknown one, and 401 without credentials', async () => {
