@@ -39,6 +39,7 @@ export function useSignalStream(
       source.close();
       setState('offline');
       // A full load, not a client navigation: nothing of the signed-out session may stay in memory.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
       window.location.href = `/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
     });
     source.onerror = () => setState('offline'); // EventSource retries by itself (server sends retry:)
