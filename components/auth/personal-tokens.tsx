@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { CreatedToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
 
@@ -58,29 +59,15 @@ export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]
   return (
     <div className="space-y-4">
       {created && (
-        <div
-          role="status"
-          data-testid="personal-token-created"
-          className="rounded-md border border-line bg-ok-soft p-3 text-sm text-fg"
+        <CreatedToken
+          token={created.token}
+          testId="personal-token-created"
+          secretTestId="personal-token-secret"
+          className="text-fg"
         >
-          <p className="font-medium">
-            Paste this token when <code className="font-mono">ttfs login</code> asks for it. It is shown only
-            now and works until {when(created.expiresAt)}.
-          </p>
-          <code
-            className="mt-2 block rounded bg-surface px-2 py-1 font-mono text-xs break-all text-fg"
-            data-testid="personal-token-secret"
-          >
-            {created.token}
-          </code>
-          <button
-            type="button"
-            onClick={() => void navigator.clipboard?.writeText(created.token)}
-            className={`${SECONDARY_BUTTON_CLASS} mt-2`}
-          >
-            Copy token
-          </button>
-        </div>
+          Paste this token when <code className="font-mono">ttfs login</code> asks for it. It is shown only
+          now and works until {when(created.expiresAt)}.
+        </CreatedToken>
       )}
       <form
         onSubmit={submit}

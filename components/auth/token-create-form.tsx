@@ -2,8 +2,9 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
+import { CreatedToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
-import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
+import { BUTTON_CLASS, Field, Input, Select } from '@/components/ui/input';
 
 const SCOPES = [
   { value: 'telemetry:write', label: 'send TTFS events' },
@@ -52,29 +53,10 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
   return (
     <div className="space-y-3">
       {created && (
-        <div
-          role="status"
-          className="rounded-md border border-line bg-ok-soft p-3 text-sm"
-          data-testid="token-created"
-        >
-          <p className="font-medium">
-            Token “{created.name}” created; it works until <Timestamp value={created.expiresAt} />. Copy it
-            now: it is not shown again.
-          </p>
-          <code
-            className="mt-2 block rounded bg-surface px-2 py-1 font-mono text-xs break-all text-fg"
-            data-testid="token-secret"
-          >
-            {created.token}
-          </code>
-          <button
-            type="button"
-            onClick={() => void navigator.clipboard?.writeText(created.token)}
-            className={`${SECONDARY_BUTTON_CLASS} mt-2`}
-          >
-            Copy token
-          </button>
-        </div>
+        <CreatedToken token={created.token} testId="token-created" secretTestId="token-secret">
+          Token “{created.name}” created; it works until <Timestamp value={created.expiresAt} />. Copy it now:
+          it is not shown again.
+        </CreatedToken>
       )}
       <form onSubmit={submit} className="grid gap-3 md:grid-cols-2 lg:grid-cols-4" data-testid="token-form">
         <Field label="Name">

@@ -1,6 +1,8 @@
 // A Server-Sent Events client over a route handler's Response, for tests:
 // collects events, waits for one, and says when the server ended the stream.
 
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+
 export interface SseEvent {
   event: string;
   data: string;
@@ -29,26 +31,26 @@ export async function openSse(
   let raw = '';
   let ended: Promise<void> = Promise.resolve();
   if (response.body) {
+    // Frames are split as the SSE spec says (multi-line data, comments, `retry`).
+    const frames = response.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(
+        new TransformStream<string, string>({
+          transform(chunk, out) {
+            raw += chunk;
+            out.enqueue(chunk);
+          },
+        }),
+      )
+      .pipeThrough(new EventSourceParserStream())
+      .getReader();
     ended = (async () => {
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await frames.read();
           if (done) break;
-          const chunk = decoder.decode(value, { stream: true });
-          raw += chunk;
-          buffer += chunk;
-          let cut;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            const event =
-              /^event: (.*)$/m.exec(block)?.[1] ?? (block.startsWith(':') ? 'comment' : 'message');
-            events.push({ event, data: /^data: (.*)$/m.exec(block)?.[1] ?? '' });
-            waiters.splice(0).forEach((w) => w());
-          }
+          events.push({ event: value.event ?? 'message', data: value.data });
+          waiters.splice(0).forEach((w) => w());
         }
       } catch {
         // aborted by the client

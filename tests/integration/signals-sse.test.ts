@@ -1,73 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as stream } from '@/app/api/v1/stream/signals/route';
 import { hubStats } from '@/lib/signals/hub';
 import { newTenant, testSql } from '../helpers/db';
 import { testToken, type TestCredentials } from '../helpers/auth';
 import { eventually } from '../helpers/wait';
+import { openSse, type SseClient } from '../helpers/sse';
 
 const sql = testSql();
 const tenant = newTenant();
 let reader: TestCredentials;
 
-interface Client {
-  events: { event: string; data: string }[];
-  waitFor(
-    pred: (e: { event: string; data: string }) => boolean,
-    ms?: number,
-  ): Promise<{ event: string; data: string }>;
-  close(): void;
-  response: Response;
-}
-
-async function open(query: string, creds = reader): Promise<Client> {
-  const controller = new AbortController();
-  const response = await stream(
-    new Request(`http://console.test/api/v1/stream/signals?${query}`, {
-      headers: creds.headers,
-      signal: controller.signal,
-    }),
-  );
-  const events: { event: string; data: string }[] = [];
-  const waiters: (() => void)[] = [];
-  if (response.body) {
-    const frames = response.body
-      .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new EventSourceParserStream())
-      .getReader();
-    void (async () => {
-      try {
-        for (;;) {
-          const { done, value } = await frames.read();
-          if (done) break;
-          events.push({ event: value.event ?? 'message', data: value.data });
-          waiters.splice(0).forEach((w) => w());
-        }
-      } catch {
-        // aborted
-      }
-    })();
-  }
-  return {
-    events,
-    response,
-    close: () => controller.abort(),
-    waitFor(pred, ms = 5000) {
-      return new Promise((resolve, reject) => {
-        const deadline = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(events)}`)), ms);
-        const check = () => {
-          const hit = events.find(pred);
-          if (hit) {
-            clearTimeout(deadline);
-            resolve(hit);
-          } else waiters.push(check);
-        };
-        check();
-      });
-    },
-  };
-}
+const open = (query: string, creds = reader): Promise<SseClient> =>
+  openSse(stream, `http://console.test/api/v1/stream/signals?${query}`, creds.headers);
 
 const upsert = (job: string, kind: string, phase: string, summary: string, run: string | null = null) =>
   sql`select scheduler.upsert_first_signal_snapshot(${job}, ${tenant}, ${run}, ${kind}, ${phase}, ${summary})`;

@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { authorize, canSeeTenant } from '@/lib/auth';
-import { requestCredential } from '@/lib/auth/authorize';
 import { ApiError, handle } from '@/lib/errors';
 import { getRunSnapshot, getSnapshot, runTenant } from '@/lib/queries/signals';
 import { listTenants } from '@/lib/queries/tenants';
 import type { Signal } from '@/lib/schemas/signal';
-import { onCloseAll, subscribe, type Subscriber } from '@/lib/signals/hub';
+import type { Subscriber } from '@/lib/signals/hub';
 import { toSignal } from '@/lib/signals/map';
+import { hubSseResponse } from '@/lib/signals/sse-response';
 import { queryParams } from '@/lib/http/query';
 
 export const dynamic = 'force-dynamic';
-
-const HEARTBEAT_MS = 15_000;
-const RETRY_MS = 3_000;
 
 const query = z.object({
   jobId: z.uuid().optional(),
@@ -54,76 +51,17 @@ export const GET = handle(async (request: Request) => {
     filter = { tenants: viewer.tenants === 'all' && !params.tenant ? 'all' : picked.map((t) => t.id) };
   }
 
-  const encoder = new TextEncoder();
-  let cleanup = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let closed = false;
-      const send = (chunk: string) => {
-        if (closed) return;
-        try {
-          controller.enqueue(encoder.encode(chunk));
-        } catch {
-          cleanup();
-        }
-      };
-      const sendSignal = (signal: Signal) =>
-        send(`id: ${Date.parse(signal.updatedAt)}\nevent: signal\ndata: ${JSON.stringify(signal)}\n\n`);
-      send(`retry: ${RETRY_MS}\n\n`);
-      for (const signal of initial) sendSignal(signal);
-
-      const heartbeat = setInterval(() => send(`: ping ${Date.now()}\n\n`), HEARTBEAT_MS);
-      let unsubscribe = () => {};
-      let unhook = () => {};
-      cleanup = () => {
-        if (closed) return;
-        closed = true;
-        clearInterval(heartbeat);
-        unsubscribe();
-        unhook();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      request.signal.addEventListener('abort', cleanup, { once: true });
-      unhook = onCloseAll(() => {
-        send(`retry: 1000\nevent: resync\ndata: {"reason":"shutdown"}\n\n`);
-        cleanup();
-      });
-      try {
-        unsubscribe = await subscribe({
-          ...filter,
-          allowed: viewer.tenants,
-          credential: requestCredential(request) ?? undefined,
-          onRevoked: () => {
-            send(`event: signed-out\ndata: {"reason":"the session or token is no longer valid"}\n\n`);
-            cleanup();
-          },
-          onSignal: sendSignal,
-          onResync: () => send(`event: resync\ndata: {"reason":"listener reconnected"}\n\n`),
-        });
-        // From here on every change reaches this client.
-        send(`event: ready\ndata: {}\n\n`);
-      } catch {
-        send(`event: resync\ndata: {"reason":"database unavailable"}\n\n`);
-        cleanup();
-      }
-      if (closed) unsubscribe();
-    },
-    cancel() {
-      cleanup();
-    },
-  });
-
-  return new Response(stream, {
-    headers: {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      'Content-Encoding': 'none',
-      'X-Accel-Buffering': 'no',
-      Connection: 'keep-alive',
-    },
+  return hubSseResponse(request, ({ send }) => {
+    const sendSignal = (signal: Signal) =>
+      send(`id: ${Date.parse(signal.updatedAt)}\nevent: signal\ndata: ${JSON.stringify(signal)}\n\n`);
+    for (const signal of initial) sendSignal(signal);
+    return {
+      subscriber: {
+        ...filter,
+        allowed: viewer.tenants,
+        onSignal: sendSignal,
+        onResync: () => send(`event: resync\ndata: {"reason":"listener reconnected"}\n\n`),
+      },
+    };
   });
 });
