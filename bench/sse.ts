@@ -9,6 +9,7 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import postgres from 'postgres';
 import { parseArgs, percentile, printTable } from './_args';
 import { benchDatabase } from './_db';
+import { testSession } from '../tests/helpers/auth';
 import { benchTenant } from './_token';
 
 /** An upsert a stream waits for: its marker in the summary, and when it was sent and committed (ms). */
@@ -34,11 +35,16 @@ export default async function sse(args: string[]) {
   const sql = postgres(server.url, { max: 4, onnotice: () => {} });
   const bench = await benchTenant(sql, ['signals:read'], 'sse bench');
   const controllers: AbortController[] = [];
+  let adminId: string | undefined;
   try {
     const jobs = Array.from({ length: streams }, () => randomUUID());
     await sql`insert into scheduler.first_signal_snapshots (job_id, tenant_id, kind, phase, summary)
       select unnest(${jobs}::uuid[]), ${bench.tenant}, 'queued', 'unknown', 'bench'`;
-    const health = async () => ((await (await fetch(`${base}/api/health`)).json()) as Health).process;
+    // The process details of /api/health are for admins only.
+    const admin = await testSession(sql, { role: 'admin', name: 'sse bench' });
+    adminId = admin.id;
+    const health = async () =>
+      ((await (await fetch(`${base}/api/health`, { headers: admin.headers })).json()) as Health).process;
 
     // The update each job's stream waits for, at most one per job: a job is
     // updated again only after its last update arrived (the relay sends a job's
@@ -159,6 +165,7 @@ export default async function sse(args: string[]) {
     );
   } finally {
     for (const c of controllers) c.abort();
+    if (adminId) await sql`delete from console.users where id = ${adminId}`;
     await bench.remove();
     await sql.end();
     await server.stop();
