@@ -1,3 +1,4 @@
+import { isSafeHref } from '@/lib/http/same-origin';
 import { isRunbook, runbookHref } from '@/lib/runbooks';
 import type { NextAction } from '@/lib/schemas/signal';
 
@@ -10,6 +11,8 @@ const CONSOLE_PAGES = [/^\/jobs$/, /^\/jobs\/[0-9a-f-]{36}$/i, /^\/runs\/[0-9a-f
 
 /** The action as the console shows it (legacy runbook paths moved), or null when it leads nowhere. */
 export function actionable(action: NextAction): NextAction | null {
+  // Links stored before they were checked on the way in are checked again here, on the way out.
+  if (!isSafeHref(action.href)) return null;
   if (/^https?:\/\//i.test(action.href)) return action;
   const href = runbookHref(action.href);
   const url = new URL(href, 'http://console.invalid');

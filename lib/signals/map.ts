@@ -77,8 +77,7 @@ export function checkedWithoutMatch(row: SnapshotRow): boolean {
 
 export function toSignal(row: SnapshotRow): Signal {
   const predicted = row.kind === 'failed' ? prediction(row) : null;
-  // Links stored before they were checked on the way in are checked again on the way out.
-  const actions = actionableActions(row.next_actions ?? []).filter((a) => isSafeHref(a.href));
+  const actions = actionableActions(row.next_actions ?? []);
   return {
     jobId: row.job_id,
     tenantId: row.tenant_id,
