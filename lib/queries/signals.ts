@@ -140,10 +140,12 @@ export async function validCredentials(sessionHashes: string[], tokenHashes: str
       where s.id_hash = any(${sessionHashes}::text[]) and s.expires_at > now() and u.disabled_at is null`,
     sql<{ hash: string }[]>`
       select token_hash as hash from console.api_tokens
-      where token_hash = any(${tokenHashes}::text[]) and revoked_at is null`,
+      where token_hash = any(${tokenHashes}::text[]) and revoked_at is null
+        and (expires_at is null or expires_at > now())`,
     sql<{ hash: string }[]>`
-      select token_hash as hash from console.personal_tokens
-      where token_hash = any(${tokenHashes}::text[]) and revoked_at is null`,
+      select p.token_hash as hash from console.personal_tokens p join console.users u on u.id = p.owner_user_id
+      where p.token_hash = any(${tokenHashes}::text[]) and p.revoked_at is null and p.expires_at > now()
+        and u.disabled_at is null`,
   ]);
   return new Set([...sessions, ...tenantTokens, ...personalTokens].map((r) => r.hash));
 }

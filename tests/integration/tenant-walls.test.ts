@@ -493,6 +493,14 @@ describe('revocation and sign-out', () => {
     await sql`update console.api_tokens set revoked_at = now() where id = ${elsewhere.id}`;
     await within(other.ended, RECHECK_MS + 3000);
   });
+
+  it('ends an open stream once its token expires', async () => {
+    const expiring = await testToken(sql, { tenantId: A, scopes: ['signals:read'] });
+    const client = await sse('', expiring);
+    await client.waitFor((e) => e.event === 'ready');
+    await sql`update console.api_tokens set expires_at = now() + interval '1 second' where id = ${expiring.id}`;
+    await within(client.ended, 1000 + RECHECK_MS + 3000);
+  });
 });
 
 describe('hostile input', () => {
