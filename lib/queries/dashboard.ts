@@ -265,29 +265,6 @@ export async function latencyHistogram(
   return bins;
 }
 
-export interface BreachRow {
-  hour: Date;
-  tenantId: string;
-  surface: string;
-  total: number;
-  p50Breaches: number;
-  p95Breaches: number;
-  p50Compliance: number;
-  p95Compliance: number;
-}
-
-/** The last 24 hours from scheduler.ttfs_slo_breaches, worst first. */
-export async function sloBreaches(scope: Scope, limit = 12): Promise<BreachRow[]> {
-  return sql<BreachRow[]>`
-    select hour, tenant_id as "tenantId", surface, total_signals::int as total, p50_breaches::int as "p50Breaches",
-      p95_breaches::int as "p95Breaches", p50_compliance_pct::float8 as "p50Compliance", p95_compliance_pct::float8 as "p95Compliance"
-    from scheduler.ttfs_slo_breaches
-    where tenant_id = any(${scope.tenantIds}::uuid[]) ${scopeFilter(scope, { cache: false })}
-      and (p50_breaches > 0 or p95_breaches > 0)
-    order by p95_compliance_pct asc, p50_compliance_pct asc, total_signals desc
-    limit ${limit}`;
-}
-
 export interface HourSli {
   hour: Date;
   tenantId: string;
