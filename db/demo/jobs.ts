@@ -1,18 +1,9 @@
 import type { Sql } from 'postgres';
 import { signatureHash } from '../../lib/signatures/hash';
+import { SIGNAL_KINDS as KINDS } from '../../lib/schemas/signal';
 import { DEMO_MARK } from './simulator';
 import { DEMO_TENANTS, PHASES, prng } from './tenants';
 
-const KINDS = [
-  'queued',
-  'started',
-  'phase',
-  'blocked',
-  'failed',
-  'succeeded',
-  'canceled',
-  'unavailable',
-] as const;
 const IMAGES = [
   'registry.acme.io/payments/api:v1.8.2',
   'registry.acme.io/web/frontend:v2.0.1',

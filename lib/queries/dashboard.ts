@@ -45,34 +45,43 @@ function scopeFilter(scope: Pick<Scope, 'surface' | 'cache'>, opts: { cache?: bo
   }`;
 }
 
-async function windowStats(
-  w: Window,
-  scope: Scope,
-  opts: { bucket: string; splitSurface: boolean; cacheHit?: boolean | null; label?: string },
-): Promise<SeriesPoint[]> {
-  const rows = await sql<
-    {
-      bucket: Date;
-      surface: string;
-      events: string;
-      p50_ms: number | null;
-      p95_ms: number | null;
-      p99_ms: number | null;
-      over_2000: string;
-      over_5000: string;
-      errors: string;
-      timeouts: string;
-      cache_hits: string;
-      rendered: string;
-      rendered_over_2000: string;
-      rendered_over_5000: string;
-    }[]
-  >`
-    select * from scheduler.ttfs_window_stats(${w.from}, ${w.to}, ${opts.bucket}::interval, ${scope.tenantIds}::uuid[],
-      ${scope.surface ? [scope.surface] : null}::text[], ${opts.cacheHit === undefined ? cacheArg(scope.cache) : opts.cacheHit}, ${opts.splitSurface})`;
-  return rows.map((r) => ({
-    bucket: r.bucket,
-    series: opts.label ?? r.surface,
+/**
+ * The rollup cells with their pending deltas (migration 0008), as one relation
+ * `c`, for the SLI counts that read the hour grain directly.
+ */
+function rollupCells() {
+  return sql`(select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c`;
+}
+
+/**
+ * The SLI counts of rollup cells (docs/slo.md): every first-signal outcome is
+ * counted; timeouts and errors are always bad.
+ */
+function sliSums() {
+  return sql`sum(n_rendered + n_timeout + n_error)::int as total,
+    sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000`;
+}
+
+/** The counters and percentiles of a rollup row (ttfs_window_stats, ttfs_window_cube), as the database sends them. */
+type StatsRow = {
+  events: string;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  over_2000: string;
+  over_5000: string;
+  errors: string;
+  timeouts: string;
+  cache_hits: string;
+  rendered: string;
+  rendered_over_2000: string;
+  rendered_over_5000: string;
+};
+
+function toSeriesPoint(r: StatsRow, bucket: Date, series: string): SeriesPoint {
+  return {
+    bucket,
+    series,
     events: Number(r.events),
     p50: r.p50_ms,
     p95: r.p95_ms,
@@ -85,7 +94,18 @@ async function windowStats(
     rendered: Number(r.rendered),
     renderedOver2000: Number(r.rendered_over_2000),
     renderedOver5000: Number(r.rendered_over_5000),
-  }));
+  };
+}
+
+async function windowStats(
+  w: Window,
+  scope: Scope,
+  opts: { bucket: string; splitSurface: boolean; cacheHit?: boolean | null; label?: string },
+): Promise<SeriesPoint[]> {
+  const rows = await sql<(StatsRow & { bucket: Date; surface: string })[]>`
+    select * from scheduler.ttfs_window_stats(${w.from}, ${w.to}, ${opts.bucket}::interval, ${scope.tenantIds}::uuid[],
+      ${scope.surface ? [scope.surface] : null}::text[], ${opts.cacheHit === undefined ? cacheArg(scope.cache) : opts.cacheHit}, ${opts.splitSurface})`;
+  return rows.map((r) => toSeriesPoint(r, r.bucket, opts.label ?? r.surface));
 }
 
 /**
@@ -153,21 +173,9 @@ export async function latencySeries(
   return parts.flat().sort((a, b) => a.bucket.getTime() - b.bucket.getTime());
 }
 
-type CubeRow = {
+type CubeRow = StatsRow & {
   surface: string;
   cache: string;
-  events: string;
-  p50_ms: number | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-  over_2000: string;
-  over_5000: string;
-  errors: string;
-  timeouts: string;
-  cache_hits: string;
-  rendered: string;
-  rendered_over_2000: string;
-  rendered_over_5000: string;
   /** Merged histogram (rows over all surfaces only): bucket values and counts. */
   hist_values: number[] | null;
   hist_counts: string[] | null;
@@ -198,22 +206,7 @@ async function cubeRows(
     scope.tenantIds.join(','),
     scope.surface ?? null,
   );
-  return rows.filter(pick).map((r) => ({
-    bucket: w.from,
-    series: label ? label(r) : r.surface,
-    events: Number(r.events),
-    p50: r.p50_ms,
-    p95: r.p95_ms,
-    p99: r.p99_ms,
-    over2000: Number(r.over_2000),
-    over5000: Number(r.over_5000),
-    errors: Number(r.errors),
-    timeouts: Number(r.timeouts),
-    cacheHits: Number(r.cache_hits),
-    rendered: Number(r.rendered),
-    renderedOver2000: Number(r.rendered_over_2000),
-    renderedOver5000: Number(r.rendered_over_5000),
-  }));
+  return rows.filter(pick).map((r) => toSeriesPoint(r, w.from, label ? label(r) : r.surface));
 }
 
 const cacheKey = (state?: 'hit' | 'cold') => state ?? '*';
@@ -272,29 +265,6 @@ export async function latencyHistogram(
   return bins;
 }
 
-export interface BreachRow {
-  hour: Date;
-  tenantId: string;
-  surface: string;
-  total: number;
-  p50Breaches: number;
-  p95Breaches: number;
-  p50Compliance: number;
-  p95Compliance: number;
-}
-
-/** The last 24 hours from scheduler.ttfs_slo_breaches, worst first. */
-export async function sloBreaches(scope: Scope, limit = 12): Promise<BreachRow[]> {
-  return sql<BreachRow[]>`
-    select hour, tenant_id as "tenantId", surface, total_signals::int as total, p50_breaches::int as "p50Breaches",
-      p95_breaches::int as "p95Breaches", p50_compliance_pct::float8 as "p50Compliance", p95_compliance_pct::float8 as "p95Compliance"
-    from scheduler.ttfs_slo_breaches
-    where tenant_id = any(${scope.tenantIds}::uuid[]) ${scopeFilter(scope, { cache: false })}
-      and (p50_breaches > 0 or p95_breaches > 0)
-    order by p95_compliance_pct asc, p50_compliance_pct asc, total_signals desc
-    limit ${limit}`;
-}
-
 export interface HourSli {
   hour: Date;
   tenantId: string;
@@ -312,9 +282,8 @@ export interface HourSli {
  */
 export async function hourlySli(from: Date, to: Date, scope: Scope): Promise<HourSli[]> {
   return sql<HourSli[]>`
-    select hour, tenant_id as "tenantId", surface, sum(n_rendered + n_timeout + n_error)::int as total,
-      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
-    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    select hour, tenant_id as "tenantId", surface, ${sliSums()}
+    from ${rollupCells()}
     where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
       ${scopeFilter(scope)}
     group by 1, 2, 3
@@ -365,9 +334,8 @@ export async function sliCounts(from: Date, to: Date, scope: Scope): Promise<Sli
   const hours = (to.getTime() - from.getTime()) / 3600_000;
   if (hours < 6) return (await sliCountsEndingAt(to, [hours], scope)).get(hours)!;
   return sql<SliCounts[]>`
-    select tenant_id as "tenantId", surface, sum(n_rendered + n_timeout + n_error)::int as total,
-      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
-    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    select tenant_id as "tenantId", surface, ${sliSums()}
+    from ${rollupCells()}
     where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
       ${scopeFilter(scope)}
     group by 1, 2`;
@@ -417,9 +385,8 @@ export async function sliCountsEndingAt(
       bad5000: number;
     }[]
   >`
-    select tenant_id as "tenantId", surface, hour, null::int as i, sum(n_rendered + n_timeout + n_error)::int as total,
-      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
-    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    select tenant_id as "tenantId", surface, hour, null::int as i, ${sliSums()}
+    from ${rollupCells()}
     where hour = any(${hours}::timestamptz[]) and tenant_id = any(${scope.tenantIds}::uuid[]) ${filters}
     group by 1, 2, 3
     union all
@@ -473,9 +440,8 @@ export async function sliCountsEndingAt(
 /** Bad events per day over the budget window, for the burn-down chart. */
 export async function dailyBad(from: Date, to: Date, scope: Scope) {
   return sql<{ day: Date; total: number; bad2000: number; bad5000: number }[]>`
-    select date_trunc('day', hour) as day, sum(n_rendered + n_timeout + n_error)::int as total,
-      sum(r_over_2000 + n_timeout + n_error)::int as bad2000, sum(r_over_5000 + n_timeout + n_error)::int as bad5000
-    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    select date_trunc('day', hour) as day, ${sliSums()}
+    from ${rollupCells()}
     where hour >= ${from} and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
       ${scopeFilter(scope)}
     group by 1 order by 1`;
@@ -553,7 +519,7 @@ export async function budgetSpendBySegment(from: Date, to: Date, scope: Scope): 
   return sql<SegmentSpend[]>`
     select tenant_id as "tenantId", surface, cache_hit as "cacheHit", sum(n_rendered + n_timeout + n_error)::int as total,
       sum(r_over_5000 + n_timeout + n_error)::int as bad5000, sum(r_over_2000 + n_timeout + n_error)::int as bad2000
-    from (select * from scheduler.ttfs_rollup_cells union all select * from scheduler.ttfs_rollup_cells_delta) c
+    from ${rollupCells()}
     where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
       ${scopeFilter(scope, { cache: false })}
     group by 1, 2, 3

@@ -42,6 +42,15 @@ const COLUMNS = sql`id, tenant_id as "tenantId", pattern, outcome, confidence::f
 
 const PAGE_SIZE = 25;
 
+/** The tenant, status and text-search conditions of the signature lists. */
+function listFilter(tenantIds: string[], filters: SignatureListFilters) {
+  return sql`tenant_id = any(${tenantIds}::uuid[])
+    ${filters.status === 'enabled' ? sql`and enabled and (expires_at is null or expires_at > now())` : sql``}
+    ${filters.status === 'disabled' ? sql`and not enabled` : sql``}
+    ${filters.status === 'expired' ? sql`and expires_at <= now()` : sql``}
+    ${filters.q ? sql`and (pattern::text ilike ${'%' + filters.q + '%'} or outcome::text ilike ${'%' + filters.q + '%'})` : sql``}`;
+}
+
 export async function listSignatures(
   tenantIds: string[],
   filters: SignatureListFilters = { sort: 'confidence', page: 1 },
@@ -52,11 +61,7 @@ export async function listSignatures(
     last_matched: sql`last_matched_at desc nulls last`,
     updated: sql`updated_at desc`,
   }[filters.sort];
-  const where = sql`tenant_id = any(${tenantIds}::uuid[])
-    ${filters.status === 'enabled' ? sql`and enabled and (expires_at is null or expires_at > now())` : sql``}
-    ${filters.status === 'disabled' ? sql`and not enabled` : sql``}
-    ${filters.status === 'expired' ? sql`and expires_at <= now()` : sql``}
-    ${filters.q ? sql`and (pattern::text ilike ${'%' + filters.q + '%'} or outcome::text ilike ${'%' + filters.q + '%'})` : sql``}`;
+  const where = listFilter(tenantIds, filters);
   const [rows, [count]] = await Promise.all([
     sql<
       SignatureRow[]
@@ -331,11 +336,7 @@ export async function listSignatureGroups(
   // Inside the group query its output names; outside, the same names of `g`.
   const inner = sql.unsafe(orders.join(', '));
   const outer = sql.unsafe(orders.map((o) => `g.${o}`).join(', '));
-  const where = sql`tenant_id = any(${tenantIds}::uuid[])
-    ${filters.status === 'enabled' ? sql`and enabled and (expires_at is null or expires_at > now())` : sql``}
-    ${filters.status === 'disabled' ? sql`and not enabled` : sql``}
-    ${filters.status === 'expired' ? sql`and expires_at <= now()` : sql``}
-    ${filters.q ? sql`and (pattern::text ilike ${'%' + filters.q + '%'} or outcome::text ilike ${'%' + filters.q + '%'})` : sql``}`;
+  const where = listFilter(tenantIds, filters);
   const [rows, [count]] = await Promise.all([
     sql<SignatureRow[]>`
       with f as (select * from scheduler.failure_signatures where ${where}),

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { hasMetricsToken } from '@/lib/auth/metrics-token';
 import { LOOKUP_CONNECTIONS, POOL_SIZE } from '@/lib/db';
 import { CONTENT_TYPE, metrics, scrape } from '@/lib/ops/metrics';
 import { consoleConnections, initializeTtfsSeries } from '@/lib/queries/metrics';
@@ -9,11 +9,8 @@ export const dynamic = 'force-dynamic';
 // Prometheus scrapes with `Authorization: Bearer $TTFS_METRICS_TOKEN`. Without a
 // configured token the endpoint is open only in demo mode.
 function allowed(request: Request) {
-  const token = process.env.TTFS_METRICS_TOKEN;
-  if (!token) return process.env.TTFS_DEMO === '1';
-  const sent = Buffer.from(request.headers.get('authorization')?.replace(/^bearer\s+/i, '') ?? '');
-  const want = Buffer.from(token);
-  return sent.length === want.length && timingSafeEqual(sent, want);
+  if (!process.env.TTFS_METRICS_TOKEN) return process.env.TTFS_DEMO === '1';
+  return hasMetricsToken(request);
 }
 
 export async function GET(request: Request) {
