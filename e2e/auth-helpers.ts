@@ -1,6 +1,6 @@
 // Shared by the auth e2e specs: the e2e server's embedded database (for ids of
 // demo rows) and the routes present in app/.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 
@@ -12,10 +12,6 @@ export function e2eSql() {
     url: string;
   };
   return postgres(runtime.url, { max: 2, onnotice: () => {} });
-}
-
-export function appFileExists(relative: string): boolean {
-  return existsSync(path.join('app', relative));
 }
 
 export const TENANTS = {

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { attachScreenshot, expect, signIn, test, type DemoUser } from './fixtures';
-import { appFileExists, e2eSql, TENANTS } from './auth-helpers';
+import { e2eSql, TENANTS } from './auth-helpers';
 
 // Navigation each demo user must see: exactly these links, in this order.
 const NAV: Record<DemoUser, string[]> = {
@@ -99,17 +99,13 @@ test.describe('tenant isolation', () => {
       >`select distinct tenant_id from scheduler.first_signal_snapshots where job_id = any(${shown}::uuid[])`;
       expect(tenants.map((t: { tenant_id: string }) => t.tenant_id)).toEqual([TENANTS.acme]);
 
-      // The job page and the signal API (issue 4) answer 404 for another tenant's job.
-      if (appFileExists('jobs/[jobId]/page.tsx')) {
-        expect((await request.get(`/jobs/${acmeJob!.job_id}`)).status()).toBe(200);
-        const response = await page.goto(`/jobs/${globexJob!.job_id}`);
-        expect(response?.status()).toBe(404);
-        await expect(page.locator('body')).not.toContainText(globexJob!.job_id);
-      }
-      if (appFileExists('api/v1/jobs/[jobId]/signal/route.ts')) {
-        expect((await request.get(`/api/v1/jobs/${acmeJob!.job_id}/signal`)).status()).toBe(200);
-        expect((await request.get(`/api/v1/jobs/${globexJob!.job_id}/signal`)).status()).toBe(404);
-      }
+      // The job page and the signal API answer 404 for another tenant's job.
+      expect((await request.get(`/jobs/${acmeJob!.job_id}`)).status()).toBe(200);
+      const response = await page.goto(`/jobs/${globexJob!.job_id}`);
+      expect(response?.status()).toBe(404);
+      await expect(page.locator('body')).not.toContainText(globexJob!.job_id);
+      expect((await request.get(`/api/v1/jobs/${acmeJob!.job_id}/signal`)).status()).toBe(200);
+      expect((await request.get(`/api/v1/jobs/${globexJob!.job_id}/signal`)).status()).toBe(404);
     } finally {
       await sql.end();
     }

@@ -1,5 +1,14 @@
 import { scrape } from '@/lib/ops/metrics';
 
+/** The five TTFS counter families of the catalogue (the sixth family is the latency histogram). */
+export const TTFS_COUNTER_FAMILIES = [
+  'ttfs_signal_total',
+  'ttfs_slo_breach_total',
+  'ttfs_cache_hit_total',
+  'ttfs_cache_miss_total',
+  'ttfs_error_total',
+] as const;
+
 export interface Sample {
   name: string;
   labels: Record<string, string>;

@@ -166,12 +166,16 @@ describe('API tokens', () => {
 
     // A token of tenant B is invisible (404) to the admin limited to tenant A.
     const other = await testToken(sql, { tenantId: tenantB, scopes: ['signals:read'] });
+    const own = await testToken(sql, { tenantId: tenantA, scopes: ['signals:read'] });
     const hidden = await DELETE(
       new Request(`${url}/${other.id}`, { method: 'DELETE', headers: limitedAdmin.headers }),
       { params: Promise.resolve({ tokenId: other.id }) },
     );
     expect(hidden.status).toBe(404);
     const listed = await (await GET(new Request(url, { headers: limitedAdmin.headers }))).json();
+    const ids = listed.tokens.map((t: { id: string }) => t.id);
+    expect(ids).toContain(own.id);
+    expect(ids).not.toContain(other.id);
     expect(listed.tokens.every((t: { tenantId: string }) => t.tenantId === tenantA)).toBe(true);
   });
 

@@ -9,7 +9,7 @@ import { GET as getRunSignal } from '@/app/api/v1/runs/[runId]/signal/route';
 import { GET as getJobSignal } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { newTenant, testSql } from '../helpers/db';
 import { ensureTenant } from '../helpers/auth';
-import { parseExposition } from '../helpers/metrics';
+import { parseExposition, TTFS_COUNTER_FAMILIES } from '../helpers/metrics';
 import { metrics } from '@/lib/ops/metrics';
 
 const sql = testSql();
@@ -59,13 +59,7 @@ describe('GET /api/metrics', () => {
     // As at the start of a process: the label sets are read before the first answer.
     metrics.initialized = null;
     const { samples } = parseExposition(await scrapeText());
-    for (const family of [
-      'ttfs_signal_total',
-      'ttfs_slo_breach_total',
-      'ttfs_cache_hit_total',
-      'ttfs_cache_miss_total',
-      'ttfs_error_total',
-    ]) {
+    for (const family of TTFS_COUNTER_FAMILIES) {
       const known = samples.filter((s) => s.name === family && s.labels.tenant_id === tenant);
       expect(new Set(known.map((s) => `${s.labels.surface}/${s.labels.cache_hit}`)).size, family).toBe(6);
       expect(known.every((s) => s.value === 0)).toBe(true);

@@ -1,22 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newTenant, testSql } from '../helpers/db';
-import { lognormalMs } from '../helpers/telemetry';
+import { randomEvents } from '../helpers/rollups';
 import { prng } from '../../db/demo/tenants';
 
 const sql = testSql({ max: 10 });
 afterAll(() => sql.end());
-
-const TYPES = [
-  'signal.start',
-  'signal.rendered',
-  'signal.rendered',
-  'signal.rendered',
-  'signal.timeout',
-  'signal.error',
-  'signal.cache_hit',
-  'signal.cold_start',
-];
 
 /** Ground truth straight from raw rows, for the rollup views to match. */
 async function hourlyTruth(hour: Date) {
@@ -55,21 +44,8 @@ describe('rollup-backed views against percentile_cont', () => {
       const hour = new Date(Date.now() - (20 + seed * 7) * 3600_000);
       hour.setUTCMinutes(0, 0, 0);
       const size = 200 + rand.int(0, 2000);
-      const rows = Array.from({ length: size }, () => ({
-        ts: new Date(hour.getTime() + rand.int(0, 3599_999)),
-        tenant_id: tenant,
-        job_id: randomUUID(),
-        surface: rand.pick(['ui', 'cli', 'ci']),
-        event_type: rand.pick(TYPES),
-        // Mixed shapes: tiny values (exact buckets), a lognormal body, heavy tails.
-        ttfs_ms:
-          rand.next() < 0.1
-            ? rand.int(0, 100)
-            : rand.next() < 0.05
-              ? rand.int(10_000, 600_000)
-              : lognormalMs(rand.next, 900, 0.9),
-        cache_hit: rand.next() < 0.6,
-      }));
+      // Mixed shapes: tiny values (exact buckets), a lognormal body, heavy tails.
+      const rows = randomEvents(seed * 7919, tenant, hour, new Date(hour.getTime() + 3600_000), size);
       // Three insert paths: a multi-row INSERT, COPY-like unnest, and record_ttfs_event.
       const third = Math.floor(size / 3);
       await sql`insert into scheduler.ttfs_events ${sql(rows.slice(0, third), 'ts', 'tenant_id', 'job_id', 'surface', 'event_type', 'ttfs_ms', 'cache_hit')}`;

@@ -11,7 +11,7 @@ import {
   zeroSeries,
   type ObservedEvent,
 } from '@/lib/ops/metrics';
-import { parseExposition, sampleSum, samples } from '../helpers/metrics';
+import { parseExposition, sampleSum, samples, TTFS_COUNTER_FAMILIES } from '../helpers/metrics';
 
 const rendered = (tenant_id: string, ttfs_ms: number, extra: Partial<ObservedEvent> = {}): ObservedEvent => ({
   tenant_id,
@@ -43,14 +43,7 @@ describe('Prometheus metrics (the origin catalogue)', () => {
     ]);
     const { samples: all, types } = parseExposition(await scrape());
     expect(types.get('ttfs_latency_seconds')).toBe('histogram');
-    for (const family of [
-      'ttfs_signal_total',
-      'ttfs_slo_breach_total',
-      'ttfs_cache_hit_total',
-      'ttfs_cache_miss_total',
-      'ttfs_error_total',
-    ])
-      expect(types.get(family), family).toBe('counter');
+    for (const family of TTFS_COUNTER_FAMILIES) expect(types.get(family), family).toBe('counter');
     const mine = all.filter((s) => s.labels.tenant_id === tenant);
     for (const s of mine.filter((s) => s.name !== 'ttfs_error_total' && !s.name.endsWith('_bucket')))
       expect(Object.keys(s.labels).sort(), s.name).toEqual([...TTFS_LABELS].sort());
