@@ -3,6 +3,7 @@
 import { useSearchParams } from 'next/navigation';
 import { createContext, Suspense, useContext, useEffect, type ReactNode } from 'react';
 import { MAIN_CONTENT_MARK } from './constants';
+import { sendUiTtfs } from './send-ui-ttfs';
 
 interface ReportingTenants {
   tenants: { id: string; slug: string }[];
@@ -31,43 +32,16 @@ function afterPaint(callback: () => void) {
 }
 
 function send(page: string, tenantId: string, ttfs: number) {
-  const startedAt = performance.timeOrigin;
-  const pageViewId = crypto.randomUUID();
-  const common = {
-    schema_version: 'v1.0',
-    tenant_id: tenantId,
-    // One page view, so the start and rendered events pair up like a job's.
-    job_id: pageViewId,
-    surface: 'ui',
-    cache_hit: false,
-    device: window.matchMedia('(max-width: 640px)').matches ? 'mobile' : 'desktop',
-    network_state:
-      (navigator as Navigator & { connection?: { effectiveType?: string } }).connection?.effectiveType ??
-      null,
-    metadata: { page, path: location.pathname },
-  };
-  const body = [
+  sendUiTtfs(
     {
-      ...common,
-      event_id: crypto.randomUUID(),
-      event_type: 'signal.start',
-      ttfs_ms: 0,
-      timestamp: new Date(startedAt).toISOString(),
+      tenant_id: tenantId,
+      // One page view, so the start and rendered events pair up like a job's.
+      job_id: crypto.randomUUID(),
+      cache_hit: false,
+      metadata: { page, path: location.pathname },
     },
-    {
-      ...common,
-      event_id: crypto.randomUUID(),
-      event_type: 'signal.rendered',
-      ttfs_ms: ttfs,
-      timestamp: new Date(startedAt + ttfs).toISOString(),
-    },
-  ];
-  void fetch('/api/v1/telemetry/ttfs', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    keepalive: true,
-  }).catch(() => {});
+    ttfs,
+  );
 }
 
 /**
