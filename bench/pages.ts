@@ -1,9 +1,12 @@
-// `npm run bench -- pages [--url U] [--events N] [--loads L] [--pages a,b]`:
+// `npm run bench -- pages [--url U] [--events N] [--loads L] [--pages a,b] [--tab fresh|same]`:
 // time to main content of every page of the running console in real Chromium.
 // Loads N events (default 1,000,000) over 7 days for a bench tenant, then opens
-// each page L times (default 10, after one warm-up) in a fresh tab and reads
-// the `ttfs:main-content` performance mark the page sets when its main content
-// is drawn (docs/ui.md): for the overview, the first frame with the chart.
+// each page L times (default 10, after one warm-up) in a fresh tab (or, with
+// `--tab same`, one tab navigated from page to page) and reads the
+// `ttfs:main-content` performance mark the page sets when its main content is
+// drawn (docs/ui.md): for the overview, the first frame with the chart.
+// The first row is this browser's floor: a blank same-origin page answered by
+// the browser itself (no server), marked the same way.
 // Target: the overview within 300 ms of navigation at p95.
 import { existsSync } from 'node:fs';
 import postgres from 'postgres';
@@ -14,12 +17,16 @@ import { pageBenchTenant } from './_events';
 
 const MARK = 'ttfs:main-content';
 const OVERVIEW_TARGET_MS = 300;
+const BLANK_PATH = '/__bench-blank';
+// The mark as MainContentMark sets it: the frame after the content is parsed.
+const BLANK_PAGE = `<!doctype html><html><body><p>blank</p><script>requestAnimationFrame(function(){setTimeout(function(){performance.mark(${JSON.stringify(MARK)})},0)})</script></body></html>`;
 
 export default async function pages(args: string[]) {
   const options = parseArgs(args);
   const base = (options.url ?? 'http://localhost:3000').replace(/\/$/, '');
   const events = Number(options.events ?? 1_000_000);
   const loads = Number(options.loads ?? 10);
+  const sameTab = options.tab === 'same';
   const server = await benchDatabase();
   const sql = postgres(server.url, { max: 2, onnotice: () => {} });
   const bench = await pageBenchTenant(sql, 'admin', 'Pages bench');
@@ -37,6 +44,7 @@ export default async function pages(args: string[]) {
       select id from scheduler.failure_signatures order by created_at limit 1`;
     const t = `tenant=${bench.slug}`;
     const all: [string, string][] = [
+      ['blank page (browser floor)', BLANK_PATH],
       ['overview 24h', `/?${t}`],
       ['overview 1h', `/?range=1h&${t}`],
       ['overview 7d', `/?range=7d&${t}`],
@@ -50,16 +58,25 @@ export default async function pages(args: string[]) {
       ['retention', `/admin/retention?${t}`],
     ];
     const wanted = options.pages?.split(',');
-    const list = wanted ? all.filter(([name]) => wanted.some((w) => name.startsWith(w))) : all;
+    const list = wanted
+      ? all.filter(([name]) => name.startsWith('blank') || wanted.some((w) => name.startsWith(w)))
+      : all;
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addCookies([{ name: 'ttfs_session', value: bench.session, url: base }]);
+    // The blank page has a context of its own: a route makes Playwright intercept every request of its context.
+    const floor = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await floor.route(base + BLANK_PATH, (route) =>
+      route.fulfill({ contentType: 'text/html', body: BLANK_PAGE }),
+    );
     const rows: Record<string, string | number>[] = [];
     const results: Record<string, { p50: number; p95: number; max: number }> = {};
     for (const [name, path] of list) {
+      const tabs = path === BLANK_PATH ? floor : context;
+      const shared = sameTab ? await tabs.newPage() : null;
       const samples: number[] = [];
       const ttfb: number[] = [];
       for (let i = 0; i <= loads; i++) {
-        const page = await context.newPage();
+        const page = shared ?? (await tabs.newPage());
         await page.goto(base + path, { waitUntil: 'commit' });
         const handle = await page.waitForFunction(
           (mark) => {
@@ -76,8 +93,9 @@ export default async function pages(args: string[]) {
           samples.push(mark);
           ttfb.push(first);
         }
-        await page.close();
+        if (!shared) await page.close();
       }
+      await shared?.close();
       samples.sort((a, b) => a - b);
       ttfb.sort((a, b) => a - b);
       const p95 = percentile(samples, 0.95);
@@ -95,11 +113,20 @@ export default async function pages(args: string[]) {
       process.stderr.write(`${name}: p95 ${p95.toFixed(0)} ms\n`);
     }
     await context.close();
+    await floor.close();
     console.log(
-      `\npages bench against ${base}: time to main content in Chromium, ${loads} loads per page (after a warm-up), ${bench.loaded.toLocaleString('en')} bench events\n`,
+      `\npages bench against ${base}: time to main content in Chromium, ${loads} loads per page (after a warm-up) in ${sameTab ? 'one tab' : 'a fresh tab each'}, ${bench.loaded.toLocaleString('en')} bench events\n`,
     );
     printTable(rows);
-    console.log(JSON.stringify({ bench: 'pages', events: bench.loaded, loads, pages: results }));
+    console.log(
+      JSON.stringify({
+        bench: 'pages',
+        events: bench.loaded,
+        loads,
+        tab: sameTab ? 'same' : 'fresh',
+        pages: results,
+      }),
+    );
   } finally {
     await browser.close();
     process.stderr.write('cleaning up\n');
