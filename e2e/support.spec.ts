@@ -183,9 +183,16 @@ test.describe('support pages', () => {
   test('the jobs list offers a reconnect when the stream drops', async ({ page, request }) => {
     await new JobsPage(page).goto('?tenant=acme');
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
-    await page.route('**/api/v1/stream/signals**', (route) => route.abort('connectionreset'));
+    // While the stream is down, each reconnect gets a stream that ends at once and asks for the
+    // next attempt in an hour: the browser's own retry cannot win a race with the button.
+    let ended = 0;
+    await page.route('**/api/v1/stream/signals**', (route) => {
+      ended++;
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 3600000\n\n' });
+    });
     expect((await request.post('/api/v1/stream/signals/reset')).status()).toBe(200);
     await expect(page.getByTestId('offline-banner')).toBeVisible();
+    await expect.poll(() => ended).toBeGreaterThan(0);
     await page.unroute('**/api/v1/stream/signals**');
     await page.getByTestId('offline-retry').click();
     await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'live');
