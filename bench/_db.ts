@@ -31,13 +31,17 @@ export async function scratchDatabase(serverUrl: string) {
   };
 }
 
-/** The three views exactly as the scheduler schema defines them, in schema `seed`. */
-export function seedViewDefinitions(): string {
-  const schema = readFileSync(
+/** The scheduler schema as first written, which the benches compare ours with. */
+export function seedSchemaSql(): string {
+  return readFileSync(
     path.join(PROJECT_ROOT, 'tests/fixtures/pre-baseline-migrations/0001_ttfs_schema.sql'),
     'utf8',
   );
-  const views = [...schema.matchAll(/CREATE OR REPLACE VIEW scheduler\.(\w+) AS([\s\S]*?);/g)];
+}
+
+/** The three views exactly as the scheduler schema defines them, in schema `seed`. */
+export function seedViewDefinitions(): string {
+  const views = [...seedSchemaSql().matchAll(/CREATE OR REPLACE VIEW scheduler\.(\w+) AS([\s\S]*?);/g)];
   return [
     'create schema if not exists seed;',
     ...views.map(([, name, body]) => `create or replace view seed.${name} as ${body};`),

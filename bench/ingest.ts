@@ -11,7 +11,7 @@ import { parseArgs, printTable } from './_args';
 import { benchDatabase } from './_db';
 import { cpuSecondsBetween, processCpu } from './_cpu';
 import { BenchConnection } from './_http';
-import { testToken } from '../tests/helpers/auth';
+import { benchTenant } from './_token';
 
 const BATCH = 500;
 
@@ -37,13 +37,9 @@ export default async function ingest(args: string[]) {
   const warmup = Number(options.warmup ?? 3);
   const server = await benchDatabase();
   const sql = postgres(server.url, { max: concurrency + 2, onnotice: () => {} });
-  const tenant = randomUUID();
-  let token = '';
+  const bench = await benchTenant(sql, ['telemetry:write'], 'Ingest bench');
+  const { tenant, token } = bench;
   try {
-    await sql`insert into console.tenants (id, slug, name) values (${tenant}, ${`bench-${tenant.slice(0, 8)}`}, 'Ingest bench')`;
-    token = (await testToken(sql, { tenantId: tenant, scopes: ['telemetry:write'], name: 'ingest bench' }))
-      .token;
-
     // HTTP batches. Bodies are built before the clock starts (JSON for ~80,000
     // events/s of the run): the generator shares the machine with the server,
     // and building JSON is the client's work, not the server's.
@@ -174,8 +170,7 @@ export default async function ingest(args: string[]) {
     await sql`delete from scheduler.ttfs_events where tenant_id = ${tenant}`;
     if (span.from && span.to)
       await sql`select scheduler.ttfs_rollup_rebuild(${span.from}, ${new Date(span.to.getTime() + 3600_000)})`;
-    await sql`delete from console.api_tokens where tenant_id = ${tenant}`;
-    await sql`delete from console.tenants where id = ${tenant}`;
+    await bench.remove();
     // Hundreds of thousands of dead rows would slow the next run's inserts (and the app's).
     await sql`vacuum scheduler.ttfs_events`;
     await sql.end();

@@ -4,20 +4,13 @@
 // (installed as seed.match_failure_signature) and as migrated (ours), the two
 // alternating lookup by lookup.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PROJECT_ROOT } from '../db/connect';
 import { parseArgs, percentile, printTable } from './_args';
-import { benchDatabase, scratchDatabase } from './_db';
+import { benchDatabase, scratchDatabase, seedSchemaSql } from './_db';
 
 function seedMatchFunction(): string {
-  const schema = readFileSync(
-    path.join(PROJECT_ROOT, 'tests/fixtures/pre-baseline-migrations/0001_ttfs_schema.sql'),
-    'utf8',
-  );
   const body =
     /CREATE OR REPLACE FUNCTION scheduler\.match_failure_signature[\s\S]*?\$\$ LANGUAGE plpgsql;/.exec(
-      schema,
+      seedSchemaSql(),
     )![0];
   return `create schema if not exists seed;\n${body.replace('scheduler.match_failure_signature', 'seed.match_failure_signature')}`;
 }

@@ -485,6 +485,20 @@ BEGIN
   PERFORM scheduler.ttfs_rollup_quantiles_refresh('day', v_tenants, v_days);
 END $$;
 
+-- The daily percentile summaries (ttfs_summary_daily) of every day, tenant and surface with
+-- folded cells in [p_from, p_to), computed again from all of the day's remaining cells.
+CREATE OR REPLACE FUNCTION scheduler.ttfs_summary_daily_recompute(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  INSERT INTO scheduler.ttfs_summary_daily AS s
+  SELECT * FROM scheduler.ttfs_daily_quantiles((
+    SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('day', date_trunc('day', c.hour), 'tenant_id', c.tenant_id, 'surface', c.surface)), '[]')
+    FROM scheduler.ttfs_rollup_cells c
+    WHERE c.hour >= p_from AND c.hour < p_to))
+  ON CONFLICT (tenant_id, day, surface) DO UPDATE SET p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms;
+END $$;
+
 CREATE OR REPLACE FUNCTION scheduler.ttfs_rollup_rebuild(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS void
     LANGUAGE plpgsql
     AS $$
@@ -506,12 +520,7 @@ BEGIN
   PERFORM scheduler.ttfs_rollup_fold();
   -- Days only partly inside the window keep hours outside it: recompute their
   -- percentiles from every remaining cell, touched by the fold or not.
-  INSERT INTO scheduler.ttfs_summary_daily AS s
-  SELECT * FROM scheduler.ttfs_daily_quantiles((
-    SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('day', date_trunc('day', hour), 'tenant_id', tenant_id, 'surface', surface)), '[]')
-    FROM scheduler.ttfs_rollup_cells
-    WHERE hour >= date_trunc('day', p_from) AND hour < date_trunc('day', p_to) + interval '1 day'))
-  ON CONFLICT (tenant_id, day, surface) DO UPDATE SET p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms;
+  PERFORM scheduler.ttfs_summary_daily_recompute(date_trunc('day', p_from), date_trunc('day', p_to) + interval '1 day');
 END $$;
 
 CREATE OR REPLACE FUNCTION scheduler.ttfs_prune_rollups(p_before timestamp with time zone) RETURNS bigint
@@ -536,12 +545,7 @@ BEGIN
     PERFORM scheduler.ttfs_rollup_rederive_days(cut_day, cut_day + interval '1 day');
   END IF;
   IF cut > date_trunc('day', p_before) THEN
-    INSERT INTO scheduler.ttfs_summary_daily AS s
-    SELECT * FROM scheduler.ttfs_daily_quantiles((
-      SELECT coalesce(jsonb_agg(DISTINCT jsonb_build_object('day', date_trunc('day', hour), 'tenant_id', tenant_id, 'surface', surface)), '[]')
-      FROM scheduler.ttfs_rollup_cells
-      WHERE hour >= date_trunc('day', p_before) AND hour < date_trunc('day', p_before) + interval '1 day'))
-    ON CONFLICT (tenant_id, day, surface) DO UPDATE SET p50_ms = excluded.p50_ms, p95_ms = excluded.p95_ms;
+    PERFORM scheduler.ttfs_summary_daily_recompute(date_trunc('day', p_before), date_trunc('day', p_before) + interval '1 day');
   END IF;
   RETURN removed;
 END $$;

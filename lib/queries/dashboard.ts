@@ -517,13 +517,12 @@ export interface SegmentSpend {
 /** Bad signals per segment (tenant x surface x cache state) over the budget window. */
 export async function budgetSpendBySegment(from: Date, to: Date, scope: Scope): Promise<SegmentSpend[]> {
   return sql<SegmentSpend[]>`
-    select tenant_id as "tenantId", surface, cache_hit as "cacheHit", sum(n_rendered + n_timeout + n_error)::int as total,
-      sum(r_over_5000 + n_timeout + n_error)::int as bad5000, sum(r_over_2000 + n_timeout + n_error)::int as bad2000
+    select tenant_id as "tenantId", surface, cache_hit as "cacheHit", ${sliSums()}
     from ${rollupCells()}
     where hour >= date_trunc('hour', ${from}::timestamptz) and hour < ${to} and tenant_id = any(${scope.tenantIds}::uuid[])
       ${scopeFilter(scope, { cache: false })}
     group by 1, 2, 3
-    order by 5 desc`;
+    order by bad5000 desc`;
 }
 
 /** p95 and volume per cache state over a whole window (for mix-shift analysis). */

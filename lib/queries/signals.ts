@@ -23,14 +23,43 @@ function field(row: SnapshotRow, key: string): string | null {
 async function withLiveMatch(db: typeof sql, rows: SnapshotRow[]): Promise<SnapshotRow[]> {
   for (const row of rows) row.live_match = null;
   const failed = rows.filter((r) => r.kind === 'failed');
-  if (failed.length === 0) return rows;
-  const matches = await db<{ job_id: string; live_match: SnapshotRow['live_match'] }[]>`
-    select job_id, live_match from scheduler.ttfs_live_failure_matches(
-      ${failed.map((r) => r.job_id)}::uuid[], ${failed.map((r) => r.tenant_id)}::uuid[], ${failed.map((r) => r.phase)}::text[],
-      ${failed.map((r) => field(r, 'error_code'))}::text[], ${failed.map((r) => field(r, 'image_reference'))}::text[])`;
-  const byJob = new Map(matches.map((m) => [m.job_id, m.live_match]));
-  for (const row of failed) row.live_match = byJob.get(row.job_id) ?? null;
+  const matches = await liveFailureMatches(
+    db,
+    failed.map((r) => ({
+      jobId: r.job_id,
+      tenantId: r.tenant_id,
+      phase: r.phase,
+      errorCode: field(r, 'error_code'),
+      imageReference: field(r, 'image_reference'),
+    })),
+  );
+  failed.forEach((row, i) => (row.live_match = matches[i] ?? null));
   return rows;
+}
+
+/** A failure to match against the signatures as they are now. */
+export interface Failure {
+  jobId: string;
+  tenantId: string;
+  phase: string;
+  errorCode: string | null;
+  imageReference: string | null;
+}
+
+/**
+ * The signature that matches each failure now, in the order given (null where none does):
+ * one call of scheduler.ttfs_live_failure_matches for all of them, none for no failures.
+ */
+export async function liveFailureMatches(
+  db: typeof sql,
+  failures: Failure[],
+): Promise<SnapshotRow['live_match'][]> {
+  if (failures.length === 0) return [];
+  const rows = await db<{ live_match: SnapshotRow['live_match'] }[]>`
+    select live_match from scheduler.ttfs_live_failure_matches(
+      ${failures.map((f) => f.jobId)}::uuid[], ${failures.map((f) => f.tenantId)}::uuid[], ${failures.map((f) => f.phase)}::text[],
+      ${failures.map((f) => f.errorCode)}::text[], ${failures.map((f) => f.imageReference)}::text[])`;
+  return rows.map((r) => r.live_match);
 }
 
 /** The tenants a reader may see: ids, or every tenant. */

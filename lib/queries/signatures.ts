@@ -2,6 +2,7 @@ import 'server-only';
 import type { Sql } from 'postgres';
 import { invalidateLocally } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
+import { liveFailureMatches } from '@/lib/queries/signals';
 import { ApiError } from '@/lib/errors';
 import type { Viewer } from '@/lib/auth/roles';
 import type {
@@ -392,19 +393,18 @@ export async function previewSignature(input: {
     order by h.at desc`;
   // Which signature matches each failure today: a second query (one call for all of them), so the
   // read above stays a plain one Citus routes to the tenant's shard (docs/scaling.md).
-  const live =
-    failures.length === 0
-      ? []
-      : await sql<{ live_match: { signature_id: string; outcome: { likely_cause?: string } } | null }[]>`
-          select live_match from scheduler.ttfs_live_failure_matches(
-            ${failures.map((f) => f.jobId)}::uuid[], ${failures.map(() => input.tenantId)}::uuid[],
-            ${failures.map((f) => f.phase)}::text[], ${failures.map((f) => f.errorCode)}::text[],
-            ${failures.map((f) => f.imageReference)}::text[])`;
+  const live = await liveFailureMatches(
+    sql,
+    failures.map((f) => ({ ...f, tenantId: input.tenantId })),
+  );
   const matches: PreviewMatch[] = failures.map((f, i) => {
-    const match = live[i]?.live_match;
+    const match = live[i];
     const other =
       match && match.signature_id !== input.signatureId
-        ? { id: match.signature_id, likelyCause: match.outcome?.likely_cause ?? null }
+        ? {
+            id: match.signature_id,
+            likelyCause: (match.outcome as { likely_cause?: string } | null)?.likely_cause ?? null,
+          }
         : null;
     return { ...f, otherSignature: other };
   });
