@@ -11,7 +11,7 @@ const globalForDb = globalThis as unknown as {
 
 /**
  * Every statement a request runs is cut off after this long (PostgreSQL's
- * statement_timeout on the app's connections, error 57014, answered as 500):
+ * statement_timeout on the app's connections, error 57014, answered as 503):
  * no request, however hostile its input, can hold a connection and a core for
  * longer. TTFS_STATEMENT_TIMEOUT_MS, default 5000; 0 turns it off.
  */

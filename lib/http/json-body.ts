@@ -13,7 +13,7 @@ import type { RequestLike } from './reply';
 //   store (U+0000, a lone UTF-16 surrogate) -> 422 with the field path.
 
 /** The default body limit of a JSON API request (1 MiB). */
-export const MAX_JSON_BYTES = 1024 * 1024;
+const MAX_JSON_BYTES = 1024 * 1024;
 /** Objects and arrays nested deeper than this are refused (the body itself is depth 1). */
 export const MAX_JSON_DEPTH = 32;
 
@@ -24,7 +24,7 @@ export interface JsonBodyOptions {
   requireJsonType?: boolean;
 }
 
-export function assertJsonContentType(contentType: string | null): void {
+function assertJsonContentType(contentType: string | null): void {
   if (!/^application\/(json|[\w.+-]+\+json)\s*(;|$)/i.test(contentType ?? '')) {
     throw new ApiError(
       415,
@@ -34,7 +34,7 @@ export function assertJsonContentType(contentType: string | null): void {
   }
 }
 
-export function payloadTooLarge(limit: number): ApiError {
+function payloadTooLarge(limit: number): ApiError {
   const size = limit % (1024 * 1024) === 0 ? ` (${limit / (1024 * 1024)} MiB)` : '';
   return new ApiError(
     413,
@@ -43,7 +43,7 @@ export function payloadTooLarge(limit: number): ApiError {
   );
 }
 
-export function assertDeclaredLength(contentLength: string | null, limit: number): void {
+function assertDeclaredLength(contentLength: string | null, limit: number): void {
   const declared = Number(contentLength ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw payloadTooLarge(limit);
 }
@@ -112,7 +112,7 @@ export async function readJson(
   return parseJsonBody(await readBodyBytes(request, options));
 }
 
-export function parseJsonText(text: string): unknown {
+function parseJsonText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -121,7 +121,7 @@ export function parseJsonText(text: string): unknown {
 }
 
 /** Where a value breaks the depth or text rules, as field issues ("3.metadata.note"). */
-export function jsonIssues(value: unknown, checkText: boolean, maxDepth = MAX_JSON_DEPTH): FieldIssue[] {
+function jsonIssues(value: unknown, checkText: boolean, maxDepth = MAX_JSON_DEPTH): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const path: string[] = [];
   const at = () => path.join('.') || '(root)';

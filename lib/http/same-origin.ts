@@ -24,7 +24,7 @@ export function sameOriginPath(value: string): string | null {
 }
 
 /** An absolute http(s) URL with no whitespace or control characters, or null. */
-export function absoluteHttpUrl(value: string): string | null {
+function absoluteHttpUrl(value: string): string | null {
   if (UNSAFE.test(value) || !/^https?:\/\//i.test(value)) return null;
   try {
     const url = new URL(value);

@@ -12,11 +12,11 @@ import { SIGNAL_KINDS, SIGNAL_PHASES, SIGNAL_SOURCES } from '@/lib/schemas/signa
 import { SURFACES } from '@/lib/schemas/telemetry';
 
 export const TTFS_LABELS = ['surface', 'cache_hit', 'signal_source', 'kind', 'phase', 'tenant_id'] as const;
-export const ERROR_LABELS = [...TTFS_LABELS, 'error_type', 'error_code'] as const;
+const ERROR_LABELS = [...TTFS_LABELS, 'error_type', 'error_code'] as const;
 type TtfsLabels = Record<(typeof TTFS_LABELS)[number], string>;
 
 /** The objective one breach is counted against: a rendered signal slower than this. */
-export const BREACH_SECONDS = 5;
+const BREACH_SECONDS = 5;
 /** Distinct tenant_id / error_code label values one process keeps; later ones are labelled "other". */
 export const MAX_TENANT_LABELS = 1000;
 export const MAX_ERROR_CODE_LABELS = 200;
@@ -137,11 +137,11 @@ function admitted(set: Set<string>, max: number, value: string): string {
   return value;
 }
 
-export function tenantLabel(tenantId: string): string {
+function tenantLabel(tenantId: string): string {
   return admitted(metrics.tenantLabels, MAX_TENANT_LABELS, tenantId.toLowerCase());
 }
 
-export function errorCodeLabel(code: string | null | undefined): string {
+function errorCodeLabel(code: string | null | undefined): string {
   if (code == null || code === '') return NONE;
   if (!ERROR_CODE.test(code)) return OTHER;
   return admitted(metrics.errorCodeLabels, MAX_ERROR_CODE_LABELS, code);
@@ -159,7 +159,7 @@ export interface ObservedEvent {
   error_code?: string | null;
 }
 
-export function ttfsLabels(e: Omit<ObservedEvent, 'event_type' | 'ttfs_ms' | 'error_code'>): TtfsLabels {
+function ttfsLabels(e: Omit<ObservedEvent, 'event_type' | 'ttfs_ms' | 'error_code'>): TtfsLabels {
   return {
     surface: known(KNOWN_SURFACES, e.surface),
     cache_hit: String(e.cache_hit === true),

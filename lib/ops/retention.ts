@@ -29,6 +29,18 @@ export interface RetentionResult {
   historyDeleted: number;
 }
 
+/** A result with every count at 0: a run refused by the lock, or one about to start counting. */
+function nothingRemoved(ran: boolean): RetentionResult {
+  return {
+    ran,
+    eventsDeleted: 0,
+    rollupCellsDeleted: 0,
+    snapshotsDeleted: 0,
+    signaturesDisabled: 0,
+    historyDeleted: 0,
+  };
+}
+
 // Only one instance runs retention at a time ("ttfr" in ASCII).
 const LOCK_KEY = 0x74746672;
 
@@ -47,26 +59,11 @@ export async function runRetention(
   const reserved = await sql.reserve();
   try {
     const [lock] = await reserved<[{ ok: boolean }]>`select pg_try_advisory_lock(${LOCK_KEY}) as ok`;
-    if (!lock.ok)
-      return {
-        ran: false,
-        eventsDeleted: 0,
-        rollupCellsDeleted: 0,
-        snapshotsDeleted: 0,
-        signaturesDisabled: 0,
-        historyDeleted: 0,
-      };
+    if (!lock.ok) return nothingRemoved(false);
     const [run] = await sql<
       [{ id: string }]
     >`insert into console.retention_runs (trigger) values (${trigger}) returning id`;
-    const result: RetentionResult = {
-      ran: true,
-      eventsDeleted: 0,
-      rollupCellsDeleted: 0,
-      snapshotsDeleted: 0,
-      signaturesDisabled: 0,
-      historyDeleted: 0,
-    };
+    const result = nothingRemoved(true);
     try {
       const eventCutoff = new Date(now.getTime() - policy.eventsDays * 86400_000);
       for (;;) {

@@ -139,20 +139,25 @@ function allowed(s: Subscriber, tenantId: string) {
   return s.allowed === 'all' || s.allowed.includes(tenantId);
 }
 
-/** Whether this row goes to this subscriber: what it asked for, and only of a tenant it may see. */
-export function delivers(s: Subscriber, row: Pick<SnapshotRow, 'job_id' | 'tenant_id' | 'run_id'>): boolean {
-  if (!allowed(s, row.tenant_id)) return false;
-  if (s.runId) return s.runId === row.run_id && (s.runTenant ?? row.tenant_id) === row.tenant_id;
-  return wants(s, row.job_id, row.tenant_id);
-}
-
+/**
+ * Whether a change of this job may go to this subscriber, as far as the
+ * notification tells: what it asked for, and only of a tenant it may see. Run
+ * membership is known only after reading the row (`delivers`).
+ */
 function wants(s: Subscriber, jobId: string, tenantId: string) {
+  if (!allowed(s, tenantId)) return false;
+  if (s.runId) return (s.runTenant ?? tenantId) === tenantId;
   if (s.jobId) return s.jobId === jobId;
-  if (s.runId) return true; // run membership is known only after reading the row
   if (s.tenants) return s.tenants === 'all' || s.tenants.includes(tenantId);
   return false;
 }
 
+/** Whether this row goes to this subscriber: what it asked for, and only of a tenant it may see. */
+export function delivers(s: Subscriber, row: Pick<SnapshotRow, 'job_id' | 'tenant_id' | 'run_id'>): boolean {
+  return wants(s, row.job_id, row.tenant_id) && (!s.runId || s.runId === row.run_id);
+}
+
+/** Whether any subscriber may get this change: the others' rows are never read. */
 function interested(note: Notification) {
   for (const s of hub.subscribers) if (wants(s, note.job_id, note.tenant_id)) return true;
   return false;

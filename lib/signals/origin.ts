@@ -74,7 +74,7 @@ export function renderOrigin(runId: string, row: SnapshotRow, fromSnapshot: bool
   };
 }
 
-export const ORIGIN_CACHE_CONTROL = 'private, max-age=60';
+const ORIGIN_CACHE_CONTROL = 'private, max-age=60';
 const VARY = 'Authorization, Cookie, X-Tenant-Id';
 
 /** 200 with the body, or 304 when one of the client's ETags (If-None-Match) is current. */

@@ -35,7 +35,7 @@ export function renderedReply(rendered: RenderedSignal, ifNoneMatch: string | nu
   return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: rendered.body };
 }
 
-export function signalReply(
+function signalReply(
   ifNoneMatch: string | null,
   row: SnapshotRow,
   fromSnapshot: boolean,

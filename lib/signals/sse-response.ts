@@ -1,7 +1,7 @@
 import { requestCredential } from '@/lib/auth/authorize';
 import { onCloseAll, subscribe, type Subscriber } from './hub';
 
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 3_000;
 
 const SSE_HEADERS = {

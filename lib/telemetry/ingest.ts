@@ -20,7 +20,7 @@ export const INGEST_BODY: JsonBodyOptions = { limit: MAX_BODY_BYTES, requireJson
 // lane): validate all of it, store all of it in one statement, or nothing.
 
 /** Validates every item and lists each bad one by index and field path. */
-export function parseBatch(body: unknown): TtfsEventV1[] {
+function parseBatch(body: unknown): TtfsEventV1[] {
   if (Array.isArray(body) && body.length > MAX_EVENTS_PER_REQUEST) {
     throw new ApiError(
       413,

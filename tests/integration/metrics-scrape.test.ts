@@ -39,6 +39,14 @@ describe('GET /api/metrics', () => {
   it('refuses a scrape without the token', async () => {
     const response = await getMetrics(new Request('http://console.test/api/metrics'));
     expect(response.status).toBe(403);
+    expect(await response.json()).toEqual({
+      error: 'forbidden',
+      message: 'Send the metrics token (TTFS_METRICS_TOKEN).',
+    });
+    const wrong = await getMetrics(
+      new Request('http://console.test/api/metrics', { headers: { authorization: `Bearer x${TOKEN}` } }),
+    );
+    expect(wrong.status).toBe(403);
   });
 
   it('passes promtool check metrics', async () => {

@@ -87,6 +87,11 @@ describe('retention for admins', () => {
     try {
       const busy = await runRetention(sql, policyFromEnv({}), 'manual');
       expect(busy.ran).toBe(false);
+      const refused = await runNow(
+        new Request('http://console.test/api/v1/admin/retention', { method: 'POST', headers: admin.headers }),
+      );
+      expect(refused.status).toBe(409);
+      expect((await refused.json()).error).toBe('retention_running');
     } finally {
       await holder`select pg_advisory_unlock(${0x74746672})`;
       holder.release();

@@ -130,6 +130,12 @@ describe('jobs list search', () => {
       new Request(`http://console.test/api/v1/jobs?counts=only`, { headers: reader.headers }),
     );
     expect(await counts.json()).not.toHaveProperty('jobs');
+    // A search PostgreSQL cannot store is refused by name, like every other list's.
+    const hostile = await listJobsRoute(
+      new Request(`http://console.test/api/v1/jobs?q=%00`, { headers: reader.headers }),
+    );
+    expect(hostile.status).toBe(422);
+    expect((await hostile.json()).issues[0].path).toBe('q');
   });
 
   it('refuses people below support and unauthenticated callers', async () => {

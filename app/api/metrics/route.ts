@@ -1,5 +1,6 @@
 import { hasMetricsToken } from '@/lib/auth/metrics-token';
 import { LOOKUP_CONNECTIONS, POOL_SIZE } from '@/lib/db';
+import { ApiError, toResponse } from '@/lib/errors';
 import { CONTENT_TYPE, metrics, scrape } from '@/lib/ops/metrics';
 import { consoleConnections, initializeTtfsSeries } from '@/lib/queries/metrics';
 import { hubStats } from '@/lib/signals/hub';
@@ -15,10 +16,7 @@ function allowed(request: Request) {
 
 export async function GET(request: Request) {
   if (!allowed(request))
-    return Response.json(
-      { error: 'forbidden', message: 'Send the metrics token (TTFS_METRICS_TOKEN).' },
-      { status: 403 },
-    );
+    return toResponse(ApiError.forbidden('Send the metrics token (TTFS_METRICS_TOKEN).'));
   // The TTFS counters of every label set known at start, at 0, before the first answer.
   await initializeTtfsSeries().catch(() => {});
   const stats = hubStats();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { authorize } from '@/lib/auth';
 import { ApiError, handle } from '@/lib/errors';
+import { queryParams } from '@/lib/http/query';
 import { countJobsByKind, listJobs } from '@/lib/queries/jobs';
 import { listTenants } from '@/lib/queries/tenants';
 import { jobListFilters } from '@/lib/schemas/signal';
@@ -22,7 +23,7 @@ const query = z.object({
  */
 export const GET = handle(async (request: Request) => {
   const viewer = await authorize(request, { scope: 'signals:read' });
-  const search = Object.fromEntries(new URL(request.url).searchParams);
+  const search = queryParams(request);
   const params = query.parse(search);
   const filters = jobListFilters.parse(search);
   const visible = await listTenants(viewer);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authorize } from '@/lib/auth';
+import { maintenanceSql } from '@/lib/db';
 import { handle } from '@/lib/errors';
 import { readJson } from '@/lib/http/json-body';
 import { rebuildHour, rollupDrift } from '@/lib/queries/retention';
@@ -14,11 +15,15 @@ const body = z.object({
     }),
 });
 
-/** Recomputes one hour's rollups from raw rows (admins); answers the drift check after it. */
+/**
+ * Recomputes one hour's rollups from raw rows (admins); answers the drift check
+ * after it. On the maintenance connections, like the fold it runs twice and
+ * whose lock it may wait for: the request pool's timeout would cut it off.
+ */
 export const POST = handle(async (request: Request) => {
   await authorize(request, { role: 'admin' });
   const { hour } = body.parse(await readJson(request));
-  await rebuildHour(new Date(hour));
+  await rebuildHour(new Date(hour), maintenanceSql);
   return Response.json(await rollupDrift(), { headers: { 'Cache-Control': 'no-store' } });
 });
 

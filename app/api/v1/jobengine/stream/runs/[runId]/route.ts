@@ -1,12 +1,5 @@
-import { authorize } from '@/lib/auth';
-import { handle } from '@/lib/errors';
-import { originRunStream } from '@/lib/signals/origin-stream';
-
 export const dynamic = 'force-dynamic';
-type Context = { params: Promise<{ runId: string }> };
 
-// The platform's later name for /api/v1/orchestrator/stream/runs/{runId}.
-export const GET = handle(async (request: Request, { params }: Context) => {
-  const viewer = await authorize(request, { scope: 'signals:read' });
-  return originRunStream(request, viewer, (await params).runId);
-});
+// The platform's later name for /api/v1/orchestrator/stream/runs/{runId},
+// answered by the same handler.
+export { GET } from '@/app/api/v1/orchestrator/stream/runs/[runId]/route';
