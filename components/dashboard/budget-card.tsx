@@ -12,7 +12,7 @@ import {
   type WindowCounts,
 } from '@/lib/slo/burn';
 import { SLO_MIN_EVENTS } from '@/lib/slo/sli';
-import { dashboardContext, shortWindowCounts, type Search } from './scope';
+import { dashboardContext, LONG_WINDOW_HOURS, shortWindowCounts, type Search } from './scope';
 import { fmtMs, fmtPct } from './format';
 
 const MIN_EVENTS = SLO_MIN_EVENTS;
@@ -161,17 +161,15 @@ function BurnGrid({
 export async function BudgetCard({ search }: { search: Search }) {
   const { scope, filters, tenantNames, now } = await dashboardContext(search);
   const from = budgetFrom(filters.budget, now);
-  const windows = [...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours]))];
   // Windows under 6 hours are exact to the millisecond, all in one statement (started by the page); longer ones count whole hours.
-  const longWindows = windows.filter((h) => h >= 6);
   const [period, days, totals, shortRows, ...longRows] = await Promise.all([
     sliCounts(from, now, scope),
     dailyBad(from, now, scope),
     surfaceTotals({ from, to: now }, scope),
     shortWindowCounts(search),
-    ...longWindows.map((h) => sliCounts(new Date(now.getTime() - h * 3600_000), now, scope)),
+    ...LONG_WINDOW_HOURS.map((h) => sliCounts(new Date(now.getTime() - h * 3600_000), now, scope)),
   ]);
-  const windowRows = new Map([...shortRows, ...longWindows.map((h, i) => [h, longRows[i]!] as const)]);
+  const windowRows = new Map([...shortRows, ...LONG_WINDOW_HOURS.map((h, i) => [h, longRows[i]!] as const)]);
   const segments = [...new Set(period.map((r) => `${r.tenantId}|${r.surface}`))].sort();
   const surfaces = [...new Set(period.map((r) => r.surface))].sort();
 
@@ -298,7 +296,7 @@ export async function BudgetCard({ search }: { search: Search }) {
                 </tbody>
               </table>
               <BurnGrid objective={objective.id} cells={grid} tenantNames={tenantNames} surfaces={surfaces} />
-              {WORKBOOK_RULES.some((r) => !planRule(r, objective.target).feasible) && (
+              {plans.some(({ plan }) => !plan.feasible) && (
                 <p className="mt-2 text-xs text-warn">
                   At a {objective.target * 100}% target the burn rate cannot exceed{' '}
                   {(1 / (1 - objective.target)).toFixed(0)}x, so the workbook&apos;s faster rules can never
