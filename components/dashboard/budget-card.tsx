@@ -1,4 +1,4 @@
-import { formatCount } from '@/lib/format';
+import { formatCount, formatDuration, formatPercent } from '@/lib/format';
 import { Card } from '@/components/ui/card';
 import { dailyBad, sliCounts, surfaceTotals, type SliCounts } from '@/lib/queries/dashboard';
 import {
@@ -13,7 +13,6 @@ import {
 } from '@/lib/slo/burn';
 import { SLO_MIN_EVENTS } from '@/lib/slo/sli';
 import { dashboardContext, LONG_WINDOW_HOURS, shortWindowCounts, type Search } from './scope';
-import { fmtMs, fmtPct } from './format';
 
 const MIN_EVENTS = SLO_MIN_EVENTS;
 
@@ -185,8 +184,8 @@ export async function BudgetCard({ search }: { search: Search }) {
           const budget = counts.total >= MIN_EVENTS ? errorBudget(counts, objective.target) : null;
           const exact =
             objective.id === 'p50'
-              ? totals.map((t) => `${t.series} ${fmtMs(t.p50)}`)
-              : totals.map((t) => `${t.series} ${fmtMs(t.p95)}`);
+              ? totals.map((t) => `${t.series} ${formatDuration(t.p50)}`)
+              : totals.map((t) => `${t.series} ${formatDuration(t.p95)}`);
           let spent = 0;
           const allowed = (1 - objective.target) * counts.total;
           const plans = WORKBOOK_RULES.map((rule) => ({ rule, plan: planRule(rule, objective.target) }));
@@ -223,11 +222,11 @@ export async function BudgetCard({ search }: { search: Search }) {
                     className="mt-2 text-2xl font-semibold tabular-nums"
                     data-testid={`budget-${objective.id}-remaining`}
                   >
-                    {fmtPct(budget.remaining, 0)}{' '}
+                    {formatPercent(budget.remaining, 0)}{' '}
                     <span className="text-sm font-normal text-muted">of the budget left</span>
                   </p>
                   <p className="text-xs text-muted">
-                    SLI {fmtPct(budget.sli, 2)} good of {formatCount(counts.total)} signals;{' '}
+                    SLI {formatPercent(budget.sli, 2)} good of {formatCount(counts.total)} signals;{' '}
                     {formatCount(counts.bad)} bad of {formatCount(budget.allowedBad)} allowed
                   </p>
                   <ol className="mt-2 flex h-10 items-end gap-px" aria-label="Budget burn-down by day">
@@ -237,7 +236,7 @@ export async function BudgetCard({ search }: { search: Search }) {
                       return (
                         <li
                           key={d.day.toISOString()}
-                          title={`${d.day.toISOString().slice(0, 10)}: ${fmtPct(left, 0)} left`}
+                          title={`${d.day.toISOString().slice(0, 10)}: ${formatPercent(left, 0)} left`}
                           className={`flex-1 ${left > 0.25 ? 'bg-ok' : left > 0 ? 'bg-warn' : 'bg-danger'}`}
                           style={{ height: `${Math.max(4, left * 100)}%` }}
                         />
