@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Timestamp, useDisplayZone } from '@/components/format/zone';
 import { KindBadge } from '@/components/ui/badge';
 import { Card } from '@/components/ui/card';
+import { SECONDARY_BUTTON_CLASS } from '@/components/ui/input';
 import { formatDateTime, formatDuration, type DisplayZone } from '@/lib/format';
 import type { Signal } from '@/lib/schemas/signal';
 import { Elapsed, Eta } from './eta';
@@ -204,11 +205,7 @@ export function JobSignalView({
         {signal.nextActions.length > 0 && (
           <div className="mt-5 flex flex-wrap gap-2" data-testid="next-actions">
             {signal.nextActions.map((action) => (
-              <a
-                key={`${action.label}-${action.href}`}
-                href={action.href}
-                className="inline-flex min-h-9 items-center rounded-md border border-line-strong px-3 py-1.5 text-sm font-medium text-fg hover:bg-subtle"
-              >
+              <a key={`${action.label}-${action.href}`} href={action.href} className={SECONDARY_BUTTON_CLASS}>
                 {action.label}
               </a>
             ))}

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRef, useState } from 'react';
 import { Timestamp } from '@/components/format/zone';
 import { KindBadge } from '@/components/ui/badge';
-import { EmptyState } from '@/components/ui/card';
+import { Card, EmptyState } from '@/components/ui/card';
 import { formatDuration } from '@/lib/format';
 import { SIGNAL_KINDS, type Signal } from '@/lib/schemas/signal';
 import type { JobListItem } from '@/lib/signals/map';
@@ -129,7 +129,7 @@ export function LiveJobsTable({ initial, initialCounts, tenantNames, filters, se
         </nav>
         <LiveIndicator state={state} />
       </div>
-      <div className="rounded-lg border border-line bg-surface p-4 shadow-sm">
+      <Card>
         <table className="hidden w-full text-left text-sm md:table" data-testid="jobs-table">
           <caption className="sr-only">Recent jobs and their current first signal</caption>
           <thead className="text-xs text-muted uppercase">
@@ -221,7 +221,7 @@ export function LiveJobsTable({ initial, initialCounts, tenantNames, filters, se
           ))}
         </ul>
         {rows.length === 0 && <EmptyState>No jobs match these filters.</EmptyState>}
-      </div>
+      </Card>
     </div>
   );
 }
