@@ -11,6 +11,7 @@ import {
   formatTime,
   type DisplayZone,
 } from '@/lib/format';
+import { OBJECTIVES as SLO_OBJECTIVES } from '@/lib/slo/burn';
 import { colorFor } from './palette';
 import { layoutAnnotations, logScale, niceTimeTicks, type Annotation } from './scale';
 
@@ -29,10 +30,12 @@ const PERCENTILES: Percentile[] = ['p50', 'p95', 'p99'];
 const DASH: Record<Percentile, string | undefined> = { p50: '6 4', p95: undefined, p99: '1.5 3' };
 const WIDTH: Record<Percentile, number> = { p50: 1.5, p95: 2.25, p99: 1.25 };
 
-const OBJECTIVES = [
-  { ms: 2000, label: 'p50 ≤ 2 s' },
-  { ms: 5000, label: 'p95 ≤ 5 s' },
-];
+// The SLO's thresholds (lib/slo/burn): the log scale always keeps them in view.
+const OBJECTIVES = SLO_OBJECTIVES.map((o) => ({
+  ms: o.thresholdMs,
+  label: `${o.id} ≤ ${o.thresholdMs / 1000} s`,
+}));
+const OBJECTIVE_MS = OBJECTIVES.map((o) => o.ms);
 
 export interface LatencyChartProps {
   points: ChartPoint[];
@@ -91,7 +94,7 @@ export function LatencyChart(props: LatencyChartProps) {
     .filter((p) => !hidden.includes(p.series))
     .flatMap((p) => shown.map((k) => p[k]))
     .filter((v): v is number => v !== null && v > 0);
-  const scale = logScale(values, [2000, 5000]);
+  const scale = logScale(values, OBJECTIVE_MS);
   const span = to - from;
   const x = (t: number) => ((t + bucketMs / 2 - from) / span) * 100;
   const colW = (bucketMs / span) * 100;
@@ -268,7 +271,7 @@ export function LatencyChart(props: LatencyChartProps) {
         </div>
         {/* Objective labels, at the right edge */}
         <div className="absolute top-9 right-0 bottom-6 w-16 text-[10px] leading-3 text-fg" aria-hidden>
-          {OBJECTIVES.filter((o) => o.ms >= scale.min && o.ms <= scale.max).map((o) => (
+          {OBJECTIVES.map((o) => (
             <span
               key={o.ms}
               className="absolute left-1 -translate-y-1/2 whitespace-nowrap"
@@ -362,7 +365,7 @@ export function LatencyChart(props: LatencyChartProps) {
                 vectorEffect="non-scaling-stroke"
               />
             ))}
-            {OBJECTIVES.filter((o) => o.ms >= scale.min && o.ms <= scale.max).map((o) => (
+            {OBJECTIVES.map((o) => (
               <line
                 key={o.ms}
                 x1={0}

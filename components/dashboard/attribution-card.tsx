@@ -3,7 +3,7 @@ import { budgetSpendBySegment, cacheStateTotals } from '@/lib/queries/dashboard'
 import { previousWindow } from '@/lib/schemas/dashboard';
 import { attribute } from '@/lib/slo/attribution';
 import { dashboardContext, type Search } from './scope';
-import { fmtMs, fmtPct } from './format';
+import { formatDuration, formatPercent } from '@/lib/format';
 
 const VERDICT: Record<string, string> = {
   mix_shift: 'Mix shift: more cold starts, each about as fast as before.',
@@ -58,7 +58,9 @@ export async function AttributionCard({ search }: { search: Search }) {
                         style={{ width: `${(s.bad5000 / totalBad) * 100}%` }}
                       />
                     </span>
-                    <span className="text-right font-mono text-xs">{fmtPct(s.bad5000 / totalBad, 0)}</span>
+                    <span className="text-right font-mono text-xs">
+                      {formatPercent(s.bad5000 / totalBad, 0)}
+                    </span>
                   </li>
                 ))}
             </ol>
@@ -70,19 +72,19 @@ export async function AttributionCard({ search }: { search: Search }) {
           <dl className="mt-2 grid grid-cols-2 gap-2 text-sm">
             <dt className="text-muted">Cold-start share</dt>
             <dd className="font-mono">
-              {fmtPct(a.coldShareBefore)} → {fmtPct(a.coldShareNow)}
+              {formatPercent(a.coldShareBefore)} → {formatPercent(a.coldShareNow)}
             </dd>
             <dt className="text-muted">p95, cache hits</dt>
             <dd className="font-mono">
-              {fmtMs(before.hit?.p95)} → {fmtMs(now.hit?.p95)}
+              {formatDuration(before.hit?.p95)} → {formatDuration(now.hit?.p95)}
             </dd>
             <dt className="text-muted">p95, cold starts</dt>
             <dd className="font-mono">
-              {fmtMs(before.cold?.p95)} → {fmtMs(now.cold?.p95)}
+              {formatDuration(before.cold?.p95)} → {formatDuration(now.cold?.p95)}
             </dd>
             <dt className="text-muted">p95, all</dt>
             <dd className="font-mono">
-              {fmtMs(before.all?.p95)} → {fmtMs(now.all?.p95)}
+              {formatDuration(before.all?.p95)} → {formatDuration(now.all?.p95)}
             </dd>
           </dl>
         </section>

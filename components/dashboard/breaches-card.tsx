@@ -5,7 +5,7 @@ import { displayZone } from '@/lib/format/server';
 import { hourlySli, type HourSli } from '@/lib/queries/dashboard';
 import { OBJECTIVES } from '@/lib/slo/burn';
 import { goodRatio, judge, SLO_MIN_EVENTS } from '@/lib/slo/sli';
-import { dashboardContext, type Search } from './scope';
+import { dashboardContext, toUrlParams, type Search } from './scope';
 
 const [P50, P95] = OBJECTIVES as [(typeof OBJECTIVES)[number], (typeof OBJECTIVES)[number]];
 
@@ -32,9 +32,7 @@ export async function BreachesCard({ search }: { search: Search }) {
     .sort((a, b) => a.p95 - b.p95 || a.p50 - b.p50 || b.total - a.total);
   const thin = judged.filter((c) => c.v50 === 'insufficient' && (c.bad2000 > 0 || c.bad5000 > 0));
   const link = (c: HourSli) => {
-    const params = new URLSearchParams(
-      Object.entries(search).filter((e): e is [string, string] => typeof e[1] === 'string'),
-    );
+    const params = toUrlParams(search);
     params.set('drill', c.hour.toISOString());
     params.set('drillSurface', c.surface);
     params.set('drillTenant', c.tenantId);

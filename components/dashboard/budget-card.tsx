@@ -1,6 +1,12 @@
-import { formatCount } from '@/lib/format';
+import { formatCount, formatDuration, formatPercent } from '@/lib/format';
 import { Card } from '@/components/ui/card';
-import { dailyBad, sliCounts, surfaceTotals, type SliCounts } from '@/lib/queries/dashboard';
+import {
+  dailyBad,
+  sliCounts,
+  surfaceTotals,
+  type SeriesPoint,
+  type SliCounts,
+} from '@/lib/queries/dashboard';
 import {
   errorBudget,
   evaluateRule,
@@ -8,12 +14,12 @@ import {
   planRule,
   WORKBOOK_RULES,
   type BurnRule,
+  type Objective,
   type RuleState,
   type WindowCounts,
 } from '@/lib/slo/burn';
 import { SLO_MIN_EVENTS } from '@/lib/slo/sli';
-import { dashboardContext, shortWindowCounts, type Search } from './scope';
-import { fmtMs, fmtPct } from './format';
+import { dashboardContext, LONG_WINDOW_HOURS, shortWindowCounts, type Search } from './scope';
 
 const MIN_EVENTS = SLO_MIN_EVENTS;
 
@@ -158,20 +164,161 @@ function BurnGrid({
   );
 }
 
+/** One objective's budget, burn-down and burn-rate rules. */
+function ObjectiveBudget({
+  objective,
+  period,
+  days,
+  totals,
+  windowRows,
+  segments,
+  surfaces,
+  tenantNames,
+}: {
+  objective: Objective;
+  /** SLI counts per tenant and surface over the budget period. */
+  period: SliCounts[];
+  days: { day: Date; bad2000: number; bad5000: number }[];
+  totals: SeriesPoint[];
+  /** SLI counts per tenant and surface for each burn-rate window (hours). */
+  windowRows: Map<number, SliCounts[]>;
+  segments: string[];
+  surfaces: string[];
+  tenantNames: Record<string, string>;
+}) {
+  const key = objective.id === 'p50' ? 'bad2000' : 'bad5000';
+  const counts = sum(period, key);
+  const budget = counts.total >= MIN_EVENTS ? errorBudget(counts, objective.target) : null;
+  const exact = totals.map((t) => `${t.series} ${formatDuration(t[objective.id])}`);
+  const allowed = (1 - objective.target) * counts.total;
+  // The share of the budget left at the end of each day.
+  const burnDown: { day: Date; left: number }[] = [];
+  for (let i = 0, spent = 0; i < days.length; i++) {
+    spent += days[i]![key];
+    burnDown.push({ day: days[i]!.day, left: allowed > 0 ? Math.max(0, 1 - spent / allowed) : 0 });
+  }
+  const plans = WORKBOOK_RULES.map((rule) => ({ rule, plan: planRule(rule, objective.target) }));
+  const grid: BurnCell[] = segments.map((segment) => {
+    const [tenant, surface] = segment.split('|') as [string, string];
+    const pick = (r: SliCounts) => r.tenantId === tenant && r.surface === surface;
+    const results = plans.map(({ rule, plan }) => ({
+      rule,
+      ...evaluateRule(
+        plan,
+        sum(windowRows.get(rule.longWindowHours)!, key, pick),
+        sum(windowRows.get(rule.shortWindowHours)!, key, pick),
+        objective.target,
+        MIN_EVENTS,
+      ),
+    }));
+    return { tenant, surface, results };
+  });
+  return (
+    <section
+      key={objective.id}
+      data-testid={`budget-${objective.id}`}
+      className="rounded-md border border-line p-3"
+    >
+      <h3 className="text-sm font-semibold">
+        Signals within {objective.thresholdMs / 1000} s · target {objective.target * 100}%
+      </h3>
+      <p className="mt-1 text-xs text-muted">
+        Exact {objective.id} over the same period: {exact.join(' · ') || '–'}
+      </p>
+      {budget ? (
+        <>
+          <p
+            className="mt-2 text-2xl font-semibold tabular-nums"
+            data-testid={`budget-${objective.id}-remaining`}
+          >
+            {formatPercent(budget.remaining, 0)}{' '}
+            <span className="text-sm font-normal text-muted">of the budget left</span>
+          </p>
+          <p className="text-xs text-muted">
+            SLI {formatPercent(budget.sli, 2)} good of {formatCount(counts.total)} signals;{' '}
+            {formatCount(counts.bad)} bad of {formatCount(budget.allowedBad)} allowed
+          </p>
+          <ol className="mt-2 flex h-10 items-end gap-px" aria-label="Budget burn-down by day">
+            {burnDown.map(({ day, left }) => (
+              <li
+                key={day.toISOString()}
+                title={`${day.toISOString().slice(0, 10)}: ${formatPercent(left, 0)} left`}
+                className={`flex-1 ${left > 0.25 ? 'bg-ok' : left > 0 ? 'bg-warn' : 'bg-danger'}`}
+                style={{ height: `${Math.max(4, left * 100)}%` }}
+              />
+            ))}
+          </ol>
+        </>
+      ) : (
+        <p className="mt-2 text-sm text-muted" data-testid={`budget-${objective.id}-insufficient`}>
+          Insufficient data: {counts.total} signals in the period (minimum {MIN_EVENTS}).
+        </p>
+      )}
+      <table className="mt-3 w-full text-left text-xs">
+        <caption className="sr-only">Burn-rate rules for this objective</caption>
+        <thead className="text-muted">
+          <tr>
+            <th scope="col">Rule</th>
+            <th scope="col">Threshold</th>
+            <th scope="col" className="text-right">
+              Firing
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {plans.map(({ rule, plan }) => (
+            <tr
+              key={rule.name}
+              className="align-top"
+              data-testid={`rule-${objective.id}-${rule.longWindowHours}h`}
+              data-feasible={plan.feasible}
+            >
+              <td className="py-1 pr-2">
+                {rule.severity}: {rule.name}{' '}
+                <span className="text-muted">
+                  ({rule.longWindowHours} h, confirmed over {Math.round(rule.shortWindowHours * 60)} min)
+                </span>
+              </td>
+              <td className="pr-2">
+                {plan.feasible ? (
+                  `${plan.threshold}x`
+                ) : (
+                  <span title={plan.explanation}>
+                    {rule.burnRate}x can never fire → {plan.threshold}x
+                  </span>
+                )}
+              </td>
+              <td className="text-right font-mono">
+                {grid.filter((c) => c.results.find((r) => r.rule === rule)?.state === 'firing').length}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <BurnGrid objective={objective.id} cells={grid} tenantNames={tenantNames} surfaces={surfaces} />
+      {plans.some(({ plan }) => !plan.feasible) && (
+        <p className="mt-2 text-xs text-warn">
+          At a {objective.target * 100}% target the burn rate cannot exceed{' '}
+          {(1 / (1 - objective.target)).toFixed(0)}x, so the workbook&apos;s faster rules can never fire; they
+          use derived thresholds (share of bad signals in the window) instead.
+        </p>
+      )}
+    </section>
+  );
+}
+
 export async function BudgetCard({ search }: { search: Search }) {
   const { scope, filters, tenantNames, now } = await dashboardContext(search);
   const from = budgetFrom(filters.budget, now);
-  const windows = [...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours]))];
   // Windows under 6 hours are exact to the millisecond, all in one statement (started by the page); longer ones count whole hours.
-  const longWindows = windows.filter((h) => h >= 6);
   const [period, days, totals, shortRows, ...longRows] = await Promise.all([
     sliCounts(from, now, scope),
     dailyBad(from, now, scope),
     surfaceTotals({ from, to: now }, scope),
     shortWindowCounts(search),
-    ...longWindows.map((h) => sliCounts(new Date(now.getTime() - h * 3600_000), now, scope)),
+    ...LONG_WINDOW_HOURS.map((h) => sliCounts(new Date(now.getTime() - h * 3600_000), now, scope)),
   ]);
-  const windowRows = new Map([...shortRows, ...longWindows.map((h, i) => [h, longRows[i]!] as const)]);
+  const windowRows = new Map([...shortRows, ...LONG_WINDOW_HOURS.map((h, i) => [h, longRows[i]!] as const)]);
   const segments = [...new Set(period.map((r) => `${r.tenantId}|${r.surface}`))].sort();
   const surfaces = [...new Set(period.map((r) => r.surface))].sort();
 
@@ -181,133 +328,19 @@ export async function BudgetCard({ search }: { search: Search }) {
       testId="budget-card"
     >
       <div className="grid gap-4 lg:grid-cols-2">
-        {OBJECTIVES.map((objective) => {
-          const key = objective.id === 'p50' ? 'bad2000' : 'bad5000';
-          const counts = sum(period, key);
-          const budget = counts.total >= MIN_EVENTS ? errorBudget(counts, objective.target) : null;
-          const exact =
-            objective.id === 'p50'
-              ? totals.map((t) => `${t.series} ${fmtMs(t.p50)}`)
-              : totals.map((t) => `${t.series} ${fmtMs(t.p95)}`);
-          let spent = 0;
-          const allowed = (1 - objective.target) * counts.total;
-          const plans = WORKBOOK_RULES.map((rule) => ({ rule, plan: planRule(rule, objective.target) }));
-          const grid: BurnCell[] = segments.map((segment) => {
-            const [tenant, surface] = segment.split('|') as [string, string];
-            const pick = (r: SliCounts) => r.tenantId === tenant && r.surface === surface;
-            const results = plans.map(({ rule, plan }) => ({
-              rule,
-              ...evaluateRule(
-                plan,
-                sum(windowRows.get(rule.longWindowHours)!, key, pick),
-                sum(windowRows.get(rule.shortWindowHours)!, key, pick),
-                objective.target,
-                MIN_EVENTS,
-              ),
-            }));
-            return { tenant, surface, results };
-          });
-          return (
-            <section
-              key={objective.id}
-              data-testid={`budget-${objective.id}`}
-              className="rounded-md border border-line p-3"
-            >
-              <h3 className="text-sm font-semibold">
-                Signals within {objective.thresholdMs / 1000} s · target {objective.target * 100}%
-              </h3>
-              <p className="mt-1 text-xs text-muted">
-                Exact {objective.id} over the same period: {exact.join(' · ') || '–'}
-              </p>
-              {budget ? (
-                <>
-                  <p
-                    className="mt-2 text-2xl font-semibold tabular-nums"
-                    data-testid={`budget-${objective.id}-remaining`}
-                  >
-                    {fmtPct(budget.remaining, 0)}{' '}
-                    <span className="text-sm font-normal text-muted">of the budget left</span>
-                  </p>
-                  <p className="text-xs text-muted">
-                    SLI {fmtPct(budget.sli, 2)} good of {formatCount(counts.total)} signals;{' '}
-                    {formatCount(counts.bad)} bad of {formatCount(budget.allowedBad)} allowed
-                  </p>
-                  <ol className="mt-2 flex h-10 items-end gap-px" aria-label="Budget burn-down by day">
-                    {days.map((d) => {
-                      spent += d[key];
-                      const left = allowed > 0 ? Math.max(0, 1 - spent / allowed) : 0;
-                      return (
-                        <li
-                          key={d.day.toISOString()}
-                          title={`${d.day.toISOString().slice(0, 10)}: ${fmtPct(left, 0)} left`}
-                          className={`flex-1 ${left > 0.25 ? 'bg-ok' : left > 0 ? 'bg-warn' : 'bg-danger'}`}
-                          style={{ height: `${Math.max(4, left * 100)}%` }}
-                        />
-                      );
-                    })}
-                  </ol>
-                </>
-              ) : (
-                <p className="mt-2 text-sm text-muted" data-testid={`budget-${objective.id}-insufficient`}>
-                  Insufficient data: {counts.total} signals in the period (minimum {MIN_EVENTS}).
-                </p>
-              )}
-              <table className="mt-3 w-full text-left text-xs">
-                <caption className="sr-only">Burn-rate rules for this objective</caption>
-                <thead className="text-muted">
-                  <tr>
-                    <th scope="col">Rule</th>
-                    <th scope="col">Threshold</th>
-                    <th scope="col" className="text-right">
-                      Firing
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {plans.map(({ rule, plan }) => (
-                    <tr
-                      key={rule.name}
-                      className="align-top"
-                      data-testid={`rule-${objective.id}-${rule.longWindowHours}h`}
-                      data-feasible={plan.feasible}
-                    >
-                      <td className="py-1 pr-2">
-                        {rule.severity}: {rule.name}{' '}
-                        <span className="text-muted">
-                          ({rule.longWindowHours} h, confirmed over {Math.round(rule.shortWindowHours * 60)}{' '}
-                          min)
-                        </span>
-                      </td>
-                      <td className="pr-2">
-                        {plan.feasible ? (
-                          `${plan.threshold}x`
-                        ) : (
-                          <span title={plan.explanation}>
-                            {rule.burnRate}x can never fire → {plan.threshold}x
-                          </span>
-                        )}
-                      </td>
-                      <td className="text-right font-mono">
-                        {
-                          grid.filter((c) => c.results.find((r) => r.rule === rule)?.state === 'firing')
-                            .length
-                        }
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <BurnGrid objective={objective.id} cells={grid} tenantNames={tenantNames} surfaces={surfaces} />
-              {WORKBOOK_RULES.some((r) => !planRule(r, objective.target).feasible) && (
-                <p className="mt-2 text-xs text-warn">
-                  At a {objective.target * 100}% target the burn rate cannot exceed{' '}
-                  {(1 / (1 - objective.target)).toFixed(0)}x, so the workbook&apos;s faster rules can never
-                  fire; they use derived thresholds (share of bad signals in the window) instead.
-                </p>
-              )}
-            </section>
-          );
-        })}
+        {OBJECTIVES.map((objective) => (
+          <ObjectiveBudget
+            key={objective.id}
+            objective={objective}
+            period={period}
+            days={days}
+            totals={totals}
+            windowRows={windowRows}
+            segments={segments}
+            surfaces={surfaces}
+            tenantNames={tenantNames}
+          />
+        ))}
       </div>
     </Card>
   );

@@ -4,7 +4,7 @@ import { formatDateTime, formatDay, formatDuration } from '@/lib/format';
 import { displayZone } from '@/lib/format/server';
 import { slowestEvents } from '@/lib/queries/dashboard';
 import { GRAIN_MS } from '@/lib/schemas/dashboard';
-import { dashboardContext, type Search } from './scope';
+import { dashboardContext, toUrlParams, type Search } from './scope';
 
 /** Shown beside the chart before a bucket is picked, at the size the drill-down takes (nothing moves). */
 export function DrillDownPlaceholder() {
@@ -32,11 +32,7 @@ export async function DrillDownCard({ search }: { search: Search }) {
     bucketMs: filters.drillSurface || filters.drillTenant ? GRAIN_MS.hour : GRAIN_MS[window.bucket],
   };
   const [events, zone] = await Promise.all([slowestEvents(start, drillScope, 12), displayZone()]);
-  const close = new URLSearchParams(
-    Object.entries(search).filter(
-      (e): e is [string, string] => typeof e[1] === 'string' && !e[0].startsWith('drill'),
-    ),
-  );
+  const close = toUrlParams(search, { withoutDrill: true });
   const when = drillScope.bucketMs >= GRAIN_MS.day ? formatDay(start, zone) : formatDateTime(start, zone);
   return (
     <div id="drill-down" className="h-full">

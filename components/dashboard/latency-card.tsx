@@ -4,7 +4,7 @@ import { MainContentRendered } from '@/components/telemetry/mark';
 import { Card, EmptyState } from '@/components/ui/card';
 import { latencySeries, releaseChanges, signatureToggles } from '@/lib/queries/dashboard';
 import { GRAIN_MS } from '@/lib/schemas/dashboard';
-import { dashboardContext, type Search } from './scope';
+import { dashboardContext, toUrlParams, type Search } from './scope';
 
 const GRAIN_WORD = { minute: 'per minute', hour: 'hourly', day: 'daily' } as const;
 
@@ -32,9 +32,7 @@ export async function LatencyCard({ search }: { search: Search }) {
     p95: round(p.p95),
     p99: round(p.p99),
   }));
-  const csv = new URLSearchParams(
-    Object.entries(search).filter((e): e is [string, string] => typeof e[1] === 'string'),
-  );
+  const csv = toUrlParams(search);
   const by = filters.split === 'cache' ? 'cache hit vs cold start' : 'surface';
   const title = `Time to first signal by ${by}, ${GRAIN_WORD[window.bucket]}`;
   return (

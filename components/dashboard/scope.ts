@@ -10,9 +10,20 @@ import { selectedTenants } from '@/lib/tenant-scope';
 
 export type Search = Record<string, string | string[] | undefined>;
 
+const isDrillParam = (name: string) => name.startsWith('drill');
+
 /** The search without the drill-down's parameters: what the cards other than the drill-down depend on. */
 export function viewKey(search: Search): string {
-  return JSON.stringify(Object.entries(search).filter(([k]) => !k.startsWith('drill')));
+  return JSON.stringify(Object.entries(search).filter(([k]) => !isDrillParam(k)));
+}
+
+/** The search as URL parameters for the overview's links (repeated parameters left out). */
+export function toUrlParams(search: Search, { withoutDrill = false } = {}): URLSearchParams {
+  return new URLSearchParams(
+    Object.entries(search).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && !(withoutDrill && isDrillParam(e[0])),
+    ),
+  );
 }
 
 export interface DashboardContext {
@@ -46,10 +57,14 @@ export const dashboardContext = cache(async (search: Search): Promise<DashboardC
   };
 });
 
-/** Burn-rate windows under 6 hours: exact to the millisecond, so partly read from raw events. */
-export const SHORT_WINDOW_HOURS = [
+/** The burn-rate rules' windows, each once. */
+const BURN_WINDOW_HOURS = [
   ...new Set(WORKBOOK_RULES.flatMap((r) => [r.longWindowHours, r.shortWindowHours])),
-].filter((h) => h < 6);
+];
+/** Burn-rate windows under 6 hours: exact to the millisecond, so partly read from raw events. */
+const SHORT_WINDOW_HOURS = BURN_WINDOW_HOURS.filter((h) => h < 6);
+/** The other windows, which count whole hours. */
+export const LONG_WINDOW_HOURS = BURN_WINDOW_HOURS.filter((h) => h >= 6);
 
 /**
  * SLI counts of the short burn-rate windows, once per request. The page starts

@@ -4,8 +4,17 @@ import { previousWindow } from '@/lib/schemas/dashboard';
 import { OBJECTIVES } from '@/lib/slo/burn';
 import { goodRatio, judgeBoth, sliCount } from '@/lib/slo/sli';
 import { dashboardContext, type Search } from './scope';
-import { formatCount } from '@/lib/format';
-import { delta, fmtMs, fmtPct } from './format';
+import { formatCount, formatDuration, formatPercent } from '@/lib/format';
+
+/** A change against the previous period as `+12%`, and whether it is for the better. */
+function delta(now: number | null, before: number | null, lowerIsBetter = true) {
+  if (now === null || before === null || before === 0) return null;
+  const change = (now - before) / before;
+  return {
+    text: `${change > 0 ? '+' : ''}${(change * 100).toFixed(0)}%`,
+    good: lowerIsBetter ? change <= 0 : change >= 0,
+  };
+}
 
 function Stat({
   label,
@@ -86,25 +95,25 @@ export async function Tiles({ search }: { search: Search }) {
               <dl className="grid grid-cols-3 gap-3">
                 <Stat
                   label="p50"
-                  value={fmtMs(p.p50)}
+                  value={formatDuration(p.p50)}
                   change={delta(p.p50, b?.p50 ?? null)}
                   testId={`tile-${p.series}-p50`}
                 />
                 <Stat
                   label="p95"
-                  value={fmtMs(p.p95)}
+                  value={formatDuration(p.p95)}
                   change={delta(p.p95, b?.p95 ?? null)}
                   testId={`tile-${p.series}-p95`}
                 />
-                <Stat label="p99" value={fmtMs(p.p99)} change={delta(p.p99, b?.p99 ?? null)} />
+                <Stat label="p99" value={formatDuration(p.p99)} change={delta(p.p99, b?.p99 ?? null)} />
                 <Stat
                   label="signals ≤ 2 s"
-                  value={fmtPct(compliance(p, 'p50'))}
+                  value={formatPercent(compliance(p, 'p50'))}
                   change={delta(compliance(p, 'p50'), compliance(b, 'p50'), false)}
                 />
                 <Stat
                   label="signals ≤ 5 s"
-                  value={fmtPct(compliance(p, 'p95'))}
+                  value={formatPercent(compliance(p, 'p95'))}
                   change={delta(compliance(p, 'p95'), compliance(b, 'p95'), false)}
                 />
                 <Stat
@@ -115,12 +124,12 @@ export async function Tiles({ search }: { search: Search }) {
                 />
                 <Stat
                   label="cache hits"
-                  value={fmtPct(rate(p, 'cacheHits'))}
+                  value={formatPercent(rate(p, 'cacheHits'))}
                   change={delta(rate(p, 'cacheHits'), rate(b, 'cacheHits'), false)}
                 />
                 <Stat
                   label="errors"
-                  value={fmtPct(rate(p, 'errors'), 2)}
+                  value={formatPercent(rate(p, 'errors'), 2)}
                   change={delta(rate(p, 'errors'), rate(b, 'errors'))}
                 />
               </dl>

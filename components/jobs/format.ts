@@ -1,6 +1,6 @@
 // Job facts shared by the job pages (dates and durations come from lib/format).
 
-export const TERMINAL = ['succeeded', 'failed', 'canceled'];
+const TERMINAL = ['succeeded', 'failed', 'canceled'];
 export function isTerminal(kind: string) {
   return TERMINAL.includes(kind);
 }
@@ -11,3 +11,7 @@ export const SOURCE_LABEL: Record<string, string> = {
   cold_start: 'Telemetry (no snapshot kept)',
   failure_index: 'Live snapshot + failure signature',
 };
+
+/** A diagnostics value as text; null when missing or empty. */
+export const text = (value: unknown) =>
+  value === undefined || value === null || value === '' ? null : String(value);

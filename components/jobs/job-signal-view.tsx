@@ -4,10 +4,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Timestamp, useDisplayZone } from '@/components/format/zone';
 import { KindBadge } from '@/components/ui/badge';
+import { Card } from '@/components/ui/card';
+import { SECONDARY_BUTTON_CLASS } from '@/components/ui/input';
 import { formatDateTime, formatDuration, type DisplayZone } from '@/lib/format';
 import type { Signal } from '@/lib/schemas/signal';
 import { Elapsed, Eta } from './eta';
-import { isTerminal, SOURCE_LABEL } from './format';
+import { isTerminal, SOURCE_LABEL, text } from './format';
 import { LiveIndicator, OfflineBanner } from './live-indicator';
 import { PhaseProgress } from './phase-progress';
 import { PhaseTimeline, type TimelineStep } from './phase-timeline';
@@ -21,11 +23,8 @@ function mttr(seconds: number | null) {
 /** Keys shown in the header; the rest stay under Diagnostics. */
 const HEADER_KEYS = ['image_reference', 'error_code', 'worker_id'];
 
-const text = (value: unknown) =>
-  value === undefined || value === null || value === '' ? null : String(value);
-
 /** The previous run's outcome, in words: "succeeded, 49 findings, finished 2026-12-05 10:15 UTC". */
-export function previousRun(outcome: Record<string, unknown> | null, zone: DisplayZone): string | null {
+function previousRun(outcome: Record<string, unknown> | null, zone: DisplayZone): string | null {
   if (!outcome) return null;
   const parts = [text(outcome.status) ?? 'outcome unknown'];
   if (typeof outcome.findings_count === 'number') parts.push(`${outcome.findings_count} findings`);
@@ -112,10 +111,7 @@ export function JobSignalView({
   return (
     <div aria-busy={isFetching}>
       <OfflineBanner state={state} onRetry={retry} />
-      <section
-        data-testid="signal-card"
-        className="min-w-0 rounded-lg border border-line bg-surface p-4 shadow-sm sm:p-5"
-      >
+      <Card testId="signal-card" className="sm:p-5">
         <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
           <div className="flex items-center gap-3">
             <span data-testid="signal-kind">
@@ -209,11 +205,7 @@ export function JobSignalView({
         {signal.nextActions.length > 0 && (
           <div className="mt-5 flex flex-wrap gap-2" data-testid="next-actions">
             {signal.nextActions.map((action) => (
-              <a
-                key={`${action.label}-${action.href}`}
-                href={action.href}
-                className="inline-flex min-h-9 items-center rounded-md border border-line-strong px-3 py-1.5 text-sm font-medium text-fg hover:bg-subtle"
-              >
+              <a key={`${action.label}-${action.href}`} href={action.href} className={SECONDARY_BUTTON_CLASS}>
                 {action.label}
               </a>
             ))}
@@ -238,7 +230,7 @@ export function JobSignalView({
             </dl>
           </details>
         )}
-      </section>
+      </Card>
     </div>
   );
 }

@@ -4,10 +4,11 @@ import Link from 'next/link';
 import { useRef, useState } from 'react';
 import { Timestamp } from '@/components/format/zone';
 import { KindBadge } from '@/components/ui/badge';
+import { Card, EmptyState } from '@/components/ui/card';
 import { formatDuration } from '@/lib/format';
 import { SIGNAL_KINDS, type Signal } from '@/lib/schemas/signal';
 import type { JobListItem } from '@/lib/signals/map';
-import { isTerminal } from './format';
+import { isTerminal, text } from './format';
 import { LiveIndicator, OfflineBanner } from './live-indicator';
 import { useSignalStream } from './use-signal-stream';
 
@@ -29,11 +30,8 @@ interface Props {
   streamQuery: string;
 }
 
-const text = (value: unknown) =>
-  value === undefined || value === null || value === '' ? null : String(value);
-
 /** The same test the server's search makes (lib/queries/jobs.ts), for jobs arriving live. */
-export function matchesFilters(signal: Signal, filters: Filters) {
+function matchesFilters(signal: Signal, filters: Filters) {
   if (filters.kind && signal.kind !== filters.kind) return false;
   if (filters.phase && signal.phase !== filters.phase) return false;
   const q = filters.q?.trim();
@@ -131,7 +129,7 @@ export function LiveJobsTable({ initial, initialCounts, tenantNames, filters, se
         </nav>
         <LiveIndicator state={state} />
       </div>
-      <div className="rounded-lg border border-line bg-surface p-4 shadow-sm">
+      <Card>
         <table className="hidden w-full text-left text-sm md:table" data-testid="jobs-table">
           <caption className="sr-only">Recent jobs and their current first signal</caption>
           <thead className="text-xs text-muted uppercase">
@@ -222,10 +220,8 @@ export function LiveJobsTable({ initial, initialCounts, tenantNames, filters, se
             </li>
           ))}
         </ul>
-        {rows.length === 0 && (
-          <p className="py-8 text-center text-sm text-muted">No jobs match these filters.</p>
-        )}
-      </div>
+        {rows.length === 0 && <EmptyState>No jobs match these filters.</EmptyState>}
+      </Card>
     </div>
   );
 }

@@ -2,8 +2,6 @@ import { headers } from 'next/headers';
 import { MAIN_CONTENT_MARK } from './constants';
 import { PageRenderedReporter } from './page-rendered';
 
-export { MAIN_CONTENT_MARK };
-
 /**
  * Marks the first frame drawn with the content before this point of the
  * server's HTML: the script runs when the browser parses it (before any
