@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { CreatedToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
+import { DEFAULT_PERSONAL_TOKEN_DAYS, PERSONAL_TOKEN_EXPIRY_DAYS } from '@/lib/schemas/token';
 
 export interface PersonalToken {
   id: string;
@@ -84,10 +85,16 @@ export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]
           />
         </Field>
         <Field label="Expires after">
-          <Select name="expiresInDays" defaultValue="30" data-testid="personal-token-expiry">
-            <option value="7">7 days</option>
-            <option value="30">30 days</option>
-            <option value="90">90 days</option>
+          <Select
+            name="expiresInDays"
+            defaultValue={DEFAULT_PERSONAL_TOKEN_DAYS}
+            data-testid="personal-token-expiry"
+          >
+            {PERSONAL_TOKEN_EXPIRY_DAYS.map((days) => (
+              <option key={days} value={days}>
+                {days} days
+              </option>
+            ))}
           </Select>
         </Field>
         <button type="submit" disabled={busy} className={BUTTON_CLASS} data-testid="personal-token-create">

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { CreatedToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, Select } from '@/components/ui/input';
+import { DEFAULT_TOKEN_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS } from '@/lib/schemas/token';
 
 const SCOPES = [
   { value: 'telemetry:write', label: 'send TTFS events' },
@@ -72,12 +73,12 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
           </Select>
         </Field>
         <Field label="Expires after" hint="The token is refused after this">
-          <Select name="expiresInDays" defaultValue="90" data-testid="token-expiry">
-            <option value="7">7 days</option>
-            <option value="30">30 days</option>
-            <option value="90">90 days</option>
-            <option value="180">180 days</option>
-            <option value="365">365 days</option>
+          <Select name="expiresInDays" defaultValue={DEFAULT_TOKEN_EXPIRY_DAYS} data-testid="token-expiry">
+            {TOKEN_EXPIRY_DAYS.map((days) => (
+              <option key={days} value={days}>
+                {days} days
+              </option>
+            ))}
           </Select>
         </Field>
         <fieldset className="text-sm">

@@ -1,5 +1,10 @@
 import { cachedToken, cacheTicket, invalidateLocally, storeToken } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
+import {
+  DEFAULT_PERSONAL_TOKEN_DAYS,
+  DEFAULT_TOKEN_EXPIRY_DAYS,
+  PERSONAL_TOKEN_MAX_DAYS,
+} from '@/lib/schemas/token';
 import { endStreamsOf, ensureHubListening } from '@/lib/signals/hub';
 import type { Scope, Viewer } from './roles';
 import { looksLikeApiToken, newApiToken, sha256Hex } from './secrets';
@@ -19,13 +24,6 @@ export interface ApiTokenRow {
   expiresAt: Date | null;
   expired: boolean;
 }
-
-/** Expiry choices offered at creation, in days; the default first. */
-export const TOKEN_EXPIRY_DAYS = [90, 30, 7, 180, 365] as const;
-export const DEFAULT_TOKEN_EXPIRY_DAYS = 90;
-/** Personal tokens (a person's own, for the CLI) live at most this long. */
-export const PERSONAL_TOKEN_MAX_DAYS = 90;
-export const DEFAULT_PERSONAL_TOKEN_DAYS = 30;
 
 /** Creates a token; the clear value is returned once and never stored. */
 export async function createApiToken(input: {
