@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { CreatedToken } from '@/components/auth/created-token';
+import { CreatedToken, requestToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
 import { DEFAULT_PERSONAL_TOKEN_DAYS, PERSONAL_TOKEN_EXPIRY_DAYS } from '@/lib/schemas/token';
@@ -32,23 +32,14 @@ export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const response = await fetch('/api/v1/me/tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: form.get('name'), expiresInDays: Number(form.get('expiresInDays')) }),
-    }).catch(() => null);
+    const result = await requestToken<{ token: string; expiresAt: string }>('/api/v1/me/tokens', {
+      name: form.get('name'),
+      expiresInDays: Number(form.get('expiresInDays')),
+    });
     setBusy(false);
-    if (!response) return setError('The console is not reachable.');
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const issues = (body.issues ?? []) as { path: string; message: string }[];
-      return setError(
-        issues.length
-          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : (body.message ?? 'Could not create the token.'),
-      );
-    }
-    setCreated({ token: body.token, expiresAt: body.expiresAt });
+    if ('error' in result) return setError(result.error);
+    const { token, expiresAt } = result.created;
+    setCreated({ token, expiresAt });
     router.refresh();
   }
 

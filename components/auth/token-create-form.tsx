@@ -2,7 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { CreatedToken } from '@/components/auth/created-token';
+import { CreatedToken, requestToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, Select } from '@/components/ui/input';
 import { DEFAULT_TOKEN_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS } from '@/lib/schemas/token';
@@ -25,28 +25,16 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const response = await fetch('/api/v1/tokens', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        name: form.get('name'),
-        tenantId: form.get('tenantId'),
-        scopes: form.getAll('scopes'),
-        expiresInDays: Number(form.get('expiresInDays')),
-      }),
-    }).catch(() => null);
+    const result = await requestToken<{ token: string; name: string; expiresAt: string }>('/api/v1/tokens', {
+      name: form.get('name'),
+      tenantId: form.get('tenantId'),
+      scopes: form.getAll('scopes'),
+      expiresInDays: Number(form.get('expiresInDays')),
+    });
     setBusy(false);
-    if (!response) return setError('The console is not reachable.');
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const issues = (body.issues ?? []) as { path: string; message: string }[];
-      return setError(
-        issues.length
-          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : (body.message ?? 'Could not create the token.'),
-      );
-    }
-    setCreated({ token: body.token, name: body.name, expiresAt: body.expiresAt });
+    if ('error' in result) return setError(result.error);
+    const { token, name, expiresAt } = result.created;
+    setCreated({ token, name, expiresAt });
     event.currentTarget?.reset();
     router.refresh();
   }
