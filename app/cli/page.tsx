@@ -3,6 +3,7 @@ import { PersonalTokens } from '@/components/auth/personal-tokens';
 import { MainContentRendered } from '@/components/telemetry/mark';
 import { Card, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
+import { publicOrigin } from '@/lib/auth/config';
 import { listPersonalTokens } from '@/lib/auth/tokens';
 
 export const metadata = { title: 'Command line' };
@@ -13,10 +14,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 export default async function CliPage() {
   const viewer = await currentViewer({ role: 'support' });
   const tokens = await listPersonalTokens(viewer.id);
-  const h = await headers();
-  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
-  const proto = h.get('x-forwarded-proto') ?? (host.startsWith('localhost') ? 'http' : 'https');
-  const consoleUrl = `${proto}://${host}`;
+  const consoleUrl = publicOrigin({ headers: await headers() });
   return (
     <>
       <PageHeader
