@@ -5,20 +5,15 @@ import { useState, type FormEvent } from 'react';
 import { CreatedToken, requestToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
+import type { ApiTokenRow } from '@/lib/auth/tokens';
 import { DEFAULT_PERSONAL_TOKEN_DAYS, PERSONAL_TOKEN_EXPIRY_DAYS } from '@/lib/schemas/token';
 
-export interface PersonalToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  expired: boolean;
-}
+type PersonalToken = Pick<
+  ApiTokenRow,
+  'id' | 'name' | 'prefix' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'expired'
+>;
 
-const when = (iso: string | null) => (iso ? <Timestamp value={iso} /> : 'never');
+const when = (at: Date | string | null) => (at ? <Timestamp value={at} /> : 'never');
 
 /** Makes a personal token for the CLI (shown once) and lists the person's tokens. */
 export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]; consoleUrl: string }) {
