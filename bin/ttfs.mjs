@@ -102,10 +102,20 @@ function howToSignIn() {
   return `Sign in with \`ttfs login --url ${base}\` (it asks for a personal token made on ${base}/cli), or set TTFS_TOKEN to an API token with signals:read.`;
 }
 
-async function request(url, init = {}) {
-  const response = await fetch(url, { ...init, headers: { ...headers, ...init.headers } }).catch((error) =>
+/** fetch, but a console that cannot be reached ends the command. */
+function reach(url, init) {
+  return fetch(url, init).catch((error) =>
     fail(`cannot reach ${base}: ${error.cause?.code ?? error.message}`),
   );
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Exit code for a signal: 1 when the job failed. */
+const exitFor = (signal) => process.exit(signal.kind === 'failed' ? 1 : 0);
+
+async function request(url, init = {}) {
+  const response = await reach(url, { ...init, headers: { ...headers, ...init.headers } });
   if (response.status === 401) {
     const body = await response.json().catch(() => ({}));
     const expired =
@@ -149,9 +159,9 @@ async function login() {
     value = await prompt('Paste the token here: ');
   }
   if (!value) fail('no token given');
-  const response = await fetch(`${base}/api/auth/me`, {
+  const response = await reach(`${base}/api/auth/me`, {
     headers: { accept: 'application/json', authorization: `Bearer ${value}` },
-  }).catch((error) => fail(`cannot reach ${base}: ${error.cause?.code ?? error.message}`));
+  });
   if (response.status === 401) fail(`${base} does not accept this token (unknown, revoked or expired).`);
   if (!response.ok) await failed(response);
   const me = await response.json();
@@ -246,7 +256,7 @@ async function follow(query, onSignal) {
         headers: { ...headers, accept: 'text/event-stream' },
       });
     } catch {
-      await new Promise((r) => setTimeout(r, 3000));
+      await sleep(3000);
       continue;
     }
     if (response.status === 401) fail(`the stream refused the token\n${howToSignIn()}`);
@@ -262,7 +272,7 @@ async function follow(query, onSignal) {
     } catch {
       // connection dropped: reconnect below
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
   }
 }
 
@@ -313,7 +323,7 @@ const source = response.headers.get('x-firstsignal-source') ?? 'snapshot';
 print(signal);
 await report(signal, source);
 
-if (!flag('watch') || TERMINAL.includes(signal.kind)) process.exit(signal.kind === 'failed' ? 1 : 0);
+if (!flag('watch') || TERMINAL.includes(signal.kind)) exitFor(signal);
 
 let last = JSON.stringify(signal);
 await follow(stream, (next) => {
@@ -321,5 +331,5 @@ await follow(stream, (next) => {
   if (text === last) return;
   last = text;
   print(next);
-  if (TERMINAL.includes(next.kind)) process.exit(next.kind === 'failed' ? 1 : 0);
+  if (TERMINAL.includes(next.kind)) exitFor(next);
 });

@@ -3,20 +3,16 @@ import { PersonalTokens } from '@/components/auth/personal-tokens';
 import { MainContentRendered } from '@/components/telemetry/mark';
 import { Card, PageHeader } from '@/components/ui/card';
 import { currentViewer } from '@/lib/auth';
+import { publicOrigin } from '@/lib/auth/config';
 import { listPersonalTokens } from '@/lib/auth/tokens';
 
 export const metadata = { title: 'Command line' };
-
-const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** How support engineers sign the `ttfs` CLI in: a personal token made here, no admin needed. */
 export default async function CliPage() {
   const viewer = await currentViewer({ role: 'support' });
   const tokens = await listPersonalTokens(viewer.id);
-  const h = await headers();
-  const host = h.get('x-forwarded-host') ?? h.get('host') ?? 'localhost:3000';
-  const proto = h.get('x-forwarded-proto') ?? (host.startsWith('localhost') ? 'http' : 'https');
-  const consoleUrl = `${proto}://${host}`;
+  const consoleUrl = publicOrigin({ headers: await headers() });
   return (
     <>
       <PageHeader
@@ -25,19 +21,7 @@ export default async function CliPage() {
       />
       <div className="space-y-4">
         <Card title="Sign the CLI in">
-          <PersonalTokens
-            consoleUrl={consoleUrl}
-            tokens={tokens.map((t) => ({
-              id: t.id,
-              name: t.name,
-              prefix: t.prefix,
-              createdAt: t.createdAt.toISOString(),
-              expiresAt: iso(t.expiresAt),
-              lastUsedAt: iso(t.lastUsedAt),
-              revokedAt: iso(t.revokedAt),
-              expired: t.expired,
-            }))}
-          />
+          <PersonalTokens consoleUrl={consoleUrl} tokens={tokens} />
         </Card>
         <Card title="Use it">
           <pre className="overflow-x-auto rounded-md bg-subtle p-3 font-mono text-xs leading-5">

@@ -42,3 +42,27 @@ export function CreatedToken({
     </div>
   );
 }
+
+/**
+ * POSTs a request for a new token. The server's answer, or the message to show:
+ * the fields it refused, its own message, or that it could not be reached.
+ */
+export async function requestToken<T>(
+  url: string,
+  payload: unknown,
+): Promise<{ created: T } | { error: string }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  }).catch(() => null);
+  if (!response) return { error: 'The console is not reachable.' };
+  const body = await response.json().catch(() => ({}));
+  if (response.ok) return { created: body as T };
+  const issues = (body.issues ?? []) as { path: string; message: string }[];
+  return {
+    error: issues.length
+      ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+      : (body.message ?? 'Could not create the token.'),
+  };
+}

@@ -2,22 +2,18 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { CreatedToken } from '@/components/auth/created-token';
+import { CreatedToken, requestToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, SECONDARY_BUTTON_CLASS, Select } from '@/components/ui/input';
+import type { ApiTokenRow } from '@/lib/auth/tokens';
+import { DEFAULT_PERSONAL_TOKEN_DAYS, PERSONAL_TOKEN_EXPIRY_DAYS } from '@/lib/schemas/token';
 
-export interface PersonalToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  expired: boolean;
-}
+type PersonalToken = Pick<
+  ApiTokenRow,
+  'id' | 'name' | 'prefix' | 'createdAt' | 'expiresAt' | 'lastUsedAt' | 'revokedAt' | 'expired'
+>;
 
-const when = (iso: string | null) => (iso ? <Timestamp value={iso} /> : 'never');
+const when = (at: Date | string | null) => (at ? <Timestamp value={at} /> : 'never');
 
 /** Makes a personal token for the CLI (shown once) and lists the person's tokens. */
 export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]; consoleUrl: string }) {
@@ -31,23 +27,14 @@ export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const response = await fetch('/api/v1/me/tokens', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: form.get('name'), expiresInDays: Number(form.get('expiresInDays')) }),
-    }).catch(() => null);
+    const result = await requestToken<{ token: string; expiresAt: string }>('/api/v1/me/tokens', {
+      name: form.get('name'),
+      expiresInDays: Number(form.get('expiresInDays')),
+    });
     setBusy(false);
-    if (!response) return setError('The console is not reachable.');
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const issues = (body.issues ?? []) as { path: string; message: string }[];
-      return setError(
-        issues.length
-          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : (body.message ?? 'Could not create the token.'),
-      );
-    }
-    setCreated({ token: body.token, expiresAt: body.expiresAt });
+    if ('error' in result) return setError(result.error);
+    const { token, expiresAt } = result.created;
+    setCreated({ token, expiresAt });
     router.refresh();
   }
 
@@ -84,10 +71,16 @@ export function PersonalTokens({ tokens, consoleUrl }: { tokens: PersonalToken[]
           />
         </Field>
         <Field label="Expires after">
-          <Select name="expiresInDays" defaultValue="30" data-testid="personal-token-expiry">
-            <option value="7">7 days</option>
-            <option value="30">30 days</option>
-            <option value="90">90 days</option>
+          <Select
+            name="expiresInDays"
+            defaultValue={DEFAULT_PERSONAL_TOKEN_DAYS}
+            data-testid="personal-token-expiry"
+          >
+            {PERSONAL_TOKEN_EXPIRY_DAYS.map((days) => (
+              <option key={days} value={days}>
+                {days} days
+              </option>
+            ))}
           </Select>
         </Field>
         <button type="submit" disabled={busy} className={BUTTON_CLASS} data-testid="personal-token-create">

@@ -2,9 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { CreatedToken } from '@/components/auth/created-token';
+import { CreatedToken, requestToken } from '@/components/auth/created-token';
 import { Timestamp } from '@/components/format/zone';
 import { BUTTON_CLASS, Field, Input, Select } from '@/components/ui/input';
+import { DEFAULT_TOKEN_EXPIRY_DAYS, TOKEN_EXPIRY_DAYS } from '@/lib/schemas/token';
 
 const SCOPES = [
   { value: 'telemetry:write', label: 'send TTFS events' },
@@ -24,28 +25,16 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const response = await fetch('/api/v1/tokens', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        name: form.get('name'),
-        tenantId: form.get('tenantId'),
-        scopes: form.getAll('scopes'),
-        expiresInDays: Number(form.get('expiresInDays')),
-      }),
-    }).catch(() => null);
+    const result = await requestToken<{ token: string; name: string; expiresAt: string }>('/api/v1/tokens', {
+      name: form.get('name'),
+      tenantId: form.get('tenantId'),
+      scopes: form.getAll('scopes'),
+      expiresInDays: Number(form.get('expiresInDays')),
+    });
     setBusy(false);
-    if (!response) return setError('The console is not reachable.');
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const issues = (body.issues ?? []) as { path: string; message: string }[];
-      return setError(
-        issues.length
-          ? issues.map((i) => `${i.path}: ${i.message}`).join('; ')
-          : (body.message ?? 'Could not create the token.'),
-      );
-    }
-    setCreated({ token: body.token, name: body.name, expiresAt: body.expiresAt });
+    if ('error' in result) return setError(result.error);
+    const { token, name, expiresAt } = result.created;
+    setCreated({ token, name, expiresAt });
     event.currentTarget?.reset();
     router.refresh();
   }
@@ -72,12 +61,12 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
           </Select>
         </Field>
         <Field label="Expires after" hint="The token is refused after this">
-          <Select name="expiresInDays" defaultValue="90" data-testid="token-expiry">
-            <option value="7">7 days</option>
-            <option value="30">30 days</option>
-            <option value="90">90 days</option>
-            <option value="180">180 days</option>
-            <option value="365">365 days</option>
+          <Select name="expiresInDays" defaultValue={DEFAULT_TOKEN_EXPIRY_DAYS} data-testid="token-expiry">
+            {TOKEN_EXPIRY_DAYS.map((days) => (
+              <option key={days} value={days}>
+                {days} days
+              </option>
+            ))}
           </Select>
         </Field>
         <fieldset className="text-sm">

@@ -2,14 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { createContext, useContext, useEffect, useTransition, type ReactNode } from 'react';
-import {
-  formatDateTime,
-  UTC_ZONE,
-  ZONE_COOKIE,
-  zoneCookieValue,
-  zoneLabel,
-  type DisplayZone,
-} from '@/lib/format';
+import { formatDateTime, UTC_ZONE, ZONE_COOKIE, zoneCookieValue, type DisplayZone } from '@/lib/format';
 
 const ZoneContext = createContext<DisplayZone>(UTC_ZONE);
 
@@ -26,6 +19,8 @@ function writeCookie(zone: DisplayZone) {
   document.cookie = `${ZONE_COOKIE}=${zoneCookieValue(zone)}; path=/; max-age=31536000; samesite=lax`;
 }
 
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 /**
  * Local time / UTC switch. In local mode the browser's zone is written into the
  * cookie (and the page re-rendered) whenever it differs from the one the server
@@ -36,7 +31,7 @@ export function ZoneSwitch() {
   const router = useRouter();
   const [, startTransition] = useTransition();
   useEffect(() => {
-    const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const own = browserZone();
     if (zone.mode === 'local' && own && own !== zone.timeZone) {
       writeCookie({ mode: 'local', timeZone: own });
       startTransition(() => router.refresh());
@@ -44,8 +39,7 @@ export function ZoneSwitch() {
   }, [zone, router]);
 
   function choose(mode: 'local' | 'utc') {
-    const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    writeCookie(mode === 'utc' ? UTC_ZONE : { mode: 'local', timeZone: own });
+    writeCookie(mode === 'utc' ? UTC_ZONE : { mode: 'local', timeZone: browserZone() });
     startTransition(() => router.refresh());
   }
 
@@ -65,7 +59,7 @@ export function ZoneSwitch() {
           title={
             mode === 'local'
               ? zone.mode === 'local'
-                ? `Local time (${zoneLabel(zone)})`
+                ? `Local time (${zone.timeZone})`
                 : 'Local time'
               : 'Coordinated Universal Time'
           }

@@ -66,3 +66,17 @@ export function isSecureRequest(request: RequestLike): boolean {
   const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   return (forwarded ?? request.url.slice(0, request.url.indexOf(':'))) === 'https';
 }
+
+/**
+ * The public origin the browser used, honouring a reverse proxy's forwarded
+ * headers (lib/http/forwarded.ts). Without a request URL (a page reads only
+ * headers), the scheme is the forwarded one, else http.
+ */
+export function publicOrigin(request: { headers: RequestLike['headers']; url?: string }): string {
+  const url = new URL(request.url ?? 'http://localhost');
+  const host =
+    request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
+  const proto =
+    request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.replace(':', '');
+  return `${proto}://${host}`;
+}

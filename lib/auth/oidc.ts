@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import { sql } from '@/lib/db';
 import { safeReturnPath, roleFromClaims, tenantsFromClaims } from './claims';
-import { oidcSettings, type OidcSettings } from './config';
+import { oidcSettings, publicOrigin, type OidcSettings } from './config';
 import { randomSecret, sha256Hex } from './secrets';
 import { createSession } from './sessions';
 import { upsertOidcUser } from './users';
@@ -44,16 +44,6 @@ export function oidcConfiguration(settings: OidcSettings): Promise<client.Config
     });
   cached = { key, config };
   return config;
-}
-
-/** The public origin the browser used, honouring a reverse proxy's forwarded headers. */
-export function publicOrigin(request: Request): string {
-  const url = new URL(request.url);
-  const host =
-    request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
-  const proto =
-    request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() || url.protocol.replace(':', '');
-  return `${proto}://${host}`;
 }
 
 const LOGIN_TTL_SECONDS = 600;

@@ -1,5 +1,4 @@
 import 'server-only';
-import { z } from 'zod';
 import { ApiError } from '@/lib/errors';
 import { tenantIdBySlug } from '@/lib/queries/tenants';
 import { tenantHeader } from '@/lib/schemas/origin';
@@ -26,8 +25,8 @@ export async function tenantFromHeader(
       undefined,
       [{ path: 'headers.x-tenant-id', message: parsed.error.issues[0]!.message }],
     );
-  const value = parsed.data;
-  const id = z.uuid().safeParse(value).success ? value.toLowerCase() : await tenantIdBySlug(value);
+  const tenant = parsed.data;
+  const id = 'id' in tenant ? tenant.id : await tenantIdBySlug(tenant.slug);
   if (!id || !canSeeTenant(viewer, id)) throw notFound();
   return id;
 }

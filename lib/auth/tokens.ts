@@ -1,7 +1,12 @@
 import { cachedToken, cacheTicket, invalidateLocally, storeToken } from '@/lib/cache/lookup-cache';
 import { sql } from '@/lib/db';
+import {
+  DEFAULT_PERSONAL_TOKEN_DAYS,
+  DEFAULT_TOKEN_EXPIRY_DAYS,
+  PERSONAL_TOKEN_MAX_DAYS,
+} from '@/lib/schemas/token';
 import { endStreamsOf, ensureHubListening } from '@/lib/signals/hub';
-import type { Scope, Viewer } from './roles';
+import { roleAtLeast, type Role, type Scope, type Viewer } from './roles';
 import { looksLikeApiToken, newApiToken, sha256Hex } from './secrets';
 
 export interface ApiTokenRow {
@@ -19,13 +24,6 @@ export interface ApiTokenRow {
   expiresAt: Date | null;
   expired: boolean;
 }
-
-/** Expiry choices offered at creation, in days; the default first. */
-export const TOKEN_EXPIRY_DAYS = [90, 30, 7, 180, 365] as const;
-export const DEFAULT_TOKEN_EXPIRY_DAYS = 90;
-/** Personal tokens (a person's own, for the CLI) live at most this long. */
-export const PERSONAL_TOKEN_MAX_DAYS = 90;
-export const DEFAULT_PERSONAL_TOKEN_DAYS = 30;
 
 /** Creates a token; the clear value is returned once and never stored. */
 export async function createApiToken(input: {
@@ -81,10 +79,7 @@ export async function revokePersonalToken(id: string, userId: string): Promise<b
     where id = ${id} and owner_user_id = ${userId} and revoked_at is null`;
   const rows = await sql<{ hash: string }[]>`
     select token_hash as hash from console.personal_tokens where id = ${id} and owner_user_id = ${userId}`;
-  if (rows.length > 0) await sql`select scheduler.ttfs_notify_cache('{"tokens":"all"}')`;
-  invalidateLocally({ tokens: 'all' });
-  for (const { hash } of rows) endStreamsOf({ kind: 'token', hash });
-  return rows.length > 0;
+  return forgetRevoked(rows);
 }
 
 export async function listApiTokens(tenants: readonly string[] | 'all'): Promise<ApiTokenRow[]> {
@@ -123,6 +118,11 @@ export async function revokeApiToken(
   const rows = await sql<{ hash: string }[]>`
     select token_hash as hash from console.api_tokens
     where id = ${id} and (${all} or tenant_id = any(${ids}::uuid[]))`;
+  return forgetRevoked(rows);
+}
+
+/** After a revocation: every cache forgets the token and its live streams end. False when there was none. */
+async function forgetRevoked(rows: { hash: string }[]): Promise<boolean> {
   // Other instances forget it on NOTIFY: from a trigger on one server, from here on Citus.
   if (rows.length > 0) await sql`select scheduler.ttfs_notify_cache('{"tokens":"all"}')`;
   // This instance forgets the token now; the others on the NOTIFY.
@@ -169,7 +169,7 @@ interface TokenRow {
   scopes: Scope[];
   stale: boolean;
   expiresAt: Date | null;
-  owner: { all: boolean; tenants: string[]; role: string; disabled: boolean } | null;
+  owner: { all: boolean; tenants: string[]; role: Role; disabled: boolean } | null;
 }
 
 /**
@@ -207,7 +207,7 @@ export async function tokenViewer(raw: string): Promise<Viewer | null> {
   const row = await findToken(hash);
   if (!row) return null;
   // A personal token works while its owner may read job signals.
-  if (row.owner && (row.owner.disabled || row.owner.role === 'viewer')) return null;
+  if (row.owner && (row.owner.disabled || !roleAtLeast(row.owner.role, 'support'))) return null;
   // "Last used" to the half minute: one write per token per 30 s, not per request.
   const viewer: Viewer = {
     kind: 'token',

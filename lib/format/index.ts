@@ -75,6 +75,8 @@ function parts(value: Date | string | number, zone: DisplayZone) {
 }
 
 const suffix = (zone: DisplayZone) => (zone.timeZone === 'UTC' ? ' UTC' : '');
+const clock = (p: ReturnType<typeof parts>, seconds?: boolean) =>
+  `${p.hour}:${p.minute}${seconds ? `:${p.second}` : ''}`;
 
 /** `2026-12-07 21:40` (`… UTC` when shown in UTC): ISO order, 24-hour clock. */
 export function formatDateTime(
@@ -83,8 +85,7 @@ export function formatDateTime(
   opts: { seconds?: boolean; zoneLabel?: boolean } = {},
 ): string {
   const p = parts(value, zone);
-  const time = `${p.hour}:${p.minute}${opts.seconds ? `:${p.second}` : ''}`;
-  return `${p.year}-${p.month}-${p.day} ${time}${opts.zoneLabel === false ? '' : suffix(zone)}`;
+  return `${p.year}-${p.month}-${p.day} ${clock(p, opts.seconds)}${opts.zoneLabel === false ? '' : suffix(zone)}`;
 }
 
 /** `21:40` (or `21:40:05`), no date and no zone label: for axes and dense tables. */
@@ -93,19 +94,13 @@ export function formatTime(
   zone: DisplayZone,
   opts: { seconds?: boolean } = {},
 ) {
-  const p = parts(value, zone);
-  return `${p.hour}:${p.minute}${opts.seconds ? `:${p.second}` : ''}`;
+  return clock(parts(value, zone), opts.seconds);
 }
 
 /** `7 Dec`: for day ticks. */
 export function formatDay(value: Date | string | number, zone: DisplayZone): string {
   const p = parts(value, zone);
   return `${Number(p.day)} ${MONTHS[Number(p.month) - 1]}`;
-}
-
-/** The zone as a label: `UTC` or the IANA name. */
-export function zoneLabel(zone: DisplayZone): string {
-  return zone.timeZone === 'UTC' ? 'UTC' : zone.timeZone;
 }
 
 /**

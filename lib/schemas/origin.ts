@@ -4,14 +4,19 @@ import { SIGNAL_KINDS, SIGNAL_PHASES } from './signal';
 // The scanning platform's first-signal contract (docs/compat.md): what its
 // console, CLI and CI plugins send and read.
 
-/** `X-Tenant-Id`: a tenant's UUID or its slug (console.tenants). */
+const uuid = z.uuid();
+
+/** `X-Tenant-Id`: a tenant's UUID (as `id`, lower case) or its slug (console.tenants). */
 export const tenantHeader = z
   .string({ error: 'is required: send the tenant in X-Tenant-Id' })
   .trim()
   .min(1, 'is required: send the tenant in X-Tenant-Id')
   .max(64, 'must be a tenant UUID or slug')
-  .refine((v) => z.uuid().safeParse(v).success || /^[a-z0-9][a-z0-9-]{0,62}$/.test(v), {
-    message: 'must be a tenant UUID or slug',
+  .transform((v, ctx): { id: string } | { slug: string } => {
+    if (uuid.safeParse(v).success) return { id: v.toLowerCase() };
+    if (/^[a-z0-9][a-z0-9-]{0,62}$/.test(v)) return { slug: v };
+    ctx.addIssue({ code: 'custom', message: 'must be a tenant UUID or slug' });
+    return z.NEVER;
   });
 
 /** The stream's numeric codes: the 0-based positions in the schema's CHECK lists. */

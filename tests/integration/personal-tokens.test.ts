@@ -96,7 +96,7 @@ describe('personal tokens', () => {
     expect((await post(viewer.headers, {})).status).toBe(403);
   });
 
-  it('stops working when it expires, when revoked, and when its owner is disabled', async () => {
+  it('stops working when it expires, when revoked, and when its owner is disabled or demoted', async () => {
     const a = await (await post(support.headers, { name: 'a' })).json();
     expect((await read(jobMine, bearer(a.token))).status).toBe(200);
     await sql`update console.personal_tokens set expires_at = now() + interval '1 second' where id = ${a.id}`;
@@ -125,6 +125,12 @@ describe('personal tokens', () => {
     expect(foreign.status).toBe(404);
     await sql`update console.users set disabled_at = now() where id = ${other.id}`;
     expect((await read(jobMine, bearer(c.token))).status).toBe(401);
+
+    // ... and when its owner no longer has the support role.
+    const demoted = await testSession(sql, { role: 'support', tenants: [mine] });
+    const d = await (await post(demoted.headers, { name: 'd' })).json();
+    await sql`update console.users set role = 'viewer' where id = ${demoted.id}`;
+    expect((await read(jobMine, bearer(d.token))).status).toBe(401);
   });
 });
 
