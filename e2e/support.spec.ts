@@ -143,7 +143,10 @@ test.describe('support pages', () => {
     await expect(page.getByText('Previous run')).toBeVisible();
     await expect(page.getByTestId('fact-eta')).toHaveCount(0);
     await expect(page.getByTestId('phase-step').first()).toBeVisible();
-    for (const link of await page.getByTestId('next-actions').getByRole('link').all()) {
+    // Every demo job links to its run (db/demo/jobs.ts): there is at least one link to follow.
+    const links = page.getByTestId('next-actions').getByRole('link');
+    await expect(links.first()).toBeVisible();
+    for (const link of await links.all()) {
       const href = (await link.getAttribute('href'))!;
       const response = await page.request.get(href);
       expect(response.status(), href).toBe(200);
