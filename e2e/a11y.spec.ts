@@ -1,13 +1,13 @@
 // Every page of the console, in the light and the dark theme, has no serious or
 // critical axe finding once its main content is drawn; the skip link works.
 import { expectNoSeriousA11yViolations } from './axe';
-import { e2eSql } from './auth-helpers';
+import { appDatabase } from './db';
 import { expect, test, type DemoUser } from './fixtures';
 
 const THEMES = ['light', 'dark'] as const;
 
 async function ids() {
-  const sql = e2eSql();
+  const sql = appDatabase();
   try {
     const [job] = await sql<[{ job_id: string }]>`
       select job_id from scheduler.first_signal_snapshots order by updated_at desc limit 1`;

@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from './fixtures';
-import { e2eSql, TENANTS } from './auth-helpers';
+import { TENANTS } from './auth-helpers';
+import { appDatabase } from './db';
 
 type Caller =
   | 'anonymous'
@@ -207,7 +208,7 @@ test('every route and page has a declared row in the access matrix', () => {
 test('access matrix: every route x every caller', async ({ baseURL }) => {
   test.setTimeout(180_000);
   const origin = baseURL!;
-  const sql = e2eSql();
+  const sql = appDatabase();
   const cookies: Partial<Record<Caller, string>> = {};
   const bearer: Partial<Record<Caller, string>> = {};
   try {

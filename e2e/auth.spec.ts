@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { attachScreenshot, expect, signIn, test, type DemoUser } from './fixtures';
-import { e2eSql, TENANTS } from './auth-helpers';
+import { TENANTS } from './auth-helpers';
+import { appDatabase } from './db';
 
 // Navigation each demo user must see: exactly these links, in this order.
 const NAV: Record<DemoUser, string[]> = {
@@ -76,7 +77,7 @@ test.describe('tenant isolation', () => {
     request,
     shell,
   }) => {
-    const sql = e2eSql();
+    const sql = appDatabase();
     try {
       const [globexJob] = await sql<
         { job_id: string }[]

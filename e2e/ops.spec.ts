@@ -3,24 +3,15 @@
 // one database (an upsert through one reaches SSE clients of the other).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Scope } from '../lib/auth/roles';
 import { testToken } from '../tests/helpers/auth';
-import { appDatabase } from './db';
+import { appDatabase, appDatabaseUrl } from './db';
 import { expect, test } from './fixtures';
 
 const ACME = '11111111-1111-4111-8111-111111111111';
 const sql = appDatabase();
 test.afterAll(() => sql.end());
 test.describe.configure({ mode: 'serial' });
-
-function databaseUrl() {
-  return (
-    JSON.parse(readFileSync(`.data/e2e-${process.env.E2E_PORT ?? '3100'}/runtime.json`, 'utf8')) as {
-      url: string;
-    }
-  ).url;
-}
 
 /** One app process as `npm start` runs it: scripts/http-server.ts (machine lane + Next.js) on the e2e build. */
 function spawnApp(port: number, env: Record<string, string>): ChildProcess {
@@ -38,7 +29,7 @@ function spawnApp(port: number, env: Record<string, string>): ChildProcess {
 }
 
 async function startInstance(port: number): Promise<ChildProcess> {
-  const child = spawnApp(port, { DATABASE_URL: databaseUrl() });
+  const child = spawnApp(port, { DATABASE_URL: appDatabaseUrl() });
   for (let i = 0; i < 120; i++) {
     try {
       if ((await fetch(`http://localhost:${port}/api/health`)).ok) return child;

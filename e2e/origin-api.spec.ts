@@ -2,7 +2,8 @@
 // (proxy, route handlers, the real caches and LISTEN connection), as its clients
 // call them: a support session, X-Tenant-Id, If-None-Match.
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { e2eSql, TENANTS } from './auth-helpers';
+import { TENANTS } from './auth-helpers';
+import { appDatabase } from './db';
 import { expect, test } from './fixtures';
 
 test.use({ signedInAs: null });
@@ -20,7 +21,7 @@ test.beforeAll(async ({ baseURL }) => {
   });
   expect(response.status).toBe(200);
   cookie = /ttfs_session=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
-  const sql = e2eSql();
+  const sql = appDatabase();
   try {
     runId = (
       await sql<{ run_id: string }[]>`

@@ -96,7 +96,8 @@ test.describe('as support', () => {
     const { signatureId } = await failedJobWithSignature();
     await page.goto('/signatures');
     await expect(page.getByTestId('signatures-table')).toHaveCount(0);
-    await expect(page.locator('[role="switch"]')).toHaveCount(0);
+    // The enable/disable control (components/signatures/toggle-button.tsx) and its dialog.
+    await expect(page.locator('[data-testid^="toggle-"]')).toHaveCount(0);
     const response = await request.patch(`/api/v1/failure-signatures/${signatureId}`, {
       data: { enabled: false },
     });

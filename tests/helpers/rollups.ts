@@ -6,6 +6,13 @@ import { PROJECT_ROOT } from '../../db/connect';
 import { prng } from '../../db/demo/tenants';
 import { lognormalMs } from './telemetry';
 
+/** The p-th percentile of the values as PostgreSQL's percentile_cont computes it (linear interpolation). */
+export function exactP(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const r = p * (s.length - 1);
+  return s[Math.floor(r)]! + (s[Math.ceil(r)]! - s[Math.floor(r)]!) * (r - Math.floor(r));
+}
+
 /**
  * The window functions exactly as migration 0004 defined them and the hourly and
  * daily percentiles as 0003 did (hour grain and pending deltas only), installed as

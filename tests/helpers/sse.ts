@@ -6,11 +6,15 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 export interface SseEvent {
   event: string;
   data: string;
+  /** The event's `id:` field, when it has one. */
+  id?: string;
 }
 
 export interface SseClient {
   response: Response;
   events: SseEvent[];
+  /** The reconnection delay of the last `retry:` field, if any. */
+  readonly retry: number | null;
   /** Resolves when the server closes the stream. */
   ended: Promise<void>;
   /** The whole text received so far. */
@@ -29,6 +33,7 @@ export async function openSse(
   const events: SseEvent[] = [];
   const waiters: (() => void)[] = [];
   let raw = '';
+  let retry: number | null = null;
   let ended: Promise<void> = Promise.resolve();
   if (response.body) {
     // Frames are split as the SSE spec says (multi-line data, comments, `retry`).
@@ -42,14 +47,18 @@ export async function openSse(
           },
         }),
       )
-      .pipeThrough(new EventSourceParserStream())
+      .pipeThrough(new EventSourceParserStream({ onRetry: (ms) => (retry = ms) }))
       .getReader();
     ended = (async () => {
       try {
         for (;;) {
           const { done, value } = await frames.read();
           if (done) break;
-          events.push({ event: value.event ?? 'message', data: value.data });
+          events.push({
+            event: value.event ?? 'message',
+            data: value.data,
+            ...(value.id === undefined ? {} : { id: value.id }),
+          });
           waiters.splice(0).forEach((w) => w());
         }
       } catch {
@@ -60,6 +69,9 @@ export async function openSse(
   return {
     response,
     events,
+    get retry() {
+      return retry;
+    },
     ended,
     text: () => raw,
     close: () => controller.abort(),

@@ -11,6 +11,7 @@ import {
   surfaceTotals,
 } from '@/lib/queries/dashboard';
 import { newTenant, testSql } from '../helpers/db';
+import { exactP } from '../helpers/rollups';
 
 const sql = testSql();
 const tenant = newTenant();
@@ -47,11 +48,6 @@ beforeAll(async () => {
 });
 afterAll(() => sql.end());
 
-const exactP = (values: number[], p: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  const r = p * (s.length - 1);
-  return s[Math.floor(r)]! + (s[Math.ceil(r)]! - s[Math.floor(r)]!) * (r - Math.floor(r));
-};
 const within1pct = (a: number | null, b: number) =>
   expect(Math.abs((a ?? NaN) - b) / b).toBeLessThanOrEqual(0.01);
 

@@ -91,6 +91,7 @@ describe('demo data', () => {
     const urls = await sql<
       { url: string }[]
     >`select distinct outcome->>'remediation_url' as url from scheduler.failure_signatures`;
+    expect(urls.length).toBeGreaterThan(0);
     for (const { url } of urls) {
       const slug = /^\/runbooks\/([a-z0-9-]+)$/.exec(url)?.[1];
       expect(slug && RUNBOOKS[slug], url).toBeTruthy();

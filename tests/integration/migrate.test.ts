@@ -1,28 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { createDatabase, dropDatabase } from '../../db/cluster';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../../db/migrate';
+import { freshDatabases } from '../helpers/db';
 
-const created: string[] = [];
-
-async function freshDatabase() {
-  const name = `ttfs_migrate_${randomBytes(4).toString('hex')}`;
-  created.push(name);
-  const url = await createDatabase(inject('serverUrl'), name);
-  return postgres(url, { max: 4, onnotice: () => {} });
-}
-
-afterAll(async () => {
-  for (const name of created) await dropDatabase(inject('serverUrl'), name);
-});
+const freshDatabase = freshDatabases('ttfs_migrate', { max: 4 });
 
 describe('migration runner', () => {
   it('applies every file on an empty database, then nothing on a second run', async () => {
-    const sql = await freshDatabase();
+    const { sql } = await freshDatabase();
     const files = readMigrations().map((f) => f.name);
     const first = await migrate(sql);
     expect(first.applied).toEqual(files);
@@ -42,7 +30,7 @@ describe('migration runner', () => {
   });
 
   it('lets two concurrent runners apply each file exactly once', async () => {
-    const sql = await freshDatabase();
+    const { sql } = await freshDatabase();
     const other = postgres(
       sql.options.host[0]
         ? `postgres://${sql.options.user}${sql.options.pass ? `:${sql.options.pass}` : ''}@${sql.options.host[0]}:${sql.options.port[0]}/${sql.options.database}`
@@ -59,7 +47,7 @@ describe('migration runner', () => {
   });
 
   it('refuses a migration that was edited after it was applied', async () => {
-    const sql = await freshDatabase();
+    const { sql } = await freshDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), 'ttfs-migrations-'));
     for (const f of readdirSync(MIGRATIONS_DIR))
       copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));
@@ -71,7 +59,7 @@ describe('migration runner', () => {
   });
 
   it('rolls a failing migration back whole and records nothing for it', async () => {
-    const sql = await freshDatabase();
+    const { sql } = await freshDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), 'ttfs-migrations-'));
     for (const f of readdirSync(MIGRATIONS_DIR))
       copyFileSync(path.join(MIGRATIONS_DIR, f), path.join(dir, f));

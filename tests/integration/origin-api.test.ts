@@ -1,7 +1,6 @@
 // The scanning platform's first-signal API and run stream, against the route
 // handlers: every status, header and body field its clients rely on.
 import { randomUUID } from 'node:crypto';
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GET as orchestratorGet } from '@/app/api/v1/orchestrator/runs/[runId]/first-signal/route';
 import { GET as jobengineGet } from '@/app/api/v1/jobengine/runs/[runId]/first-signal/route';
@@ -11,6 +10,7 @@ import { PUT as putJob } from '@/app/api/v1/jobs/[jobId]/signal/route';
 import { originFirstSignal, originStreamEvent } from '@/lib/schemas/origin';
 import { newTenant, testSql } from '../helpers/db';
 import { testSession, testToken, type TestCredentials } from '../helpers/auth';
+import { openSse } from '../helpers/sse';
 
 const sql = testSql();
 const onCitus = inject('engine') === 'citus';
@@ -239,63 +239,14 @@ describe('GET /api/v1/{orchestrator,jobengine}/runs/{runId}/first-signal', () =>
   });
 });
 
-interface StreamClient {
-  events: EventSourceMessage[];
-  retry: number | null;
-  waitFor(pred: (e: EventSourceMessage) => boolean, ms?: number): Promise<EventSourceMessage>;
-  close(): void;
-}
-
+/** A stream of the run through the platform's stream route (the orchestrator's unless told). */
 async function openStream(runId: string, headers: Record<string, string>, handler = orchestratorStream) {
-  const controller = new AbortController();
-  const response = await handler(
-    new Request(`http://console.test/api/v1/orchestrator/stream/runs/${runId}`, {
-      headers,
-      signal: controller.signal,
-    }),
-    { params: Promise.resolve({ runId }) },
+  const client = await openSse(
+    (request) => handler(request, { params: Promise.resolve({ runId }) }),
+    `http://console.test/api/v1/orchestrator/stream/runs/${runId}`,
+    headers,
   );
-  const client: StreamClient = {
-    events: [],
-    retry: null,
-    close: () => controller.abort(),
-    waitFor(pred, ms = 5000) {
-      return new Promise((resolve, reject) => {
-        const deadline = setTimeout(
-          () => reject(new Error(`timed out; got ${JSON.stringify(client.events)}`)),
-          ms,
-        );
-        const check = () => {
-          const hit = client.events.find(pred);
-          if (hit) {
-            clearTimeout(deadline);
-            resolve(hit);
-          } else waiters.push(check);
-        };
-        check();
-      });
-    },
-  };
-  const waiters: (() => void)[] = [];
-  if (response.status === 200 && response.body) {
-    const parser = createParser({
-      onEvent: (event) => {
-        client.events.push(event);
-        waiters.splice(0).forEach((w) => w());
-      },
-      onRetry: (ms) => (client.retry = ms),
-    });
-    void (async () => {
-      const decoder = new TextDecoder();
-      try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
-          parser.feed(decoder.decode(chunk, { stream: true }));
-      } catch {
-        // aborted
-      }
-    })();
-  }
-  return { response, client };
+  return { response: client.response, client };
 }
 
 describe('GET /api/v1/{orchestrator,jobengine}/stream/runs/{runId}', () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { consolePageTimings, hourlySli, latencySeries } from '@/lib/queries/dashboard';
 import { windowFor } from '@/lib/schemas/dashboard';
 import { newTenant, testSql } from '../helpers/db';
+import { exactP } from '../helpers/rollups';
 
 // Planner settings are the coordinator's on Citus; the workers plan the shards with their own.
 const onCitus = inject('engine') === 'citus';
@@ -26,12 +27,6 @@ async function insert(
   await sql`insert into scheduler.ttfs_events (ts, tenant_id, job_id, surface, event_type, ttfs_ms, cache_hit, metadata)
     values (${ts}, ${tenant}, ${randomUUID()}, ${surface}, ${eventType}, ${ttfsMs}, false, ${sql.json(metadata as never)})`;
 }
-
-const exactP = (values: number[], p: number) => {
-  const s = [...values].sort((a, b) => a - b);
-  const r = p * (s.length - 1);
-  return s[Math.floor(r)]! + (s[Math.ceil(r)]! - s[Math.floor(r)]!) * (r - Math.floor(r));
-};
 
 const cliA = [100, 200, 300, 400, 5000];
 beforeAll(async () => {

@@ -1,25 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import postgres from 'postgres';
-import { createDatabase, dropDatabase } from '../../db/cluster';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FUNCTIONS_DIR, migrate, PRE_BASELINE_MIGRATIONS, readFunctionFiles } from '../../db/migrate';
+import { freshDatabases } from '../helpers/db';
 import { applyPreBaseline, catalogSchema, pgDumpSchema, PRE_BASELINE_DIR } from '../helpers/schema';
 
-const created: string[] = [];
-
-async function freshDatabase() {
-  const name = `ttfs_layout_${randomBytes(4).toString('hex')}`;
-  created.push(name);
-  const url = await createDatabase(inject('serverUrl'), name);
-  return { url, sql: postgres(url, { max: 2, onnotice: () => {} }) };
-}
-
-afterAll(async () => {
-  for (const name of created) await dropDatabase(inject('serverUrl'), name);
-});
+const freshDatabase = freshDatabases('ttfs_layout');
 
 describe('schema layout: baseline plus function files', () => {
   it('upgrades a database made by the pre-baseline migrations to exactly the schema of a fresh one', async () => {

@@ -50,12 +50,12 @@ describe('phase history', () => {
   it('still notifies ttfs_signal_update with the small payload', async () => {
     const job = randomUUID();
     const listener = testSql({ max: 1 });
-    const received = new Promise<string>((resolve) => {
-      void listener.listen('ttfs_signal_update', (payload) => {
-        if (payload.includes(job)) resolve(payload);
-      });
+    let resolveReceived!: (payload: string) => void;
+    const received = new Promise<string>((resolve) => (resolveReceived = resolve));
+    // listen() resolves once the LISTEN is active, so the upsert below cannot precede it.
+    await listener.listen('ttfs_signal_update', (payload) => {
+      if (payload.includes(job)) resolveReceived(payload);
     });
-    await new Promise((r) => setTimeout(r, 200));
     await upsert(job, 'queued', 'unknown');
     expect(JSON.parse(await received)).toEqual({
       job_id: job,
