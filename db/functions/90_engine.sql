@@ -87,6 +87,11 @@ BEGIN
       FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"tokens":"all"}');
     CREATE OR REPLACE TRIGGER personal_token_cache_change AFTER DELETE OR UPDATE OF revoked_at, scopes, owner_user_id, token_hash, expires_at OR TRUNCATE ON console.personal_tokens
       FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"tokens":"all"}');
+    -- A personal token carries its owner's role and tenants: a change of either is a change of the token.
+    CREATE OR REPLACE TRIGGER user_token_cache_change AFTER DELETE OR UPDATE OF role, disabled_at, all_tenants OR TRUNCATE ON console.users
+      FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"tokens":"all"}');
+    CREATE OR REPLACE TRIGGER user_tenant_token_cache_change AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON console.user_tenants
+      FOR EACH STATEMENT EXECUTE FUNCTION scheduler.ttfs_cache_notify_all('{"tokens":"all"}');
     RETURN;
   END IF;
 
@@ -101,6 +106,8 @@ BEGIN
   -- send these messages on Citus.
   DROP TRIGGER IF EXISTS ttfs_snapshot_cache_insert ON scheduler.first_signal_snapshots;
   DROP TRIGGER IF EXISTS personal_token_cache_change ON console.personal_tokens;
+  DROP TRIGGER IF EXISTS user_token_cache_change ON console.users;
+  DROP TRIGGER IF EXISTS user_tenant_token_cache_change ON console.user_tenants;
 
   FOREACH t IN ARRAY reference LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = t::regclass AND repmodel = 't') THEN

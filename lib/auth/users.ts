@@ -40,6 +40,8 @@ export async function upsertOidcUser(input: {
         where t.slug = any(${input.tenants.refs}::text[]) or t.id::text = any(${input.tenants.refs}::text[])
         on conflict do nothing`;
     }
+    // Personal tokens carry their owner's role and tenants (a trigger on one server, this call on Citus).
+    await tx`select scheduler.ttfs_notify_cache('{"tokens":"all"}')`;
     return id;
   });
 }

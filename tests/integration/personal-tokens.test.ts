@@ -96,7 +96,7 @@ describe('personal tokens', () => {
     expect((await post(viewer.headers, {})).status).toBe(403);
   });
 
-  it('stops working when it expires, when revoked, and when its owner is disabled or demoted', async () => {
+  it('stops working when it expires, when revoked, and when its owner is disabled, demoted or loses the tenant', async () => {
     const a = await (await post(support.headers, { name: 'a' })).json();
     expect((await read(jobMine, bearer(a.token))).status).toBe(200);
     await sql`update console.personal_tokens set expires_at = now() + interval '1 second' where id = ${a.id}`;
@@ -123,14 +123,27 @@ describe('personal tokens', () => {
       { params: Promise.resolve({ tokenId: c.id }) },
     );
     expect(foreign.status).toBe(404);
+    // Each token below is read once first, so this process holds it in its cache.
+    expect((await read(jobMine, bearer(c.token))).status).toBe(200);
     await sql`update console.users set disabled_at = now() where id = ${other.id}`;
-    expect((await read(jobMine, bearer(c.token))).status).toBe(401);
+    await sql`select scheduler.ttfs_notify_cache('{"tokens":"all"}')`;
+    await expect.poll(async () => (await read(jobMine, bearer(c.token))).status).toBe(401);
 
-    // ... and when its owner no longer has the support role.
+    // ... when its owner no longer has the support role ...
     const demoted = await testSession(sql, { role: 'support', tenants: [mine] });
     const d = await (await post(demoted.headers, { name: 'd' })).json();
+    expect((await read(jobMine, bearer(d.token))).status).toBe(200);
     await sql`update console.users set role = 'viewer' where id = ${demoted.id}`;
-    expect((await read(jobMine, bearer(d.token))).status).toBe(401);
+    await sql`select scheduler.ttfs_notify_cache('{"tokens":"all"}')`;
+    await expect.poll(async () => (await read(jobMine, bearer(d.token))).status).toBe(401);
+
+    // ... and for the tenants its owner no longer has.
+    const moved = await testSession(sql, { role: 'support', tenants: [mine] });
+    const e = await (await post(moved.headers, { name: 'e' })).json();
+    expect((await read(jobMine, bearer(e.token))).status).toBe(200);
+    await sql`delete from console.user_tenants where user_id = ${moved.id}`;
+    await sql`select scheduler.ttfs_notify_cache('{"tokens":"all"}')`;
+    await expect.poll(async () => (await read(jobMine, bearer(e.token))).status).not.toBe(200);
   });
 });
 
