@@ -69,10 +69,3 @@ export async function phaseHistory(tenantId: string, jobId: string): Promise<Pha
     where tenant_id = ${tenantId} and job_id = ${jobId}
     order by id`;
 }
-
-/** When the job's snapshot was first written. */
-export async function jobCreatedAt(tenantId: string, jobId: string): Promise<Date | null> {
-  const [row] = await sql<{ created_at: Date }[]>`
-    select created_at from scheduler.first_signal_snapshots where tenant_id = ${tenantId} and job_id = ${jobId}`;
-  return row?.created_at ?? null;
-}

@@ -20,7 +20,7 @@ function field(row: SnapshotRow, key: string): string | null {
  * per batch and only when a row is failed, so the lookup itself stays a plain read that Citus
  * can route or fan out (docs/scaling.md).
  */
-async function withLiveMatch(db: typeof sql, rows: SnapshotRow[]): Promise<SnapshotRow[]> {
+async function withLiveMatch<R extends SnapshotRow>(db: typeof sql, rows: R[]): Promise<R[]> {
   for (const row of rows) row.live_match = null;
   const failed = rows.filter((r) => r.kind === 'failed');
   const matches = await liveFailureMatches(
@@ -69,10 +69,10 @@ function inTenants(tenants: TenantScope) {
   return tenants === 'all' ? sql`true` : sql`tenant_id = any(${[...tenants]}::uuid[])`;
 }
 
-export async function getSnapshot(jobId: string): Promise<SnapshotRow | null> {
+export async function getSnapshot(jobId: string): Promise<(SnapshotRow & { created_at: Date }) | null> {
   const rows = await sql<
-    SnapshotRow[]
-  >`select ${COLUMNS} from scheduler.first_signal_snapshots where job_id = ${jobId}`;
+    (SnapshotRow & { created_at: Date })[]
+  >`select ${COLUMNS}, created_at from scheduler.first_signal_snapshots where job_id = ${jobId}`;
   const [row] = await withLiveMatch(sql, rows);
   return row ?? null;
 }

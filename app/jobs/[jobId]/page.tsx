@@ -6,7 +6,7 @@ import { JobSignalView } from '@/components/jobs/job-signal-view';
 import { MainContentRendered } from '@/components/telemetry/mark';
 import { CardSkeleton } from '@/components/ui/card';
 import { canSeeTenant, currentViewer } from '@/lib/auth';
-import { jobCreatedAt, phaseHistory } from '@/lib/queries/jobs';
+import { phaseHistory } from '@/lib/queries/jobs';
 import { coldStartSnapshot, getSnapshot } from '@/lib/queries/signals';
 import { checkedWithoutMatch, signalSource, toSignal } from '@/lib/signals/map';
 
@@ -20,10 +20,8 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
   const row = snapshot ?? (await coldStartSnapshot(jobId, viewer.tenants));
   if (!row || !canSeeTenant(viewer, row.tenant_id)) notFound();
   const signal = toSignal(row);
-  const [createdAt, history] = await Promise.all([
-    snapshot ? jobCreatedAt(row.tenant_id, jobId) : null,
-    phaseHistory(row.tenant_id, jobId),
-  ]);
+  const createdAt = snapshot?.created_at ?? null;
+  const history = await phaseHistory(row.tenant_id, jobId);
   return (
     <>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted">
