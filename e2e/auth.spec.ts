@@ -126,6 +126,8 @@ test.describe('API tokens page', () => {
     await page.getByTestId('token-create').click();
     const secret = (await page.getByTestId('token-secret').textContent())!.trim();
     expect(secret).toMatch(/^ttfs_/);
+    // The form is cleared for the next token.
+    await expect(page.getByTestId('token-name')).toHaveValue('');
     await attachScreenshot(page, testInfo, 'token-created');
 
     // No cookies: the test runner would otherwise hand this context the admin's session.

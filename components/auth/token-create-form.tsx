@@ -22,7 +22,9 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    // React clears event.currentTarget once the handler awaits: keep the form element.
+    const element = event.currentTarget;
+    const form = new FormData(element);
     setBusy(true);
     setError(null);
     const result = await requestToken<{ token: string; name: string; expiresAt: string }>('/api/v1/tokens', {
@@ -35,7 +37,7 @@ export function TokenCreateForm({ tenants }: { tenants: { id: string; name: stri
     if ('error' in result) return setError(result.error);
     const { token, name, expiresAt } = result.created;
     setCreated({ token, name, expiresAt });
-    event.currentTarget?.reset();
+    element.reset();
     router.refresh();
   }
 
