@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
+import { useOptimistic, useRef, useState, useTransition } from 'react';
 import { BUTTON_CLASS, SECONDARY_BUTTON_CLASS, TextArea } from '@/components/ui/input';
 
 async function patch(id: string, enabled: boolean, reason: string) {
@@ -21,18 +21,11 @@ async function patch(id: string, enabled: boolean, reason: string) {
  * Enable or disable a signature: one button per row, which asks for the
  * reason (kept in the audit log) in a dialog before changing anything.
  */
-export function ToggleButton({
-  id,
-  enabled: initial,
-  label,
-}: {
-  id: string;
-  enabled: boolean;
-  label: string;
-}) {
+export function ToggleButton({ id, enabled: saved, label }: { id: string; enabled: boolean; label: string }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
-  const [enabled, setEnabled] = useState(initial);
+  // The saved state, shown as changed from the confirmation until the refreshed page brings it.
+  const [enabled, setEnabled] = useOptimistic(saved);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -45,10 +38,12 @@ export function ToggleButton({
     setError(null);
     try {
       await patch(id, !enabled, reason.trim());
-      setEnabled(!enabled);
       setReason('');
       dialog.current?.close();
-      startTransition(() => router.refresh());
+      startTransition(() => {
+        setEnabled(!enabled);
+        router.refresh();
+      });
     } catch (e) {
       setError((e as Error).message);
     } finally {
