@@ -3,11 +3,9 @@ import { Card, EmptyState } from '@/components/ui/card';
 import { formatDateTime, formatPercent } from '@/lib/format';
 import { displayZone } from '@/lib/format/server';
 import { hourlySli, type HourSli } from '@/lib/queries/dashboard';
-import { OBJECTIVES } from '@/lib/slo/burn';
+import { P50_OBJECTIVE, P95_OBJECTIVE } from '@/lib/slo/burn';
 import { goodRatio, judge, SLO_MIN_EVENTS } from '@/lib/slo/sli';
 import { dashboardContext, toUrlParams, type Search } from './scope';
-
-const [P50, P95] = OBJECTIVES as [(typeof OBJECTIVES)[number], (typeof OBJECTIVES)[number]];
 
 /**
  * Hours of the last 24 in which a tenant's surface missed an objective, by the
@@ -22,10 +20,10 @@ export async function BreachesCard({ search }: { search: Search }) {
   ]);
   const judged = cells.map((c) => ({
     ...c,
-    p50: goodRatio(c, P50)!,
-    p95: goodRatio(c, P95)!,
-    v50: judge(c, P50),
-    v95: judge(c, P95),
+    p50: goodRatio(c, P50_OBJECTIVE)!,
+    p95: goodRatio(c, P95_OBJECTIVE)!,
+    v50: judge(c, P50_OBJECTIVE),
+    v95: judge(c, P95_OBJECTIVE),
   }));
   const breaches = judged
     .filter((c) => c.v50 === 'breach' || c.v95 === 'breach')

@@ -1,7 +1,7 @@
 import { Card, EmptyState } from '@/components/ui/card';
 import { surfaceTotals, type SeriesPoint } from '@/lib/queries/dashboard';
 import { previousWindow } from '@/lib/schemas/dashboard';
-import { OBJECTIVES } from '@/lib/slo/burn';
+import { P50_OBJECTIVE, P95_OBJECTIVE } from '@/lib/slo/burn';
 import { goodRatio, judgeBoth, sliCount } from '@/lib/slo/sli';
 import { dashboardContext, type Search } from './scope';
 import { formatCount, formatDuration, formatPercent } from '@/lib/format';
@@ -47,8 +47,7 @@ function Stat({
 
 // The one SLI (docs/slo.md), as the error budget counts it: first-signal outcomes, timeouts and errors late.
 const compliance = (p: SeriesPoint | undefined, objective: 'p50' | 'p95') =>
-  p ? goodRatio(sliCount(p), objective === 'p50' ? P50 : P95) : null;
-const [P50, P95] = OBJECTIVES as [(typeof OBJECTIVES)[number], (typeof OBJECTIVES)[number]];
+  p ? goodRatio(sliCount(p), objective === 'p50' ? P50_OBJECTIVE : P95_OBJECTIVE) : null;
 
 const rate = (p: SeriesPoint | undefined, key: 'cacheHits' | 'errors') =>
   p && p.events ? p[key] / p.events : null;
