@@ -1,6 +1,7 @@
 // Retention, as the schema recommends it: scheduled jobs, not triggers.
 // Used by the in-process scheduler (instrumentation.ts) and `npm run retention`.
 import type { Sql } from 'postgres';
+import { eventRetentionDays } from '@/lib/schemas/telemetry';
 
 export interface RetentionPolicy {
   eventsDays: number;
@@ -12,7 +13,7 @@ export interface RetentionPolicy {
 
 export function policyFromEnv(env: Record<string, string | undefined> = process.env): RetentionPolicy {
   return {
-    eventsDays: Number(env.TTFS_RETENTION_EVENTS_DAYS ?? 90),
+    eventsDays: eventRetentionDays(env),
     snapshotHours: Number(env.TTFS_RETENTION_SNAPSHOT_HOURS ?? 24),
     signatureDays: Number(env.TTFS_RETENTION_SIGNATURE_DAYS ?? 30),
     signatureMinConfidence: Number(env.TTFS_RETENTION_SIGNATURE_MIN_CONFIDENCE ?? 0.3),

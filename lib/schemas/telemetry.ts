@@ -18,9 +18,14 @@ const shortText = (max: number) => z.string().max(max).nullish();
 /** How far ahead of the server's clock an event's timestamp may be (clients' clock skew). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-/** Events older than this are deleted by retention (TTFS_RETENTION_EVENTS_DAYS), so never accepted either. */
-export function eventRetentionDays(): number {
-  const days = Number(globalThis.process?.env?.TTFS_RETENTION_EVENTS_DAYS ?? 90);
+/**
+ * Events older than this are deleted by retention (TTFS_RETENTION_EVENTS_DAYS), so never accepted
+ * either. The one reader of the variable: retention's policy uses it too.
+ */
+export function eventRetentionDays(
+  env: Record<string, string | undefined> | undefined = globalThis.process?.env,
+): number {
+  const days = Number(env?.TTFS_RETENTION_EVENTS_DAYS ?? 90);
   return Number.isFinite(days) && days > 0 ? days : 90;
 }
 
