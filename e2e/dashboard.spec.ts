@@ -84,6 +84,13 @@ test('a breach row drills down beside the chart to the slowest events of that ho
   await expect(first.getByTestId('drill-ttfs')).toHaveText('1 min 00 s');
   await first.getByRole('link').click();
   await expect(page).toHaveURL(new RegExp(`/jobs/${job}$`));
+
+  // Another filter closes the drill-down and leaves none of its parameters in the URL.
+  await page.goBack();
+  await expect(page).toHaveURL(/drillSurface=ci/);
+  await page.getByTestId('range-7d').click();
+  await expect(page).toHaveURL(/range=7d/);
+  expect(page.url()).not.toContain('drill');
 });
 
 test.describe('as a viewer', () => {

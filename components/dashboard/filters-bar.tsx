@@ -52,7 +52,9 @@ export function FiltersBar({ renderedAt }: { renderedAt: string }) {
     const next = new URLSearchParams(params.toString());
     if (value) next.set(name, value);
     else next.delete(name);
-    if (name !== 'drill') next.delete('drill');
+    // Another filter closes the drill-down: drop its bucket and its surface and tenant with it.
+    if (!name.startsWith('drill'))
+      for (const key of [...next.keys()]) if (key.startsWith('drill')) next.delete(key);
     startTransition(() => router.push(`${pathname}?${next}`, { scroll: false }));
   };
 
