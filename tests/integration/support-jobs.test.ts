@@ -136,6 +136,17 @@ describe('jobs list search', () => {
     );
     expect(hostile.status).toBe(422);
     expect((await hostile.json()).issues[0].path).toBe('q');
+    // `tenant` names one of the caller's tenants by id or slug; any other is not found.
+    const own = await listJobsRoute(
+      new Request(`http://console.test/api/v1/jobs?tenant=${tenant}&q=OOM_KILLED`, {
+        headers: reader.headers,
+      }),
+    );
+    expect((await own.json()).jobs.map((j: { jobId: string }) => j.jobId)).toEqual([failed]);
+    const other = await listJobsRoute(
+      new Request(`http://console.test/api/v1/jobs?tenant=${newTenant()}`, { headers: reader.headers }),
+    );
+    expect(other.status).toBe(404);
   });
 
   it('refuses people below support and unauthenticated callers', async () => {

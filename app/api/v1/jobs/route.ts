@@ -6,6 +6,7 @@ import { countJobsByKind, listJobs } from '@/lib/queries/jobs';
 import { listTenants } from '@/lib/queries/tenants';
 import { jobListFilters } from '@/lib/schemas/signal';
 import { toJobListItem } from '@/lib/signals/map';
+import { requestedTenants } from '@/lib/tenant-scope';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,11 +27,8 @@ export const GET = handle(async (request: Request) => {
   const search = queryParams(request);
   const params = query.parse(search);
   const filters = jobListFilters.parse(search);
-  const visible = await listTenants(viewer);
-  const picked = params.tenant
-    ? visible.filter((t) => t.slug === params.tenant || t.id === params.tenant)
-    : visible;
-  if (params.tenant && picked.length === 0) throw ApiError.notFound('tenant');
+  const picked = requestedTenants(await listTenants(viewer), params.tenant);
+  if (!picked) throw ApiError.notFound('tenant');
   const ids = picked.map((t) => t.id);
   const [rows, counts] = await Promise.all([
     params.counts ? [] : listJobs(ids, filters, params.limit),

@@ -8,6 +8,7 @@ import type { Subscriber } from '@/lib/signals/hub';
 import { toSignal } from '@/lib/signals/map';
 import { hubSseResponse } from '@/lib/signals/sse-response';
 import { queryParams } from '@/lib/http/query';
+import { requestedTenants } from '@/lib/tenant-scope';
 
 export const dynamic = 'force-dynamic';
 
@@ -43,11 +44,8 @@ export const GET = handle(async (request: Request) => {
     if (row) initial.push(toSignal(row));
     filter = { runId: params.runId, runTenant: tenant };
   } else {
-    const visible = await listTenants(viewer);
-    const picked = params.tenant
-      ? visible.filter((t) => t.slug === params.tenant || t.id === params.tenant)
-      : visible;
-    if (params.tenant && picked.length === 0) throw ApiError.notFound('tenant');
+    const picked = requestedTenants(await listTenants(viewer), params.tenant);
+    if (!picked) throw ApiError.notFound('tenant');
     filter = { tenants: viewer.tenants === 'all' && !params.tenant ? 'all' : picked.map((t) => t.id) };
   }
 
