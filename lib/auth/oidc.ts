@@ -16,6 +16,19 @@ export class OidcSignInError extends Error {
   }
 }
 
+/**
+ * Where a failed sign-in step sends the browser: back to the sign-in page with the reason. An
+ * error other than a refusal means the issuer could not be reached; it is logged.
+ */
+export function signInFailedHeaders(error: unknown, step: 'discovery' | 'callback'): Headers {
+  const reason = error instanceof OidcSignInError ? error.reason : 'issuer_unreachable';
+  if (!(error instanceof OidcSignInError))
+    console.error(
+      JSON.stringify({ level: 'error', msg: `oidc ${step} failed`, error: (error as Error).message }),
+    );
+  return new Headers({ Location: `/sign-in?error=${reason}`, 'Cache-Control': 'no-store' });
+}
+
 let cached: { key: string; config: Promise<client.Configuration> } | null = null;
 
 /** Discovery result, cached per process; a failed discovery is retried next time. */

@@ -1,6 +1,6 @@
 import { OIDC_COOKIE, SESSION_COOKIE } from '@/lib/auth/config';
 import { readCookie, serializeCookie } from '@/lib/auth/cookies';
-import { finishOidcLogin, OidcSignInError } from '@/lib/auth/oidc';
+import { finishOidcLogin, signInFailedHeaders } from '@/lib/auth/oidc';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,12 +14,7 @@ export async function GET(request: Request) {
     headers.append('Set-Cookie', serializeCookie(request, SESSION_COOKIE, sessionId, maxAge));
     return new Response(null, { status: 303, headers });
   } catch (error) {
-    const reason = error instanceof OidcSignInError ? error.reason : 'issuer_unreachable';
-    if (!(error instanceof OidcSignInError))
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'oidc callback failed', error: (error as Error).message }),
-      );
-    const headers = new Headers({ Location: `/sign-in?error=${reason}`, 'Cache-Control': 'no-store' });
+    const headers = signInFailedHeaders(error, 'callback');
     headers.append('Set-Cookie', clearLogin);
     return new Response(null, { status: 303, headers });
   }

@@ -1,6 +1,6 @@
 import { OIDC_COOKIE } from '@/lib/auth/config';
 import { serializeCookie } from '@/lib/auth/cookies';
-import { OidcSignInError, startOidcLogin } from '@/lib/auth/oidc';
+import { signInFailedHeaders, startOidcLogin } from '@/lib/auth/oidc';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,14 +20,6 @@ export async function GET(request: Request) {
       },
     });
   } catch (error) {
-    const reason = error instanceof OidcSignInError ? error.reason : 'issuer_unreachable';
-    if (!(error instanceof OidcSignInError))
-      console.error(
-        JSON.stringify({ level: 'error', msg: 'oidc discovery failed', error: (error as Error).message }),
-      );
-    return new Response(null, {
-      status: 303,
-      headers: { Location: `/sign-in?error=${reason}`, 'Cache-Control': 'no-store' },
-    });
+    return new Response(null, { status: 303, headers: signInFailedHeaders(error, 'discovery') });
   }
 }
